@@ -1,0 +1,40 @@
+# zoo: `make demo` runs the main job and `make test` runs every test, each setting up what is missing first.
+SHELL := /bin/bash
+SWIFT ?= swift
+JOBS ?= 2
+ZOO := .build/release/zoo
+
+.PHONY: deps build release test demo bench-catalog proto venv clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -j $(JOBS)
+
+release: deps
+	$(SWIFT) build -c release -j $(JOBS) --product zoo
+
+test: deps
+	$(SWIFT) build --build-tests -j $(JOBS)
+	$(SWIFT) test --skip-build
+
+demo: release
+	@scripts/demo.sh $(ZOO)
+
+# The catalog's speed bars: resolve p99 in-process and `zoo search` wall time over 100,000 models.
+bench-catalog: deps
+	$(SWIFT) build -c release -j $(JOBS) --product zoo
+	$(SWIFT) build -c release -j $(JOBS) --product zoo-bench-catalog
+	.build/release/zoo-bench-catalog --zoo $(ZOO) --models 100000
+
+# Regenerates the committed protobuf-c code for ONNX from Sources/CONNX/onnx.proto.
+proto: deps
+	scripts/gen-onnx-proto.sh
+
+# The Python tools (onnx, onnxruntime, numpy) in .venv, for conformance cases and reference outputs.
+venv:
+	@scripts/venv.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// The zoo package: one binary (`zoo`) over the modules of docs/architecture.md.
+import PackageDescription
+
+/// C libraries come in through system-library targets named for pkg-config and Debian's -dev packages.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "zoo",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "zoo", targets: ["zoo"]),
+        .executable(name: "zoo-bench-catalog", targets: ["zoo-bench-catalog"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        systemLibrary("CArchive", pkgConfig: "libarchive", apt: "libarchive-dev"),
+        systemLibrary("CProtobufC", pkgConfig: "libprotobuf-c", apt: "libprotobuf-c-dev"),
+        systemLibrary("CCrypto", pkgConfig: "libcrypto", apt: "libssl-dev"),
+
+        .target(name: "ZooStub"),
+        .target(name: "ZooDigest", dependencies: ["CCrypto"]),
+        .target(name: "CZooResources"),
+        .target(name: "ZooCatalog", dependencies: ["ZooStub", "ZooDigest", "CSQLite", "CZooResources"]),
+        .target(name: "ZooTransfer", dependencies: ["CCurl"]),
+        .target(name: "ZooArchive", dependencies: ["CArchive"]),
+        .executableTarget(
+            name: "zoo",
+            dependencies: [
+                "ZooStub", "ZooCatalog", "ZooTransfer", "ZooArchive",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .executableTarget(name: "zoo-bench-catalog", dependencies: ["ZooCatalog", "ZooStub"], path: "bench/CatalogBench"),
+
+        .testTarget(name: "ZooStubTests", dependencies: ["ZooStub"], exclude: ["Fixtures"]),
+        .testTarget(name: "ZooCatalogTests", dependencies: ["ZooCatalog", "ZooStub"]),
+        .testTarget(name: "ZooDigestTests", dependencies: ["ZooDigest"]),
+        .testTarget(name: "zooTests", dependencies: ["zoo"]),
+    ]
+)

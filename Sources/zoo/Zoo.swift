@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `zoo` command: resolve, search and show SparseZoo-style model stubs from a local catalog.
+@main
+struct Zoo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zoo",
+        abstract: "Resolve, fetch, cache and benchmark sparse models named by SparseZoo stubs.",
+        discussion: """
+            A stub names a model: zoo:cv/classification/resnet_v1-50/pytorch/sparseml/imagenet/pruned95-none \
+            (long form) or zoo:resnet_v1-50-imagenet-pruned95 (short form). Everything zoo keeps is under \
+            $ZOO_HOME (default $XDG_CACHE_HOME/zoo, else ~/.cache/zoo).
+            """,
+        version: ZooVersion.current,
+        subcommands: [Resolve.self, Search.self, Show.self, CatalogCommand.self, Version.self]
+    )
+}
