@@ -17,7 +17,7 @@ release: deps
 
 test: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 demo: release
 	@scripts/demo.sh $(ZOO)
