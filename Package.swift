@@ -30,6 +30,17 @@ let package = Package(
         .target(name: "ZooCatalog", dependencies: ["ZooStub", "ZooDigest", "CSQLite", "CZooResources"]),
         .target(name: "ZooTransfer", dependencies: ["CCurl"]),
         .target(name: "ZooArchive", dependencies: ["CArchive"]),
+        .target(name: "CONNX", dependencies: ["CProtobufC"]),
+        .target(name: "CSparseEngineCPU"),
+        .target(
+            name: "SparseEngineKernelsAVX512",
+            swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .swiftLanguageMode(.v5)]
+        ),
+        .target(
+            name: "SparseEngine",
+            dependencies: ["CONNX", "CProtobufC", "CSparseEngineCPU", "SparseEngineKernelsAVX512"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .executableTarget(
             name: "zoo",
             dependencies: [
@@ -43,6 +54,7 @@ let package = Package(
         .testTarget(name: "ZooStubTests", dependencies: ["ZooStub"], exclude: ["Fixtures"]),
         .testTarget(name: "ZooCatalogTests", dependencies: ["ZooCatalog", "ZooStub"]),
         .testTarget(name: "ZooDigestTests", dependencies: ["ZooDigest"]),
+        .testTarget(name: "SparseEngineTests", dependencies: ["SparseEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "zooTests", dependencies: ["zoo"]),
     ]
 )

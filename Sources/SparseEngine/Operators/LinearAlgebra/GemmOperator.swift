@@ -1,0 +1,110 @@
+/// `Gemm`: `Y = alpha·op(A)·op(B) + beta·C` with `transA`/`transB`, C broadcast
+/// unidirectionally to [M, N] and optional since opset 11; a fused activation is applied last.
+struct GemmOperator: Operator {
+    let c: OpContext
+    let alpha: Float, beta: Float
+    let transA: Bool, transB: Bool
+    let activation: FusedActivation
+
+    init(_ c: OpContext) throws {
+        self.c = c
+        alpha = try c.float("alpha", 1)
+        beta = try c.float("beta", 1)
+        transA = try c.int("transA", 0) != 0
+        transB = try c.int("transB", 0) != 0
+        activation = try FusedActivation(c)
+    }
+
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
+        let a = try c.required(inputs, 0, "A"), b = try c.required(inputs, 1, "B")
+        try c.check(a.dataType, in: floatTypes); try c.check(b.dataType, in: floatTypes, "B")
+        guard a.shape.count == 2, b.shape.count == 2 else {
+            throw c.error(.shapeMismatch, "A \(a.shape) and B \(b.shape) must both be 2-D")
+        }
+        let m = transA ? a.shape[1] : a.shape[0], k = transA ? a.shape[0] : a.shape[1]
+        let kb = transB ? b.shape[1] : b.shape[0], n = transB ? b.shape[0] : b.shape[1]
+        guard k == kb else {
+            throw c.error(.shapeMismatch, "inner dimensions differ: A \(a.shape) (transA=\(transA ? 1 : 0)) and B \(b.shape) (transB=\(transB ? 1 : 0))")
+        }
+        if inputs.count > 2, let cs = inputs[2], broadcastShapes([cs.shape, [m, n]]) != [m, n] {
+            throw c.error(.shapeMismatch, "C shape \(cs.shape) does not broadcast to [\(m), \(n)]")
+        }
+        return [ValueSpec(.float, [m, n])]
+    }
+
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        let a = inputs[0]!, b = inputs[1]!, y = outputs[0]
+        let m = y.shape[0], n = y.shape[1]
+        let k = transA ? a.shape[0] : a.shape[1]
+        let yp = y.pointer(Float.self)
+        var accumulate: Float = 0
+        if inputs.count > 2, let cTensor = inputs[2], beta != 0 {
+            let loop = BroadcastLoop(outShape: [m, n], inputs: [cTensor.shape, cTensor.shape])
+            let beta = self.beta
+            binaryLoop(loop, cTensor.pointer(Float.self), cTensor.pointer(Float.self), yp) { v, _ in beta * v }
+            accumulate = 1
+        }
+        sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+              a: a.pointer(Float.self), lda: a.shape[1], b: b.pointer(Float.self), ldb: b.shape[1],
+              beta: accumulate, c: yp, ldc: n, context: context)
+        activation.apply(yp, m * n)
+    }
+}
+
+/// `MatMul` with numpy semantics: 1-D operands are promoted and the added axis removed,
+/// batch axes broadcast. A 2-D right operand turns the whole batch into one GEMM.
+struct MatMulOperator: Operator {
+    let c: OpContext
+
+    init(_ c: OpContext) { self.c = c }
+
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
+        let a = try c.required(inputs, 0), b = try c.required(inputs, 1)
+        try c.check(a.dataType, in: floatTypes); try c.check(b.dataType, in: floatTypes, "B")
+        guard !a.shape.isEmpty, !b.shape.isEmpty else { throw c.error(.shapeMismatch, "MatMul inputs must not be scalars") }
+        let sa = a.shape.count == 1 ? [1] + a.shape : a.shape
+        let sb = b.shape.count == 1 ? b.shape + [1] : b.shape
+        guard sa[sa.count - 1] == sb[sb.count - 2] else {
+            throw c.error(.shapeMismatch, "inner dimensions differ: \(a.shape) × \(b.shape)")
+        }
+        guard let batch = broadcastShapes([Array(sa.dropLast(2)), Array(sb.dropLast(2))]) else {
+            throw c.error(.shapeMismatch, "batch dimensions of \(a.shape) and \(b.shape) cannot be broadcast")
+        }
+        var shape = batch + [sa[sa.count - 2], sb[sb.count - 1]]
+        if b.shape.count == 1 { shape.removeLast() }
+        if a.shape.count == 1 { shape.remove(at: shape.count - (b.shape.count == 1 ? 1 : 2)) }
+        return [ValueSpec(.float, shape)]
+    }
+
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        let a = inputs[0]!, b = inputs[1]!, y = outputs[0]
+        let sa = a.shape.count == 1 ? [1] + a.shape : a.shape
+        let sb = b.shape.count == 1 ? b.shape + [1] : b.shape
+        let m = sa[sa.count - 2], k = sa[sa.count - 1], n = sb[sb.count - 1]
+        let ap = a.pointer(Float.self), bp = b.pointer(Float.self), yp = y.pointer(Float.self)
+        if sb.count == 2 {
+            let rows = sa.dropLast().reduce(1, *)
+            sgemm(transA: false, transB: false, m: rows, n: n, k: k, alpha: 1, a: ap, lda: k, b: bp, ldb: n,
+                  beta: 0, c: yp, ldc: n, context: context)
+            return
+        }
+        let batchA = Array(sa.dropLast(2)), batchB = Array(sb.dropLast(2))
+        let batch = broadcastShapes([batchA, batchB])!
+        let loop = BroadcastLoop(outShape: batch, inputs: [batchA, batchB])
+        let count = batch.reduce(1, *)
+        // Walk batch indices to find each operand's matrix.
+        var offsetsA: [Int] = [], offsetsB: [Int] = []
+        offsetsA.reserveCapacity(count); offsetsB.reserveCapacity(count)
+        loop.forEachRow { _, off in
+            for i in 0..<loop.inner {
+                offsetsA.append(off[0] + i * loop.innerStride(0))
+                offsetsB.append(off[1] + i * loop.innerStride(1))
+            }
+        }
+        for i in 0..<count {
+            sgemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1,
+                  a: ap + offsetsA[i] * m * k, lda: k, b: bp + offsetsB[i] * k * n, ldb: n,
+                  beta: 0, c: yp + i * m * n, ldc: n, context: context)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+/// `BatchNormalization` in inference mode: `y = scale·(x − mean)/√(var + ε) + B` per channel.
+struct BatchNormOperator: Operator {
+    let c: OpContext
+    let epsilon: Float
+
+    init(_ c: OpContext) throws {
+        self.c = c
+        epsilon = try c.float("epsilon", 1e-5)
+        if try c.int("training_mode", 0) != 0 {
+            throw c.error(.unsupportedAttribute, "training_mode=1 is not supported; export the model in eval mode")
+        }
+        if c.opset < 9, try c.int("spatial", 1) == 0 {
+            throw c.error(.unsupportedAttribute, "spatial=0 is not supported")
+        }
+    }
+
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
+        let x = try c.required(inputs, 0)
+        try c.check(x.dataType, in: floatTypes)
+        guard x.shape.count >= 2 else { throw c.error(.shapeMismatch, "input \(x.shape) must be [N, C, …]") }
+        for i in 1...4 {
+            let p = try c.required(inputs, i)
+            guard p.shape == [x.shape[1]] else {
+                throw c.error(.shapeMismatch, "parameter #\(i) has shape \(p.shape), expected [\(x.shape[1])]")
+            }
+        }
+        return [ValueSpec(.float, x.shape)]
+    }
+
+    /// Per-channel (multiplier, offset) such that y = x·a + b.
+    static func affine(scale: Tensor, bias: Tensor, mean: Tensor, variance: Tensor, epsilon: Float) -> ([Float], [Float]) {
+        let n = scale.count
+        var a = [Float](repeating: 0, count: n), b = [Float](repeating: 0, count: n)
+        let s = scale.pointer(Float.self), bb = bias.pointer(Float.self), m = mean.pointer(Float.self), v = variance.pointer(Float.self)
+        for i in 0..<n {
+            a[i] = s[i] / (v[i] + epsilon).squareRoot()
+            b[i] = bb[i] - m[i] * a[i]
+        }
+        return (a, b)
+    }
+
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        let x = inputs[0]!, y = outputs[0]
+        let (a, b) = Self.affine(scale: inputs[1]!, bias: inputs[2]!, mean: inputs[3]!, variance: inputs[4]!, epsilon: epsilon)
+        let channels = x.shape[1], plane = x.shape[2...].reduce(1, *)
+        let xp = x.pointer(Float.self), yp = y.pointer(Float.self)
+        context.pool.parallelFor(x.shape[0] * channels) { i, _ in
+            let ch = i % channels, s = xp + i * plane, d = yp + i * plane
+            let ca = a[ch], cb = b[ch]
+            for j in 0..<plane { d[j] = s[j] * ca + cb }
+        }
+    }
+}
+
+/// `LayerNormalization` (opset 17): normalizes over axes `[axis, rank)`, then scale and bias;
+/// optional Mean and InvStdDev outputs.
+struct LayerNormOperator: Operator {
+    let c: OpContext
+    let axis: Int
+    let epsilon: Float
+
+    init(_ c: OpContext) throws {
+        self.c = c
+        axis = try c.int("axis", -1)
+        epsilon = try c.float("epsilon", 1e-5)
+    }
+
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
+        let x = try c.required(inputs, 0), scale = try c.required(inputs, 1, "Scale")
+        try c.check(x.dataType, in: floatTypes)
+        let a = try c.axis(axis, rank: x.shape.count)
+        let normalized = Array(x.shape[a...])
+        guard broadcastShapes([scale.shape, normalized]) == normalized else {
+            throw c.error(.shapeMismatch, "Scale shape \(scale.shape) does not broadcast to the normalized shape \(normalized)")
+        }
+        if inputs.count > 2, let b = inputs[2], broadcastShapes([b.shape, normalized]) != normalized {
+            throw c.error(.shapeMismatch, "B shape \(b.shape) does not broadcast to the normalized shape \(normalized)")
+        }
+        let stats = Array(x.shape[..<a]) + [Int](repeating: 1, count: x.shape.count - a)
+        var out = [ValueSpec(.float, x.shape)]
+        if c.node.outputs.count > 1 { out.append(ValueSpec(.float, stats)) }
+        if c.node.outputs.count > 2 { out.append(ValueSpec(.float, stats)) }
+        return out
+    }
+
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        let x = inputs[0]!, y = outputs[0]
+        let a = try c.axis(axis, rank: x.rank)
+        let normalized = Array(x.shape[a...])
+        let inner = normalized.reduce(1, *), rows = x.count / max(inner, 1)
+        func expand(_ t: Tensor?, _ fill: Float) -> [Float] {
+            guard let t else { return [Float](repeating: fill, count: inner) }
+            if t.count == inner { return Array(t.buffer(Float.self)) }
+            var out = [Float](repeating: 0, count: inner)
+            let loop = BroadcastLoop(outShape: normalized, inputs: [t.shape, t.shape])
+            out.withUnsafeMutableBufferPointer { o in binaryLoop(loop, t.pointer(Float.self), t.pointer(Float.self), o.baseAddress!) { v, _ in v } }
+            return out
+        }
+        let scale = expand(inputs[1], 1), bias = expand(inputs.count > 2 ? inputs[2] : nil, 0)
+        let xp = x.pointer(Float.self), yp = y.pointer(Float.self)
+        let meanOut = outputs.count > 1 ? outputs[1].pointer(Float.self) : nil
+        let invOut = outputs.count > 2 ? outputs[2].pointer(Float.self) : nil
+        let eps = epsilon
+        context.pool.parallelFor(rows) { r, _ in
+            let s = xp + r * inner, d = yp + r * inner
+            var sum: Float = 0
+            for j in 0..<inner { sum += s[j] }
+            let mean = sum / Float(inner)
+            var sq: Float = 0
+            for j in 0..<inner { let v = s[j] - mean; sq += v * v }
+            let inv = 1 / (sq / Float(inner) + eps).squareRoot()
+            for j in 0..<inner { d[j] = (s[j] - mean) * inv * scale[j] + bias[j] }
+            meanOut?[r] = mean
+            invOut?[r] = inv
+        }
+    }
+}

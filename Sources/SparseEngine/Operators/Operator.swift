@@ -1,0 +1,53 @@
+/// The type and shape of one value while planning, plus its contents when known then
+/// (initializers, `Constant`, `Shape` of a known shape, and anything computed only from those).
+struct ValueSpec {
+    var dataType: DataType
+    var shape: [Int]
+    var value: Tensor?
+
+    init(_ dataType: DataType, _ shape: [Int], value: Tensor? = nil) {
+        self.dataType = dataType
+        self.shape = shape
+        self.value = value
+    }
+
+    /// A spec for a known tensor.
+    init(known tensor: Tensor) {
+        self.init(tensor.dataType, tensor.shape, value: tensor)
+    }
+
+    var count: Int { shape.reduce(1, *) }
+}
+
+/// What a kernel may use while running: the thread pool, the chosen microkernels, scratch.
+final class KernelContext: @unchecked Sendable {
+    let pool: ThreadPool
+    let kernels: KernelConfig
+    let gemmWorkspace: GemmWorkspace
+    private var scratch: [ScratchBuffer]
+
+    init(pool: ThreadPool, kernels: KernelConfig = .current) {
+        self.pool = pool
+        self.kernels = kernels
+        gemmWorkspace = GemmWorkspace(threads: pool.threadCount)
+        scratch = (0..<pool.threadCount).map { _ in ScratchBuffer() }
+    }
+
+    /// Per-thread float scratch (e.g. im2col columns) reused across runs.
+    func scratchFloats(thread: Int, _ count: Int) -> UnsafeMutablePointer<Float> {
+        scratch[thread].floats(count)
+    }
+}
+
+/// One ONNX operator, configured from a node's attributes and opset.
+///
+/// Operators are created once per session (`OperatorRegistry.make`), then asked for output
+/// shapes once per input-shape signature (`inferOutputs`), then run many times into
+/// preallocated outputs (`run`).
+protocol Operator {
+    /// Output specs for the given inputs (`nil` = omitted optional input). Must return one spec
+    /// per node output. May fill `value` when the output is known without running (e.g. `Shape`).
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec]
+    /// Computes the outputs, whose shapes and types are those `inferOutputs` returned.
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws
+}

@@ -1,0 +1,27 @@
+/// A rewrite of the graph before planning. Passes keep the graph's meaning: outputs stay
+/// bit-for-bit or within float rounding of the unoptimized graph.
+protocol GraphPass {
+    /// A short name for logs.
+    var name: String { get }
+    /// Rewrites `graph` in place; returns how many nodes changed.
+    func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int
+}
+
+extension Graph {
+    /// Value name → indices of nodes reading it.
+    func consumers() -> [String: [Int]] {
+        var map: [String: [Int]] = [:]
+        for (i, node) in nodes.enumerated() {
+            for input in node.inputs where !input.isEmpty { map[input, default: []].append(i) }
+        }
+        return map
+    }
+
+    /// True if `name` is a graph output.
+    func isOutput(_ name: String) -> Bool { outputs.contains { $0.name == name } }
+}
+
+/// The default pass pipeline: constant folding, BatchNorm folding, activation fusion, dead code.
+enum PassPipeline {
+    static let standard: [GraphPass] = [ConstantFolding(), BatchNormFolding(), ActivationFusion(), DeadCodeElimination()]
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Runs an `ONNXModel`.
+///
+/// Creating a session optimizes a copy of the graph (constant folding, BatchNorm folding,
+/// activation fusion, dead-code elimination) and checks that every operator is supported.
+/// The first `run` for a given set of input shapes builds a `Plan` (shapes resolved, shape
+/// sub-graphs evaluated, one arena laid out by value lifetimes); later runs with the same
+/// shapes reuse it. Runs on one session are serialized; use one session per concurrent caller.
+///
+/// ```swift
+/// let session = try InferenceSession(model: model, options: .init(threads: 2))
+/// let outputs = try session.run(["input": try Tensor(shape: [1, 3, 224, 224], scalars: pixels)])
+/// ```
+public final class InferenceSession: @unchecked Sendable {
+    /// Session settings.
+    public struct Options: Sendable {
+        /// Threads used by kernels, the calling thread included (`-ncores`).
+        public var threads: Int
+        /// Run the graph optimization passes.
+        public var optimize: Bool
+
+        /// Defaults: all active processors, optimizations on.
+        public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, optimize: Bool = true) {
+            self.threads = max(1, threads)
+            self.optimize = optimize
+        }
+    }
+
+    /// Inputs the caller must feed, with declared types and (possibly symbolic) shapes.
+    public let inputs: [ValueInfo]
+    /// Outputs `run` returns.
+    public let outputs: [ValueInfo]
+    /// The options the session was created with.
+    public let options: Options
+    /// The instruction set the kernels use (`avx512`, `avx2`, `scalar`).
+    public var isa: String { CPUFeatures.current.isaName }
+    /// Nodes left after optimization.
+    public var nodeCount: Int { nodes.count }
+
+    private let graph: Graph
+    private let nodes: [Node]
+    private let operators: [Operator]
+    private let context: KernelContext
+    private var plans: [[[Int]]: Plan] = [:]
+    private let lock = NSLock()
+
+    /// Prepares `model` for running; throws `.unsupportedOperator` etc. before any run.
+    public init(model: ONNXModel, options: Options = Options()) throws {
+        self.options = options
+        context = KernelContext(pool: ThreadPool(threads: options.threads))
+        var graph = model.graph
+        graph.nodes = try graph.topologicallySorted()
+        // Create every operator once up front so unsupported operators fail here, not mid-run.
+        _ = try graph.nodes.map { try OperatorRegistry.make($0, opsets: model.opsetImports) }
+        if options.optimize {
+            for pass in PassPipeline.standard {
+                _ = try pass.apply(to: &graph, opsets: model.opsetImports, context: context)
+            }
+            graph.nodes = try graph.topologicallySorted()
+        }
+        self.graph = graph
+        nodes = graph.nodes
+        operators = try nodes.map { try OperatorRegistry.make($0, opsets: model.opsetImports) }
+        inputs = graph.inputs
+        outputs = graph.outputs
+    }
+
+    /// Runs the model. `feeds` must contain every input in `inputs`, with matching element
+    /// types and shapes that fit the declared ones (symbolic dims bound consistently).
+    /// Returns every graph output by name; the tensors are owned by the caller.
+    public func run(_ feeds: [String: Tensor]) throws -> [String: Tensor] {
+        let signature = try validate(feeds)
+        lock.lock()
+        defer { lock.unlock() }
+        let plan: Plan
+        if let cached = plans[signature] {
+            plan = cached
+        } else {
+            var shapes: [String: (DataType, [Int])] = [:]
+            for input in inputs { shapes[input.name] = (feeds[input.name]!.dataType, feeds[input.name]!.shape) }
+            plan = try Planner(graph: graph, nodes: nodes, operators: operators, context: context).plan(inputShapes: shapes)
+            plans[signature] = plan
+        }
+        return try plan.execute(feeds, context: context)
+    }
+
+    /// Checks the feeds and returns the shape signature (input shapes in `inputs` order).
+    private func validate(_ feeds: [String: Tensor]) throws -> [[Int]] {
+        for name in feeds.keys where !inputs.contains(where: { $0.name == name }) {
+            let expected = inputs.map(\.name).joined(separator: ", ")
+            throw EngineError(.invalidInput, "unknown input '\(name)'; the model's inputs are: \(expected)")
+        }
+        var bound: [String: (Int, String)] = [:]
+        var signature: [[Int]] = []
+        for input in inputs {
+            guard let t = feeds[input.name] else {
+                throw EngineError(.invalidInput, "missing input '\(input.name)' (\(input)); feed a tensor for it")
+            }
+            if input.dataType != .undefined && t.dataType != input.dataType {
+                throw EngineError(.invalidInput, "input '\(input.name)' must be \(input.dataType), got \(t.dataType)")
+            }
+            if let dims = input.shape {
+                guard dims.count == t.rank else {
+                    throw EngineError(.shapeMismatch, "input '\(input.name)' must have rank \(dims.count) (\(input)), got shape \(t.shape)")
+                }
+                for (i, d) in dims.enumerated() {
+                    switch d {
+                    case .fixed(let n) where n != t.shape[i]:
+                        throw EngineError(.shapeMismatch, "input '\(input.name)' dimension \(i) must be \(n) (\(input)), got shape \(t.shape)")
+                    case .symbolic(let name):
+                        if let (other, where_) = bound[name], other != t.shape[i] {
+                            throw EngineError(.shapeMismatch, "inconsistent shapes: dimension '\(name)' is \(other) in input '\(where_)' but \(t.shape[i]) in input '\(input.name)'")
+                        }
+                        bound[name] = (t.shape[i], input.name)
+                    default: break
+                    }
+                }
+            }
+            signature.append(t.shape)
+        }
+        return signature
+    }
+}

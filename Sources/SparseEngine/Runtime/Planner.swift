@@ -1,0 +1,92 @@
+/// Builds a `Plan` for concrete input shapes: infers every value's type and shape, evaluates
+/// nodes whose inputs are all known (shape sub-graphs such as Shape→Gather→Concat→Reshape),
+/// and places the remaining values in one arena by lifetime.
+struct Planner {
+    let graph: Graph
+    let nodes: [Node]
+    let operators: [Operator]
+    let context: KernelContext
+
+    func plan(inputShapes: [String: (DataType, [Int])]) throws -> Plan {
+        var specs: [String: ValueSpec] = [:]
+        for (name, t) in graph.initializers { specs[name] = ValueSpec(known: t) }
+        for input in graph.inputs {
+            guard let (type, shape) = inputShapes[input.name] else { continue }
+            specs[input.name] = ValueSpec(type, shape)
+        }
+        struct Pending { let index: Int; let outputs: [String] }
+        var pending: [Pending] = []
+        var folded = 0
+        for (index, node) in nodes.enumerated() {
+            let op = operators[index]
+            let inputs: [ValueSpec?] = try node.inputs.map { name in
+                if name.isEmpty { return nil }
+                guard let spec = specs[name] else {
+                    throw EngineError.node(.internalError, "input '\(name)' has no type while planning", node, opset: 0)
+                }
+                return spec
+            }
+            var outputs = try op.inferOutputs(inputs)
+            guard outputs.count >= node.outputs.count else {
+                throw EngineError(.internalError, "operator \(node.opType) returned \(outputs.count) output types for \(node.outputs.count) outputs (node '\(node.displayName)')")
+            }
+            outputs = Array(outputs.prefix(node.outputs.count))
+            let names = node.outputs.enumerated().map { $0.element.isEmpty ? "\u{0}unused:\(index):\($0.offset)" : $0.element }
+            if outputs.allSatisfy({ $0.value != nil }) {
+                folded += 1
+            } else if inputs.allSatisfy({ $0 == nil || $0!.value != nil }) {
+                // Everything known: evaluate now, once per signature.
+                let tensors = try outputs.map { try Tensor(zeros: $0.dataType, shape: $0.shape) }
+                try op.run(inputs.map { $0?.value }, tensors, context)
+                for i in outputs.indices { outputs[i].value = tensors[i] }
+                folded += 1
+            } else {
+                pending.append(Pending(index: index, outputs: names))
+            }
+            for (name, spec) in zip(names, outputs) { specs[name] = spec }
+        }
+
+        // Slots: graph inputs, constants used by steps, and step outputs (arena).
+        var slotOf: [String: Int] = [:]
+        var table: [Tensor?] = []
+        func slot(_ name: String) -> Int {
+            if let s = slotOf[name] { return s }
+            slotOf[name] = table.count
+            table.append(specs[name]?.value)
+            return table.count - 1
+        }
+        var inputSlots: [String: Int] = [:]
+        for input in graph.inputs where inputShapes[input.name] != nil { inputSlots[input.name] = slot(input.name) }
+
+        var requests: [MemoryPlanner.Request] = []
+        var requestNames: [String] = []
+        var lastUse: [String: Int] = [:]
+        var steps: [Plan.Step] = []
+        for (stepIndex, p) in pending.enumerated() {
+            let node = nodes[p.index]
+            for name in node.inputs where !name.isEmpty { lastUse[name] = stepIndex }
+            for name in p.outputs {
+                requestNames.append(name)
+                let spec = specs[name]!
+                requests.append(.init(size: spec.count * (spec.dataType.byteSize ?? 0), firstStep: stepIndex, lastStep: stepIndex))
+            }
+        }
+        for output in graph.outputs { lastUse[output.name] = pending.count }
+        for i in requests.indices { requests[i].lastStep = max(requests[i].lastStep, lastUse[requestNames[i]] ?? 0) }
+        let (offsets, arenaSize) = MemoryPlanner.plan(requests)
+        let arena = TensorStorage(zeroedByteCount: arenaSize)
+        for (i, name) in requestNames.enumerated() {
+            let spec = specs[name]!
+            let s = slot(name)
+            table[s] = Tensor(dataType: spec.dataType, shape: spec.shape, storage: arena, byteOffset: offsets[i])
+        }
+        for p in pending {
+            let node = nodes[p.index]
+            steps.append(Plan.Step(op: operators[p.index], node: node,
+                                   inputs: node.inputs.map { $0.isEmpty ? nil : slot($0) },
+                                   outputs: p.outputs.map { slot($0) }))
+        }
+        let outputSlots = graph.outputs.map { ($0.name, slot($0.name)) }
+        return Plan(steps: steps, table: table, inputSlots: inputSlots, outputSlots: outputSlots, arena: arena, foldedNodes: folded)
+    }
+}
