@@ -127,3 +127,12 @@ func im2col(_ src: UnsafePointer<Float>, channels: Int, _ g: ConvGeometry, _ dst
         }
     }
 }
+
+extension OpContext {
+    /// Checks that the optional bias input (index 2) of a convolution is a vector of `outputChannels`.
+    func checkBias(_ inputs: [ValueSpec?], outputChannels m: Int) throws {
+        if inputs.count > 2, let b = inputs[2], b.shape != [m] {
+            throw error(.shapeMismatch, "bias shape \(b.shape) must be [\(m)]")
+        }
+    }
+}

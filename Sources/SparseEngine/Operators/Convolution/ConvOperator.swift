@@ -65,9 +65,7 @@ struct ConvOperator: Operator {
         guard channels % group == 0, m % group == 0, w.shape[1] * group == channels else {
             throw c.error(.shapeMismatch, "input has \(channels) channels but weight \(w.shape) with group \(group) expects \(w.shape[1] * group)")
         }
-        if inputs.count > 2, let b = inputs[2], b.shape != [m] {
-            throw c.error(.shapeMismatch, "bias shape \(b.shape) must be [\(m)]")
-        }
+        try c.checkBias(inputs, outputChannels: m)
         return [ValueSpec(.float, [x.shape[0], m] + g.outputSpatial(rank: x.shape.count - 2))]
     }
 

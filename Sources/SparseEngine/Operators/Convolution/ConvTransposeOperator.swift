@@ -64,9 +64,7 @@ struct ConvTransposeOperator: Operator {
             throw c.error(.shapeMismatch, "weight \(w.shape) does not match \(x.shape[1]) input channels with group \(group)")
         }
         let m = w.shape[1] * group
-        if inputs.count > 2, let b = inputs[2], b.shape != [m] {
-            throw c.error(.shapeMismatch, "bias shape \(b.shape) must be [\(m)]")
-        }
+        try c.checkBias(inputs, outputChannels: m)
         return [ValueSpec(.float, [x.shape[0], m] + g.outputSpatial(rank: x.shape.count - 2))]
     }
 
