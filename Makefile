@@ -4,7 +4,7 @@ SWIFT ?= swift
 JOBS ?= 2
 ZOO := .build/release/zoo
 
-.PHONY: deps build release test demo bench-catalog proto venv clean
+.PHONY: deps build release test conformance demo bench-catalog bench-engine proto venv clean
 
 deps:
 	@scripts/install-deps.sh
@@ -18,6 +18,11 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
 	$(SWIFT) test --skip-build --disable-swift-testing
+	@$(MAKE) --no-print-directory conformance
+
+# The engine against the ONNX conformance cases and ONNX Runtime's outputs (docs/conformance.md).
+conformance: deps
+	@SWIFT=$(SWIFT) JOBS=$(JOBS) scripts/conformance.sh
 
 demo: release
 	@scripts/demo.sh $(ZOO)
@@ -27,6 +32,11 @@ bench-catalog: deps
 	$(SWIFT) build -c release -j $(JOBS) --product zoo
 	$(SWIFT) build -c release -j $(JOBS) --product zoo-bench-catalog
 	.build/release/zoo-bench-catalog --zoo $(ZOO) --models 100000
+
+# The engine's speed bar: zoo against ONNX Runtime in one run, alternating (docs/benchmarks.md).
+# BENCH_ENGINE_ARGS passes options, e.g. BENCH_ENGINE_ARGS="--all --repeats 5".
+bench-engine: release venv
+	.venv/bin/python bench/engine_vs_ort.py --zoo $(ZOO) $(BENCH_ENGINE_ARGS)
 
 # Regenerates the committed protobuf-c code for ONNX from Sources/CONNX/onnx.proto.
 proto: deps

@@ -28,8 +28,9 @@ let package = Package(
         .target(name: "ZooDigest", dependencies: ["CCrypto"]),
         .target(name: "CZooResources"),
         .target(name: "ZooCatalog", dependencies: ["ZooStub", "ZooDigest", "CSQLite", "CZooResources"]),
-        .target(name: "ZooTransfer", dependencies: ["CCurl"]),
+        .target(name: "ZooTransfer", dependencies: ["CCurl", "ZooDigest"]),
         .target(name: "ZooArchive", dependencies: ["CArchive"]),
+        .target(name: "ZooStore", dependencies: ["ZooStub", "ZooCatalog", "ZooDigest", "ZooTransfer", "ZooArchive"]),
         .target(name: "CONNX", dependencies: ["CProtobufC"]),
         .target(name: "CSparseEngineCPU"),
         .target(
@@ -41,20 +42,28 @@ let package = Package(
             dependencies: ["CONNX", "CProtobufC", "CSparseEngineCPU", "SparseEngineKernelsAVX512"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        .target(name: "ZooBench", dependencies: ["SparseEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(
             name: "zoo",
             dependencies: [
-                "ZooStub", "ZooCatalog", "ZooTransfer", "ZooArchive",
+                "ZooStub", "ZooCatalog", "ZooTransfer", "ZooArchive", "ZooStore", "SparseEngine", "ZooBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .executableTarget(name: "zoo-bench-catalog", dependencies: ["ZooCatalog", "ZooStub"], path: "bench/CatalogBench"),
+        .executableTarget(name: "zoo-conformance", dependencies: ["SparseEngine"], path: "tools/Conformance", swiftSettings: [.swiftLanguageMode(.v5)]),
 
         .testTarget(name: "ZooStubTests", dependencies: ["ZooStub"], exclude: ["Fixtures"]),
-        .testTarget(name: "ZooCatalogTests", dependencies: ["ZooCatalog", "ZooStub"]),
+        .testTarget(name: "ZooCatalogTests", dependencies: ["ZooCatalog", "ZooStub", "ZooTestSupport"]),
         .testTarget(name: "ZooDigestTests", dependencies: ["ZooDigest"]),
+        // Real servers on loopback for the tests: nginx with a temporary config and the fault-injecting server.
+        .target(name: "ZooTestSupport", dependencies: ["ZooDigest"], path: "Tests/ZooTestSupport", exclude: ["fault_server.py"]),
+        .testTarget(name: "ZooArchiveTests", dependencies: ["ZooArchive", "CArchive", "ZooTestSupport"]),
+        .testTarget(name: "ZooTransferTests", dependencies: ["ZooTransfer", "ZooDigest", "ZooTestSupport"]),
+        .testTarget(name: "ZooStoreTests", dependencies: ["ZooStore", "ZooCatalog", "ZooStub", "ZooDigest", "ZooTransfer", "ZooTestSupport"]),
+        .testTarget(name: "ZooBenchTests", dependencies: ["ZooBench", "SparseEngine", "ZooTestSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "SparseEngineTests", dependencies: ["SparseEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .testTarget(name: "zooTests", dependencies: ["zoo"]),
+        .testTarget(name: "zooTests", dependencies: ["zoo", "ZooDigest", "ZooTestSupport"]),
     ]
 )

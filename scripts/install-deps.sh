@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages zoo builds and tests with, when any is missing. Quiet when all are there.
 set -euo pipefail
-packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev libarchive-dev libprotobuf-c-dev protobuf-c-compiler libssl-dev)
+packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev libarchive-dev libprotobuf-c-dev protobuf-c-compiler libssl-dev
+  nginx python3 curl)  # the tests' loopback servers (nginx, the fault server) and the transfer benchmark (curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

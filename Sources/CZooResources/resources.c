@@ -14,9 +14,13 @@ const CZooEmbeddedFile CZooResources_shippedCatalog = {"stubs.json", shipped_cat
 static const unsigned char migration_0001[] = {
 #embed "../../migrations/0001_initial.sql"
 };
+static const unsigned char migration_0002[] = {
+#embed "../../migrations/0002_store.sql"
+};
 
 static const CZooEmbeddedFile migrations[] = {
     {"0001_initial.sql", migration_0001, sizeof(migration_0001)},
+    {"0002_store.sql", migration_0002, sizeof(migration_0002)},
 };
 const size_t CZooResources_migrationCount = sizeof(migrations) / sizeof(migrations[0]);
 

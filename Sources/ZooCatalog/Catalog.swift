@@ -15,8 +15,25 @@ public final class Catalog {
     /// Opens (creating if needed) the catalog at `path` and brings its schema up to date.
     public init(path: String, migrations: MigrationRunner = MigrationRunner()) throws {
         database = try Database(path: path)
-        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+        try Self.enableWriteAheadLog(database)
+        try database.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
         try migrations.migrate(database)
+    }
+
+    /// Switches a new catalog to WAL mode. The switch needs the file to itself and SQLite does not wait for it
+    /// (no busy handler), so when several processes open a new home at once the losers retry for a while.
+    private static func enableWriteAheadLog(_ database: Database) throws {
+        var attempt = 0
+        while true {
+            do {
+                if try database.row("PRAGMA journal_mode")?.text(0)?.lowercased() == "wal" { return }
+                try database.execute("PRAGMA journal_mode = WAL")
+                return
+            } catch let error as CatalogError where error.code == .busy && attempt < 200 {
+                attempt += 1
+                usleep(25_000)
+            }
+        }
     }
 
     /// Opens the catalog of `home`, importing the shipped catalog if it is new or has changed.
@@ -41,17 +58,18 @@ public final class Catalog {
     }
 
     /// Imports a catalog file's models under `source`. Unchanged bytes are skipped unless `force`;
-    /// a wrong entry is reported by index and the rest are imported.
-    public func importCatalog(data: Data, source: String, force: Bool = false) throws -> ImportReport {
+    /// a wrong entry is reported by index and the rest are imported. With `merging`, models the source listed
+    /// before and this file does not are kept (a registry answering one model at a time); otherwise they are removed.
+    public func importCatalog(data: Data, source: String, force: Bool = false, merging: Bool = false) throws -> ImportReport {
         let digest = SHA256.hex(of: data)
-        if !force, try database.row(
+        if !force, !merging, try database.row(
             "SELECT 1 FROM catalog_sources WHERE name = ? AND sha256 = ?", [.text(source), .text(digest)]) != nil
         {
             return ImportReport(source: source, unchanged: true)
         }
         let file = try CatalogFile.decode(data, source: source == Self.shippedSourceName ? "the shipped stubs.json" : source)
         let report = try database.transaction {
-            var importer = CatalogImporter(database: database, source: source)
+            var importer = CatalogImporter(database: database, source: source, removingUnlisted: !merging)
             let report = try importer.run(file)
             try database.run(
                 "INSERT INTO catalog_sources (name, sha256, models) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, models = excluded.models, imported_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",

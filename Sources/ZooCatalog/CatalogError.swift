@@ -3,11 +3,13 @@ public struct CatalogError: Error, CustomStringConvertible, Sendable {
     /// The kind of failure, stable for callers and tests to match on.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
-            case sqlite, notACatalog, newerCatalog, invalidCatalogFile, notFound, invalidInput
+            case sqlite, busy, notACatalog, newerCatalog, invalidCatalogFile, notFound, invalidInput
         }
         private let value: Value
         /// SQLite refused an operation.
         public static let sqlite = Code(value: .sqlite)
+        /// Another connection held a lock longer than this one would wait.
+        public static let busy = Code(value: .busy)
         /// The catalog file is corrupt or belongs to another program.
         public static let notACatalog = Code(value: .notACatalog)
         /// The catalog was written by a newer zoo with migrations this binary does not know.

@@ -12,6 +12,11 @@ struct Zoo: ParsableCommand {
             $ZOO_HOME (default $XDG_CACHE_HOME/zoo, else ~/.cache/zoo).
             """,
         version: ZooVersion.current,
-        subcommands: [Resolve.self, Search.self, Show.self, CatalogCommand.self, Version.self]
+        subcommands: [
+            Resolve.self, Search.self, Show.self,
+            Pull.self, List.self, Recipe.self, Remove.self, Pin.self, Unpin.self, GC.self, Verify.self, Mirror.self,
+            Run.self, Bench.self,
+            CatalogCommand.self, Version.self,
+        ]
     )
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import ZooTestSupport
 import ZooStub
 @testable import ZooCatalog
 

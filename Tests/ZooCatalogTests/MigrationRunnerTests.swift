@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import ZooTestSupport
 @testable import ZooCatalog
 
 /// Migrations run in order, once, each in a transaction; newer and foreign catalogs are refused.

@@ -11,6 +11,8 @@ struct ZooProcess {
     }
 
     let home: URL
+    /// Variables added to the environment of every run.
+    var environment: [String: String] = [:]
 
     static var binary: URL {
         let candidates = [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
@@ -21,31 +23,61 @@ struct ZooProcess {
         return candidates[0].appendingPathComponent("zoo")
     }
 
-    init() {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-cli-\(UUID().uuidString)")
+    init(home: URL = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-cli-\(UUID().uuidString)")) {
+        self.home = home
     }
 
     func remove() { try? FileManager.default.removeItem(at: home) }
 
     @discardableResult
     func run(_ arguments: String...) throws -> Result {
+        try start(arguments).wait()
+    }
+
+    /// Starts `zoo ARGUMENTS` without waiting for it.
+    func start(_ arguments: [String]) throws -> Running {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["ZOO_HOME"] = home.path
+        environment.merge(self.environment) { _, new in new }
         process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let running = Running(process: process)
+        process.standardOutput = running.out
+        process.standardError = running.err
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        return running
+    }
+
+    /// A zoo process that was started and not yet waited for; its output goes to files until it ends.
+    final class Running {
+        let process: Process
+        private let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-out-\(UUID().uuidString)")
+        let out: FileHandle
+        let err: FileHandle
+
+        init(process: Process) {
+            self.process = process
+            try? FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+            for name in ["stdout", "stderr"] {
+                FileManager.default.createFile(atPath: outputs.appendingPathComponent(name).path, contents: nil)
+            }
+            out = FileHandle(forWritingAtPath: outputs.appendingPathComponent("stdout").path)!
+            err = FileHandle(forWritingAtPath: outputs.appendingPathComponent("stderr").path)!
+        }
+
+        /// Waits for it to exit and reads what it printed.
+        func wait() -> Result {
+            process.waitUntilExit()
+            try? out.close()
+            try? err.close()
+            defer { try? FileManager.default.removeItem(at: outputs) }
+            func text(_ name: String) -> String {
+                String(decoding: (try? Data(contentsOf: outputs.appendingPathComponent(name))) ?? Data(), as: UTF8.self)
+            }
+            return Result(status: process.terminationStatus, stdout: text("stdout"), stderr: text("stderr"))
+        }
     }
 
     /// The run's stdout parsed as a JSON object.

@@ -2,8 +2,8 @@ import SparseEngineKernelsAVX512
 
 /// The microkernels chosen for this CPU, picked once from `CPUFeatures.current`.
 struct KernelConfig: @unchecked Sendable {
-    /// Signature of an f32 GEMM microkernel: `(kc, packedA, packedB, c, ldc, accumulate)`.
-    typealias GemmMicrokernel = (Int, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Bool) -> Void
+    /// Signature of an f32 GEMM microkernel: `(kc, packedA, b, ldb, c, ldc, accumulate)`.
+    typealias GemmMicrokernel = (Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Bool) -> Void
 
     /// Name of the GEMM microkernel, for logs and reports.
     let gemmName: String

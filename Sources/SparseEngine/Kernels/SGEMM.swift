@@ -1,116 +1,120 @@
-/// Reusable scratch for GEMM packing; grows on first use, then is reused run after run.
-final class GemmWorkspace: @unchecked Sendable {
-    private var packedB = ScratchBuffer()
-    private var packedA: [ScratchBuffer]
-
-    init(threads: Int) {
-        packedA = (0..<max(threads, 1)).map { _ in ScratchBuffer() }
-    }
-
-    func bBuffer(_ count: Int) -> UnsafeMutablePointer<Float> { packedB.floats(count) }
-    func aBuffer(thread: Int, _ count: Int) -> UnsafeMutablePointer<Float> { packedA[thread].floats(count) }
-}
-
-/// A growable 64-byte aligned float buffer.
-struct ScratchBuffer {
-    private var pointer: UnsafeMutablePointer<Float>?
-    private var capacity = 0
-
-    mutating func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
-        if count > capacity || pointer == nil {
-            pointer?.deallocate()
-            capacity = max(count, 16)
-            pointer = UnsafeMutableRawPointer.allocate(byteCount: capacity * 4, alignment: 64).bindMemory(to: Float.self, capacity: capacity)
-        }
-        return pointer!
-    }
-}
-
 /// Row-major single-precision GEMM: `C = alpha · op(A) · op(B) + beta · C`, with `op(A)` M×K and
 /// `op(B)` K×N; `transA`/`transB` mean the stored matrix is the transpose (K×M / N×K).
 ///
-/// Blocked over K (`kc`) with packed panels of B shared by all threads, and tasks of
-/// `mc` rows × `nc` columns spread over the pool; each task packs its slice of A.
+/// Three ways, by shape:
+/// - fewer than `smallRows` rows: `smallRowsGemm` streams B once (a sliver would be mostly padding);
+/// - few columns (`prefersColumnSlivers`, e.g. a 7×7 convolution output): `sgemmColumnSlivers`
+///   computes Cᵀ = op(B)ᵀ·op(A)ᵀ, where the padding is 8 columns instead of 32;
+/// - otherwise A is packed into MR-row slivers per K block (cached when A is a constant, i.e.
+///   weights) and one parallel region runs tasks of (NR-column panel, range of slivers): per K block
+///   a task reads its B panel in place or packs it into per-thread scratch (kept in L1), then runs
+///   the microkernel over its slivers.
 func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, context: KernelContext) {
     if m == 0 || n == 0 { return }
-    if beta != 1 {
+    if beta != 0 && beta != 1 {
         for i in 0..<m {
             let row = c + i * ldc
-            if beta == 0 { row.update(repeating: 0, count: n) } else { for j in 0..<n { row[j] *= beta } }
+            for j in 0..<n { row[j] *= beta }
         }
     }
-    if k == 0 || alpha == 0 { return }
+    if k == 0 || alpha == 0 {
+        if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+        return
+    }
+    let config = context.kernels
+    if m < GemmPlan.smallRows {
+        smallRowsGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                      overwrite: beta == 0, c: c, ldc: ldc, pool: context.pool)
+    } else if GemmPlan.prefersColumnSlivers(m: m, n: n, mr: config.gemmMR, nr: config.gemmNR) {
+        sgemmColumnSlivers(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                           overwrite: beta == 0, c: c, ldc: ldc, context: context)
+    } else {
+        sgemmRowSlivers(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                        overwrite: beta == 0, c: c, ldc: ldc, context: context)
+    }
+}
+
+/// The choices `sgemm` makes from a shape.
+enum GemmPlan {
+    /// Fewer rows than this use `smallRowsGemm`.
+    static let smallRows = 4
+
+    /// True when computing Cᵀ pads less: few columns (at most 256), and fewer padded multiply-adds
+    /// with columns in slivers of MR and rows in panels of NR than the other way round.
+    static func prefersColumnSlivers(m: Int, n: Int, mr: Int, nr: Int) -> Bool {
+        func roundUp(_ x: Int, _ to: Int) -> Int { (x + to - 1) / to * to }
+        return n <= 256 && roundUp(n, mr) * roundUp(m, nr) < roundUp(m, mr) * roundUp(n, nr)
+    }
+
+    /// True when the microkernel may read a row-major B panel in place: its `kcLimit` rows, `ldb`
+    /// floats apart, spread over enough L1 sets (64-byte lines, 64 sets) not to evict each other.
+    /// Strides that are multiples of 4 lines (e.g. 56×56 and 112×112 images) are packed instead.
+    static func readsBInPlace(ldb: Int) -> Bool {
+        let bytes = ldb * MemoryLayout<Float>.size
+        guard bytes % 64 == 0 else { return true }
+        var a = (bytes / 64) % 64, b = 64
+        while b != 0 { (a, b) = (b, a % b) }
+        return a <= 2
+    }
+}
+
+/// The general case: A packed in MR-row slivers, B read or packed in NR-column panels per K block.
+private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                             overwrite: Bool, c: UnsafeMutablePointer<Float>, ldc: Int, context: KernelContext) {
     let config = context.kernels
     let mr = config.gemmMR, nr = config.gemmNR
-    let kcMax = 256, mc = 64, nc = 256
-    let nPanels = (n + nr - 1) / nr
-    let mBlocks = (m + mc - 1) / mc
-    let nBlocks = (n + nc - 1) / nc
+    let shape = GemmShape(m: m, k: k, mr: mr)
     let workspace = context.gemmWorkspace
-    var k0 = 0
-    while k0 < k {
-        let kc = min(kcMax, k - k0)
-        let packedB = workspace.bBuffer(nPanels * kc * nr)
-        // Pack B[k0..<k0+kc, :] into NR-column panels.
-        context.pool.parallelFor(nPanels) { panel, _ in
-            let dst = packedB + panel * kc * nr
-            let j0 = panel * nr
-            let cols = min(nr, n - j0)
-            for p in 0..<kc {
-                let d = dst + p * nr
-                if transB {
-                    for j in 0..<cols { d[j] = b[(j0 + j) * ldb + k0 + p] }
-                } else {
-                    d.update(from: b + (k0 + p) * ldb + j0, count: cols)
-                }
-                if cols < nr { (d + cols).update(repeating: 0, count: nr - cols) }
+    let packed = workspace.packed(a, rows: transA ? k : m, columns: transA ? m : k, ld: lda, alpha: alpha, transposed: transA,
+                                  layout: .slivers(shape), count: shape.packedCount, slot: .left) { buffer in
+        packSlivers(transA: transA, m: m, k: k, alpha: alpha, a: a, lda: lda, shape: shape, into: buffer, pool: context.pool)
+    }
+    let panels = (n + nr - 1) / nr
+    let threads = context.pool.threadCount
+    // Split the slivers only when there are too few panels to keep every thread busy.
+    let targetTasks = threads == 1 ? 1 : threads * 4
+    let sliverChunks = min(shape.slivers, max(1, (targetTasks + panels - 1) / panels))
+    let inPlaceStride = !transB && GemmPlan.readsBInPlace(ldb: ldb)
+    context.pool.parallelFor(panels * sliverChunks) { task, thread in
+        let panel = task / sliverChunks, chunk = task % sliverChunks
+        let firstSliver = shape.slivers * chunk / sliverChunks, endSliver = shape.slivers * (chunk + 1) / sliverChunks
+        let j0 = panel * nr, cols = min(nr, n - j0)
+        let scratch = workspace.threadBuffer(thread, shape.kcMax * nr + mr * nr)
+        let edgeTile = scratch + shape.kcMax * nr
+        let inPlace = inPlaceStride && cols == nr
+        for block in 0..<shape.kBlocks {
+            let k0 = shape.blockStart(block), kc = shape.blockLength(block)
+            let panelStart: UnsafePointer<Float>, panelStride: Int
+            if inPlace {
+                panelStart = b + k0 * ldb + j0
+                panelStride = ldb
+            } else {
+                packBPanel(transB: transB, b: b, ldb: ldb, k0: k0, kc: kc, j0: j0, cols: cols, nr: nr, into: scratch)
+                panelStart = UnsafePointer(scratch)
+                panelStride = nr
             }
-        }
-        let accumulate = true  // C already holds beta·C (or zeros)
-        context.pool.parallelFor(mBlocks * nBlocks) { task, thread in
-            let mb = task / nBlocks, nb = task % nBlocks
-            let i0 = mb * mc, rows = min(mc, m - i0)
-            let microRows = (rows + mr - 1) / mr
-            let packedA = workspace.aBuffer(thread: thread, microRows * kc * mr + mr * nr)
-            let edgeTile = packedA + microRows * kc * mr
-            // Pack A[i0..<i0+rows, k0..<k0+kc] as MR-row slivers, scaled by alpha.
-            for s in 0..<microRows {
-                let dst = packedA + s * kc * mr
-                let r0 = i0 + s * mr
-                let rcount = min(mr, m - r0)
-                for p in 0..<kc {
-                    let d = dst + p * mr
-                    for r in 0..<rcount {
-                        let v = transA ? a[(k0 + p) * lda + r0 + r] : a[(r0 + r) * lda + k0 + p]
-                        d[r] = alpha * v
-                    }
-                    for r in rcount..<mr { d[r] = 0 }
+            let accumulate = block > 0 || !overwrite
+            for s in firstSliver..<endSliver {
+                let r0 = s * mr, rows = min(mr, m - r0)
+                let aSliver = packed + shape.sliverOffset(block: block, sliver: s)
+                let cTile = c + r0 * ldc + j0
+                if rows == mr && cols == nr {
+                    config.gemm(kc, aSliver, panelStart, panelStride, cTile, ldc, accumulate)
+                    continue
                 }
-            }
-            let jStart = nb * nc, jEnd = min(n, jStart + nc)
-            var j0 = jStart
-            while j0 < jEnd {
-                let cols = min(nr, n - j0)
-                let bPanel = UnsafePointer(packedB + (j0 / nr) * kc * nr)
-                for s in 0..<microRows {
-                    let r0 = i0 + s * mr
-                    let rcount = min(mr, m - r0)
-                    let aSliver = UnsafePointer(packedA + s * kc * mr)
-                    if rcount == mr && cols == nr {
-                        config.gemm(kc, aSliver, bPanel, c + r0 * ldc + j0, ldc, accumulate)
+                config.gemm(kc, aSliver, panelStart, panelStride, edgeTile, nr, false)
+                for r in 0..<rows {
+                    let dst = cTile + r * ldc, src = edgeTile + r * nr
+                    if accumulate {
+                        for j in 0..<cols { dst[j] += src[j] }
                     } else {
-                        config.gemm(kc, aSliver, bPanel, edgeTile, nr, false)
-                        for r in 0..<rcount {
-                            let dst = c + (r0 + r) * ldc + j0
-                            for j in 0..<cols { dst[j] += edgeTile[r * nr + j] }
-                        }
+                        dst.update(from: src, count: cols)
                     }
                 }
-                j0 += nr
             }
         }
-        k0 += kc
     }
 }

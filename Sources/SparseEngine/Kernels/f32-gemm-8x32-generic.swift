@@ -3,10 +3,11 @@
 
 /// Portable f32 GEMM microkernel (8×32 tile).
 ///
-/// `c[0..<8][0..<32]` (row stride `ldc`) = (accumulate ? c : 0) + Σₚ a[p·8 + i] · b[p·32 + j],
-/// with `a` packed 8 rows per k step and `b` packed 32 columns per k step.
+/// `c[0..<8][0..<32]` (row stride `ldc`) = (accumulate ? c : 0) + Σₚ a[p·8 + i] · b[p·ldb + j],
+/// with `a` packed 8 rows per k step and `b` 32 columns per k step, `ldb` floats apart (32 when
+/// packed; the row stride of B when read in place).
 @inline(never)
-func f32_gemm_8x32__generic(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {
+func f32_gemm_8x32__generic(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {
     typealias V = SIMD16<Float>
     var c00 = V(), c01 = V()
     var c10 = V(), c11 = V()
@@ -18,6 +19,7 @@ func f32_gemm_8x32__generic(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePoi
     var c70 = V(), c71 = V()
     var ap = a
     var bp = UnsafeRawPointer(b)
+    let bStep = ldb * 4
     for _ in 0..<kc {
         let b0 = bp.loadUnaligned(as: V.self)
         let b1 = bp.loadUnaligned(fromByteOffset: 64, as: V.self)
@@ -38,7 +40,7 @@ func f32_gemm_8x32__generic(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePoi
         let a7 = V(repeating: ap[7])
         c70 += a7 * b0; c71 += a7 * b1
         ap += 8
-        bp += 128
+        bp += bStep
     }
     let out = UnsafeMutableRawPointer(c)
     let rowBytes = ldc * 4

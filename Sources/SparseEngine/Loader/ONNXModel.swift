@@ -62,7 +62,7 @@ public final class ONNXModel: @unchecked Sendable {
         guard !bytes.isEmpty else {
             throw EngineError(.malformedModel, "'\(source)' is empty, not an ONNX model; re-download or re-export it")
         }
-        guard let message = ProtobufMessage<Onnx__ModelProto>(descriptor: withUnsafePointer(to: onnx__model_proto__descriptor) { $0 }, bytes: bytes) else {
+        guard let message = ProtobufMessage(bytes: bytes, unpack: { onnx__model_proto__unpack(nil, $0, $1) }) else {
             throw EngineError(.malformedModel, "'\(source)' is not a valid ONNX protobuf (truncated or corrupt, \(bytes.count) bytes); re-download or re-export the model")
         }
         let m = message.pointer.pointee

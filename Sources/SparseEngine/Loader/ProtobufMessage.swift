@@ -8,12 +8,17 @@ import CProtobufC
 final class ProtobufMessage<Message>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Message>
 
-    /// Unpacks `bytes` with `descriptor`; `nil` if protobuf-c rejects them.
-    init?(descriptor: UnsafePointer<ProtobufCMessageDescriptor>, bytes: UnsafeRawBufferPointer) {
+    /// Unpacks `bytes` with the generated `unpack` function of the message type (such as
+    /// `onnx__model_proto__unpack`); `nil` if protobuf-c rejects them.
+    ///
+    /// The generated function passes the address of the C descriptor itself. Swift would hand
+    /// `protobuf_c_message_unpack` a pointer to a temporary copy of the imported `let`
+    /// descriptor, which the unpacked message keeps and `free_unpacked` reads after it is gone.
+    init?(bytes: UnsafeRawBufferPointer, unpack: (Int, UnsafePointer<UInt8>) -> UnsafeMutablePointer<Message>?) {
         guard let base = bytes.baseAddress ?? (bytes.isEmpty ? UnsafeRawPointer(bitPattern: 1) : nil),
-              let message = protobuf_c_message_unpack(descriptor, nil, bytes.count, base.assumingMemoryBound(to: UInt8.self))
+              let message = unpack(bytes.count, base.assumingMemoryBound(to: UInt8.self))
         else { return nil }
-        pointer = UnsafeMutableRawPointer(message).assumingMemoryBound(to: Message.self)
+        pointer = message
     }
 
     deinit {

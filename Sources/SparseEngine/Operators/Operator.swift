@@ -50,4 +50,37 @@ protocol Operator {
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec]
     /// Computes the outputs, whose shapes and types are those `inferOutputs` returned.
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws
+    /// Positions of the inputs whose contents `inferOutputs` reads (a target shape, axes, pads,
+    /// sizes): their values must be known when planning. Default: none.
+    var planTimeInputs: [Int] { get }
+    /// True when the outputs depend only on the inputs' shapes and types, not on their contents
+    /// (`Shape`). Default: false.
+    var readsOnlyInputShapes: Bool { get }
+}
+
+extension Operator {
+    var planTimeInputs: [Int] { [] }
+    var readsOnlyInputShapes: Bool { false }
+}
+
+/// The graph inputs whose contents decide output shapes: values that flow into an operator's
+/// `planTimeInputs` (directly or through other nodes, but not through `Shape`). A session
+/// plans once per distinct value of these inputs, as it does per distinct input shape.
+func planTimeGraphInputs(_ graph: Graph, nodes: [Node], operators: [Operator]) -> Set<String> {
+    var producer: [String: Int] = [:]
+    for (i, node) in nodes.enumerated() {
+        for output in node.outputs where !output.isEmpty { producer[output] = i }
+    }
+    var pending: [String] = []
+    for (i, node) in nodes.enumerated() {
+        for k in operators[i].planTimeInputs where k < node.inputs.count && !node.inputs[k].isEmpty {
+            pending.append(node.inputs[k])
+        }
+    }
+    var needed = Set<String>()
+    while let value = pending.popLast() {
+        guard needed.insert(value).inserted, let p = producer[value], !operators[p].readsOnlyInputShapes else { continue }
+        pending += nodes[p].inputs.filter { !$0.isEmpty }
+    }
+    return Set(graph.inputs.map(\.name)).intersection(needed)
 }

@@ -1,9 +1,16 @@
-/// Creates the `Operator` for a node.
-enum OperatorRegistry {
-    /// The lowest default-domain opset the engine accepts.
-    static let minimumOpset = 7
+/// The operators the engine implements: `supports` answers whether a model's operator can run,
+/// `make` creates the `Operator` for a node.
+public enum OperatorRegistry {
     /// The highest default-domain opset the engine knows.
-    static let maximumOpset = 21
+    public static let maximumOpset = 21
+
+    /// True when the engine implements `opType` of `domain` (`""` or `ai.onnx` for the default
+    /// domain) in the given opset version. Attribute values and element types can still be
+    /// refused when a node is built or planned.
+    public static func supports(opType: String, domain: String = "", opset: Int) -> Bool {
+        guard domain.isEmpty || domain == "ai.onnx", let kind = OpKind(rawValue: opType) else { return false }
+        return opset >= kind.earliestOpset && opset <= kind.latestOpset
+    }
 
     /// Builds the operator for `node` under the model's opset imports, or throws
     /// `.unsupportedOperator` naming operator, node and opset.
@@ -16,8 +23,8 @@ enum OperatorRegistry {
         guard let kind = OpKind(rawValue: node.opType) else {
             throw EngineError(.unsupportedOperator, "unsupported operator '\(node.opType)' (node '\(node.displayName)', opset \(opset))")
         }
-        guard opset >= minimumOpset && opset <= maximumOpset else {
-            throw EngineError(.unsupportedOperator, "operator '\(node.opType)' (node '\(node.displayName)') uses opset \(opset); the engine supports ai.onnx opsets \(minimumOpset)–\(maximumOpset), convert the model with onnx.version_converter")
+        guard opset >= kind.earliestOpset && opset <= kind.latestOpset else {
+            throw EngineError(.unsupportedOperator, "operator '\(node.opType)' (node '\(node.displayName)') uses opset \(opset); the engine supports it in ai.onnx opsets \(kind.earliestOpset)–\(kind.latestOpset), convert the model with onnx.version_converter")
         }
         let c = OpContext(node: node, opset: opset)
         switch kind {
@@ -25,20 +32,53 @@ enum OperatorRegistry {
         case .convTranspose: return try ConvTransposeOperator(c)
         case .gemm: return try GemmOperator(c)
         case .matMul: return MatMulOperator(c)
+        case .einsum: return try EinsumOperator(c)
+        case .quantizeLinear, .dequantizeLinear: return try QuantizeLinearOperator(kind, c)
+        case .dynamicQuantizeLinear: return DynamicQuantizeLinearOperator(c)
+        case .matMulInteger, .convInteger, .qLinearMatMul, .qLinearConv: return try IntegerLinearOperator(kind, c)
+        case .det: return DeterminantOperator(c)
         case .batchNormalization: return try BatchNormOperator(c)
         case .layerNormalization: return try LayerNormOperator(c)
+        case .lrn: return try LRNOperator(c)
+        case .instanceNormalization, .groupNormalization: return try GroupNormOperator(kind, c)
+        case .meanVarianceNormalization: return try MeanVarianceNormOperator(c)
+        case .negativeLogLikelihoodLoss, .softmaxCrossEntropyLoss: return try LossOperator(kind, c)
+        case .hardmax: return try HardmaxOperator(c)
+        case .cumSum: return try CumSumOperator(c)
+        case .topK: return try TopKOperator(c)
+        case .depthToSpace, .spaceToDepth: return try DepthSpaceOperator(kind, c)
+        case .centerCropPad: return try CenterCropPadOperator(c)
+        case .reverseSequence: return try ReverseSequenceOperator(c)
+        case .gridSample: return try GridSampleOperator(c)
+        case .col2Im: return try Col2ImOperator(c)
+        case .gatherElements: return try GatherElementsOperator(c)
+        case .scatterElements, .scatter: return try ScatterElementsOperator(c)
+        case .gatherND: return try GatherNDOperator(c)
+        case .scatterND: return try ScatterNDOperator(c)
+        case .oneHot: return try OneHotOperator(c)
+        case .trilu: return try TriluOperator(c)
+        case .eyeLike: return try EyeLikeOperator(c)
+        case .hannWindow, .hammingWindow, .blackmanWindow: return try WindowOperator(kind, c)
         case .relu, .leakyRelu, .clip, .sigmoid, .hardSigmoid, .hardSwish, .tanh, .erf, .gelu, .sqrt, .exp, .log,
-             .neg, .abs, .reciprocal, .floor, .ceil, .round, .sign, .sin, .cos, .softplus, .elu, .not:
+             .neg, .abs, .reciprocal, .floor, .ceil, .round, .sign, .sin, .cos, .softplus, .elu, .not,
+             .selu, .celu, .thresholdedRelu, .softsign, .mish, .shrink, .tan, .asin, .acos, .atan, .sinh, .cosh,
+             .asinh, .acosh, .atanh, .bitwiseNot:
             return try UnaryOperator(kind, c)
-        case .add, .sub, .mul, .div, .pow, .prelu, .equal, .greater, .less, .greaterOrEqual, .lessOrEqual, .and, .or, .xor:
+        case .isNaN, .isInf: return try FloatClassOperator(kind, c)
+        case .add, .sub, .mul, .div, .pow, .prelu, .equal, .greater, .less, .greaterOrEqual, .lessOrEqual, .and, .or, .xor,
+             .mod, .bitwiseAnd, .bitwiseOr, .bitwiseXor, .bitShift:
             return try BinaryOperator(kind, c)
         case .min, .max, .sum, .mean: return VariadicOperator(kind, c)
         case .where: return WhereOperator(c)
-        case .cast: return try CastOperator(c)
-        case .maxPool, .averagePool: return try PoolOperator(kind, c)
+        case .cast, .castLike: return try CastOperator(kind, c)
+        case .maxPool, .averagePool, .lpPool: return try PoolOperator(kind, c)
+        case .maxUnpool: return try MaxUnpoolOperator(c)
         case .globalAveragePool, .globalMaxPool: return GlobalPoolOperator(kind, c)
         case .softmax, .logSoftmax: return try SoftmaxOperator(kind, c)
-        case .reduceMean, .reduceSum, .reduceMax, .reduceMin, .reduceProd: return try ReduceOperator(kind, c)
+        case .reduceMean, .reduceSum, .reduceMax, .reduceMin, .reduceProd, .reduceL1, .reduceL2, .reduceLogSum,
+             .reduceLogSumExp, .reduceSumSquare:
+            return try ReduceOperator(kind, c)
+        case .argMax, .argMin: return try ArgReduceOperator(kind, c)
         case .reshape: return try ReshapeOperator(c)
         case .flatten: return try FlattenOperator(c)
         case .transpose: return try TransposeOperator(c)
@@ -49,13 +89,15 @@ enum OperatorRegistry {
         case .slice: return try SliceOperator(c)
         case .gather: return try GatherOperator(c)
         case .shape: return try ShapeOperator(c)
+        case .size: return SizeOperator(c)
         case .constantOfShape: return try ConstantOfShapeOperator(c)
         case .expand: return ExpandOperator(c)
         case .range: return RangeOperator(c)
         case .tile: return TileOperator(c)
         case .pad: return try PadOperator(c)
-        case .resize: return try ResizeOperator(c)
-        case .identity, .dropout: return try IdentityOperator(kind, c)
+        case .resize, .upsample: return try ResizeOperator(c)
+        case .identity: return IdentityOperator(c)
+        case .dropout: return try DropoutOperator(c)
         case .constant: return try ConstantOperator(c)
         }
     }

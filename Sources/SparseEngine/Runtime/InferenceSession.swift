@@ -37,10 +37,14 @@ public final class InferenceSession: @unchecked Sendable {
     public var isa: String { CPUFeatures.current.isaName }
     /// Nodes left after optimization.
     public var nodeCount: Int { nodes.count }
+    /// What the passes did and how the session runs: ISA, kernels, threads, weight sparsity.
+    public let summary: SessionSummary
 
     private let graph: Graph
     private let nodes: [Node]
     private let operators: [Operator]
+    /// Inputs whose contents decide shapes (e.g. a Reshape target fed by the caller); their values key the plans too.
+    private let planTimeInputs: Set<String>
     private let context: KernelContext
     private var plans: [[[Int]]: Plan] = [:]
     private let lock = NSLock()
@@ -53,15 +57,20 @@ public final class InferenceSession: @unchecked Sendable {
         graph.nodes = try graph.topologicallySorted()
         // Create every operator once up front so unsupported operators fail here, not mid-run.
         _ = try graph.nodes.map { try OperatorRegistry.make($0, opsets: model.opsetImports) }
+        var passes: [SessionSummary.PassResult] = []
         if options.optimize {
             for pass in PassPipeline.standard {
-                _ = try pass.apply(to: &graph, opsets: model.opsetImports, context: context)
+                let changed = try pass.apply(to: &graph, opsets: model.opsetImports, context: context)
+                passes.append(.init(name: pass.name, changed: changed))
             }
             graph.nodes = try graph.topologicallySorted()
         }
+        summary = SessionSummary(graph: graph, nodesLoaded: model.graph.nodes.count, passes: passes,
+                                 threads: options.threads, kernels: context.kernels)
         self.graph = graph
         nodes = graph.nodes
         operators = try nodes.map { try OperatorRegistry.make($0, opsets: model.opsetImports) }
+        planTimeInputs = planTimeGraphInputs(graph, nodes: nodes, operators: operators)
         inputs = graph.inputs
         outputs = graph.outputs
     }
@@ -73,16 +82,33 @@ public final class InferenceSession: @unchecked Sendable {
         let signature = try validate(feeds)
         lock.lock()
         defer { lock.unlock() }
-        let plan: Plan
-        if let cached = plans[signature] {
-            plan = cached
-        } else {
-            var shapes: [String: (DataType, [Int])] = [:]
-            for input in inputs { shapes[input.name] = (feeds[input.name]!.dataType, feeds[input.name]!.shape) }
-            plan = try Planner(graph: graph, nodes: nodes, operators: operators, context: context).plan(inputShapes: shapes)
-            plans[signature] = plan
+        return try plan(for: feeds, signature: signature).execute(feeds, context: context)
+    }
+
+    /// Runs the model `runs` times on `feeds` and returns the mean seconds per run spent in each node
+    /// that ran (nodes evaluated while planning take none), in execution order.
+    public func profile(_ feeds: [String: Tensor], runs: Int) throws -> [NodeTiming] {
+        let signature = try validate(feeds)
+        lock.lock()
+        defer { lock.unlock() }
+        let plan = try plan(for: feeds, signature: signature)
+        var seconds = [Double](repeating: 0, count: plan.steps.count)
+        try seconds.withUnsafeMutableBufferPointer { buffer in
+            for _ in 0..<max(runs, 1) { _ = try plan.execute(feeds, context: context, timings: buffer.baseAddress!) }
         }
-        return try plan.execute(feeds, context: context)
+        return zip(plan.steps, seconds).map { step, total in
+            NodeTiming(name: step.node.displayName, opType: step.node.opType, seconds: total / Double(max(runs, 1)))
+        }
+    }
+
+    /// The plan for these feeds' signature, built on first use. Call with `lock` held.
+    private func plan(for feeds: [String: Tensor], signature: [[Int]]) throws -> Plan {
+        if let cached = plans[signature] { return cached }
+        var shapes: [String: (DataType, [Int])] = [:]
+        for input in inputs { shapes[input.name] = (feeds[input.name]!.dataType, feeds[input.name]!.shape) }
+        let plan = try Planner(graph: graph, nodes: nodes, operators: operators, context: context).plan(inputShapes: shapes, inputValues: feeds.filter { planTimeInputs.contains($0.key) })
+        plans[signature] = plan
+        return plan
     }
 
     /// Checks the feeds and returns the shape signature (input shapes in `inputs` order).
@@ -118,6 +144,7 @@ public final class InferenceSession: @unchecked Sendable {
                 }
             }
             signature.append(t.shape)
+            if planTimeInputs.contains(input.name) { signature.append(t.withUnsafeBytes { $0.map(Int.init) }) }
         }
         return signature
     }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Everything needed to run the graph for one input-shape signature: the steps in order,
 /// a tensor table (constants and arena views pre-filled), and the arena itself.
 final class Plan {
@@ -22,6 +28,12 @@ final class Plan {
     /// Nodes evaluated while planning (constant for this signature).
     let foldedNodes: Int
     private let arena: TensorStorage
+    /// Each step's operand arrays, built once: every slot but the graph inputs is fixed for the plan,
+    /// so a run only patches the operands that are graph inputs (no per-step allocation).
+    private var stepInputs: [[Tensor?]]
+    private let stepOutputs: [[Tensor]]
+    /// (step, operand index, input name) for every step operand that is a graph input.
+    private let feedOperands: [(step: Int, operand: Int, input: String)]
 
     init(steps: [Step], table: [Tensor?], inputSlots: [String: Int], outputSlots: [(String, Int)], arena: TensorStorage, foldedNodes: Int) {
         self.steps = steps
@@ -31,19 +43,38 @@ final class Plan {
         self.arena = arena
         arenaBytes = arena.byteCount
         self.foldedNodes = foldedNodes
+        stepInputs = steps.map { step in step.inputs.map { $0.flatMap { table[$0] } } }
+        stepOutputs = steps.map { step in step.outputs.map { table[$0]! } }
+        let inputOfSlot = Dictionary(uniqueKeysWithValues: inputSlots.map { ($0.value, $0.key) })
+        feedOperands = steps.enumerated().flatMap { index, step in
+            step.inputs.enumerated().compactMap { operand, slot in
+                slot.flatMap { inputOfSlot[$0] }.map { (index, operand, $0) }
+            }
+        }
     }
 
-    /// Runs every step and returns copies of the graph outputs.
-    func execute(_ feeds: [String: Tensor], context: KernelContext) throws -> [String: Tensor] {
-        var table = self.table
-        for (name, slot) in inputSlots { table[slot] = feeds[name] }
-        for step in steps {
-            let inputs = step.inputs.map { $0.flatMap { table[$0] } }
-            let outputs = step.outputs.map { table[$0]! }
-            try step.op.run(inputs, outputs, context)
+    /// Runs every step and returns copies of the graph outputs. With `timings` (one entry per step),
+    /// adds each step's seconds to its entry.
+    func execute(_ feeds: [String: Tensor], context: KernelContext, timings: UnsafeMutablePointer<Double>? = nil) throws -> [String: Tensor] {
+        for (step, operand, input) in feedOperands { stepInputs[step][operand] = feeds[input] }
+        defer { for (step, operand, _) in feedOperands { stepInputs[step][operand] = nil } }
+        for index in steps.indices {
+            let start = timings == nil ? 0 : monotonicSeconds()
+            try steps[index].op.run(stepInputs[index], stepOutputs[index], context)
+            if let timings { timings[index] += monotonicSeconds() - start }
         }
         var result: [String: Tensor] = [:]
-        for (name, slot) in outputSlots { result[name] = table[slot]!.copy() }
+        for (name, slot) in outputSlots {
+            // An output may be a graph input passed straight through.
+            result[name] = (inputSlots[name] != nil ? feeds[name]! : table[slot]!).copy()
+        }
         return result
     }
+}
+
+/// Seconds on the monotonic clock (arbitrary origin).
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
 }

@@ -7,12 +7,13 @@ struct Planner {
     let operators: [Operator]
     let context: KernelContext
 
-    func plan(inputShapes: [String: (DataType, [Int])]) throws -> Plan {
+    /// `inputValues` holds the contents of the inputs that decide shapes (`planTimeGraphInputs`).
+    func plan(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:]) throws -> Plan {
         var specs: [String: ValueSpec] = [:]
         for (name, t) in graph.initializers { specs[name] = ValueSpec(known: t) }
         for input in graph.inputs {
             guard let (type, shape) = inputShapes[input.name] else { continue }
-            specs[input.name] = ValueSpec(type, shape)
+            specs[input.name] = ValueSpec(type, shape, value: inputValues[input.name]?.copy())
         }
         struct Pending { let index: Int; let outputs: [String] }
         var pending: [Pending] = []
@@ -52,7 +53,10 @@ struct Planner {
         func slot(_ name: String) -> Int {
             if let s = slotOf[name] { return s }
             slotOf[name] = table.count
-            table.append(specs[name]?.value)
+            let constant = specs[name]?.value
+            table.append(constant)
+            // The plan keeps its constants alive and unchanged, so kernels may cache work derived from them.
+            if let constant { context.gemmWorkspace.registerConstant(constant.rawPointer, byteCount: constant.byteCount) }
             return table.count - 1
         }
         var inputSlots: [String: Int] = [:]

@@ -65,12 +65,21 @@ final class ThreadPool: @unchecked Sendable {
     }
 
     /// State shared with the workers (kept alive by them until they exit).
+    ///
+    /// Between jobs a worker polls for the next one for `spinPolls` rounds before sleeping on the
+    /// condition variable, and the caller polls for the workers' completion the same way: a network
+    /// runs hundreds of short parallel regions per inference, and a futex wake-up costs more than
+    /// many of them.
     private final class Shared: @unchecked Sendable {
+        /// Polls (each a lock round trip, tens of nanoseconds) before sleeping: about 100 µs.
+        private static let spinPolls = 2_000
         private var mutex = pthread_mutex_t()
         private var wake = pthread_cond_t()
         private var finished = pthread_cond_t()
         private var generation = 0
         private var pending = 0
+        private var sleepingWorkers = 0
+        private var callerSleeping = false
         private var shutdown = false
         private var job: ((Int) -> Void)?
 
@@ -91,13 +100,23 @@ final class ThreadPool: @unchecked Sendable {
             job = work
             pending = workers
             generation &+= 1
-            pthread_cond_broadcast(&wake)
+            if sleepingWorkers > 0 { pthread_cond_broadcast(&wake) }
             pthread_mutex_unlock(&mutex)
         }
 
         func waitForWorkers() {
             pthread_mutex_lock(&mutex)
-            while pending > 0 { pthread_cond_wait(&finished, &mutex) }
+            var polls = 0
+            while pending > 0 && polls < Self.spinPolls {
+                pthread_mutex_unlock(&mutex)
+                polls += 1
+                pthread_mutex_lock(&mutex)
+            }
+            while pending > 0 {
+                callerSleeping = true
+                pthread_cond_wait(&finished, &mutex)
+            }
+            callerSleeping = false
             job = nil
             pthread_mutex_unlock(&mutex)
         }
@@ -113,7 +132,17 @@ final class ThreadPool: @unchecked Sendable {
             var seen = 0
             while true {
                 pthread_mutex_lock(&mutex)
-                while generation == seen && !shutdown { pthread_cond_wait(&wake, &mutex) }
+                var polls = 0
+                while generation == seen && !shutdown && polls < Self.spinPolls {
+                    pthread_mutex_unlock(&mutex)
+                    polls += 1
+                    pthread_mutex_lock(&mutex)
+                }
+                while generation == seen && !shutdown {
+                    sleepingWorkers += 1
+                    pthread_cond_wait(&wake, &mutex)
+                    sleepingWorkers -= 1
+                }
                 if shutdown {
                     pthread_mutex_unlock(&mutex)
                     return
@@ -127,7 +156,7 @@ final class ThreadPool: @unchecked Sendable {
                 work = nil
                 pthread_mutex_lock(&mutex)
                 pending -= 1
-                if pending == 0 { pthread_cond_signal(&finished) }
+                if pending == 0 && callerSleeping { pthread_cond_signal(&finished) }
                 pthread_mutex_unlock(&mutex)
             }
         }

@@ -43,3 +43,11 @@ func floatToHalf(_ f: Float) -> UInt16 {
 /// bfloat16 is the top half of a binary32.
 @inline(__always)
 func bfloat16ToFloat(_ b: UInt16) -> Float { Float(bitPattern: UInt32(b) << 16) }
+
+/// The bfloat16 of a float by dropping its low 16 bits, as ONNX's reference Cast does; NaN
+/// stays NaN (a NaN whose payload is only in the low bits would otherwise become infinity).
+@inline(__always)
+func floatToBFloat16(_ f: Float) -> UInt16 {
+    let high = UInt16(f.bitPattern >> 16)
+    return f.isNaN ? high | 0x40 : high
+}

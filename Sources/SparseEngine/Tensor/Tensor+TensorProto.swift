@@ -15,7 +15,7 @@ extension Tensor {
     }
 
     private init(tensorProtoBytes bytes: UnsafeRawBufferPointer, source: String) throws {
-        guard let message = ProtobufMessage<Onnx__TensorProto>(descriptor: withUnsafePointer(to: onnx__tensor_proto__descriptor) { $0 }, bytes: bytes) else {
+        guard let message = ProtobufMessage(bytes: bytes, unpack: { onnx__tensor_proto__unpack(nil, $0, $1) }) else {
             throw EngineError(.invalidTensorFile, "'\(source)' is not a valid ONNX TensorProto (truncated or corrupt, \(bytes.count) bytes)")
         }
         guard message.pointer.pointee.has_data_type != 0 else {

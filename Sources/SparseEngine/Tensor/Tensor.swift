@@ -72,6 +72,15 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
         return Tensor(dataType: dataType, shape: newShape, storage: storage, byteOffset: byteOffset)
     }
 
+    /// The same bytes read as another element type of the same size (e.g. `uint16` bit patterns
+    /// as `bfloat16`, the way NumPy-based tools store bfloat16 data).
+    public func bitcast(to newType: DataType) throws -> Tensor {
+        guard let size = newType.byteSize, size == dataType.byteSize else {
+            throw EngineError(.unsupportedDataType, "cannot reinterpret \(dataType) elements as \(newType): the element sizes differ")
+        }
+        return Tensor(dataType: newType, shape: shape, storage: storage, byteOffset: byteOffset)
+    }
+
     /// A copy that owns its bytes (detached from any model, file or arena memory).
     public func copy() -> Tensor {
         let out = try! Tensor(zeros: dataType, shape: shape)
@@ -106,13 +115,19 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
         }
     }
 
-    /// Reads any numeric tensor as `[Double]`.
-    func doubleValues() throws -> [Double] {
+    /// Every element as a `Double` (bool as 0 or 1; 64-bit integers beyond 2⁵³ round), for
+    /// reading a tensor of any numeric element type. Throws for strings and other types the
+    /// engine cannot hold.
+    public func doubleValues() throws -> [Double] {
         switch dataType {
         case .float: return buffer(Float.self).map { Double($0) }
         case .double: return Array(buffer(Double.self))
         case .float16: return buffer(UInt16.self).map { Double(halfToFloat($0)) }
+        case .bfloat16: return buffer(UInt16.self).map { Double(bfloat16ToFloat($0)) }
         case .bool: return buffer(UInt8.self).map { Double($0) }
+        case .uint16: return buffer(UInt16.self).map { Double($0) }
+        case .uint32: return buffer(UInt32.self).map { Double($0) }
+        case .uint64: return buffer(UInt64.self).map { Double($0) }
         default: return try intValues().map { Double($0) }
         }
     }

@@ -5,16 +5,18 @@ import ZooStub
 /// Entries naming the same namespace/repo_name are one model: the first entry's stub is its primary stub, the
 /// others become aliases and fill in fields the first left empty. A user's catalog may replace a model of the
 /// shipped catalog; the shipped catalog never replaces a user's. Models this source listed before and no
-/// longer lists are removed.
+/// longer lists are removed, unless the import merges.
 struct CatalogImporter {
     let database: Database
     let source: String
+    let removingUnlisted: Bool
     private var report: ImportReport
     private var written: Set<Int64> = []
 
-    init(database: Database, source: String) {
+    init(database: Database, source: String, removingUnlisted: Bool = true) {
         self.database = database
         self.source = source
+        self.removingUnlisted = removingUnlisted
         report = ImportReport(source: source)
     }
 
@@ -34,7 +36,7 @@ struct CatalogImporter {
                 report.problems.append(ImportProblem(index: index, stub: nil, message: "\(DecodingProblem(error))"))
             }
         }
-        try removeModelsNoLongerListed()
+        if removingUnlisted { try removeModelsNoLongerListed() }
         try refreshSearchText()
         report.imported = written.count
         return report

@@ -74,3 +74,13 @@ enum EditDistance {
         return previous[b.count]
     }
 }
+
+extension Catalog {
+    /// The model listed as `namespace/repoName`, without files and recipes; `nil` if none.
+    public func model(namespace: String, repoName: String) throws -> ModelRecord? {
+        try database.row(
+            "SELECT \(ModelRecord.columns) FROM models WHERE namespace = ? AND repo_name = ?",
+            [.text(namespace), .text(repoName)]
+        ).map(ModelRecord.init(row:))
+    }
+}

@@ -96,6 +96,9 @@ public final class Database {
                 "\(path) is corrupt or not a SQLite database; run `zoo catalog rebuild` to set it aside and start a new catalog",
                 cause: "SQLite error \(rc): \(detail)")
         }
+        if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
+            return CatalogError(.busy, "the catalog at \(path) is locked by another zoo process; try again", cause: "SQLite error \(rc): \(detail) - while executing `\(sql)`")
+        }
         return CatalogError(.sqlite, "the catalog at \(path) failed a query", cause: "SQLite error \(rc): \(detail) - while executing `\(sql)`")
     }
 }

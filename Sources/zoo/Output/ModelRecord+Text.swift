@@ -1,4 +1,5 @@
 import ZooCatalog
+import ZooStore
 import ZooStub
 
 extension ModelRecord {
@@ -37,19 +38,5 @@ extension ModelRecord {
             text += "\n  \(b.recordedAt ?? "")  \(b.engine)  \(b.scenario)  batch \(b.batchSize)  \(b.numCores) cores  \(String(format: "%.2f", b.itemsPerSecond)) items/s"
         }
         return text
-    }
-}
-
-/// Byte counts for people: `97.8 MB`.
-enum ByteCount {
-    static func format(_ bytes: Int64) -> String {
-        let units = ["B", "kB", "MB", "GB", "TB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
     }
 }

@@ -13,10 +13,8 @@ final class ShapeOperatorTests: XCTestCase {
             XCTAssertEqual(($0 as? EngineError)?.code, .shapeMismatch)
             XCTAssertTrue("\($0)".contains("cannot reshape [2, 3] (6 elements) to [4]"), "\($0)")
         }
-        // The shape computed from data at run time cannot be planned.
-        XCTAssertThrowsError(try runOp("Reshape", inputs: [("x", x6), ("s", .i64([1], [6]))])) {
-            XCTAssertEqual(($0 as? EngineError)?.code, .dataDependentShape)
-        }
+        // A target fed at run time is planned from its value.
+        XCTAssertEqual(try runOp("Reshape", inputs: [("x", x6), ("s", .i64([1], [6]))])["y"]!.shape, [6])
     }
 
     func testFlattenSqueezeUnsqueeze() throws {
@@ -128,9 +126,30 @@ final class ShapeOperatorTests: XCTestCase {
         let v10 = try runOp("Resize", inputs: [("x", .f([1, 1, 1, 3], [1, 2, 3]))], constants: [("s", .f([4], [1, 1, 1, 0.67]))], opset: 10)["y"]!
         XCTAssertEqual(v10.shape, [1, 1, 1, 2])
         XCTAssertEqual(v10.floats, [1, 2])
-        XCTAssertThrowsError(try runOp("Resize", inputs: [("x", x)], constants: [("roi", .f([0], [])), ("s", scales)], attributes: ["mode": .string("cubic")])) {
+        XCTAssertThrowsError(try runOp("Resize", inputs: [("x", x)], constants: [("roi", .f([0], [])), ("s", scales)], attributes: ["mode": .string("area")])) {
             XCTAssertEqual(($0 as? EngineError)?.code, .unsupportedAttribute)
         }
+    }
+
+    /// Expected values from the ONNX reference implementation (onnx.reference.ops.op_resize).
+    func testResizeCubicAntialiasCropAxesAndAspectRatio() throws {
+        let row = Tensor.f([1, 4], [1, 2, 3, 4])
+        let cubic = try runOp("Resize", inputs: [("x", row)], constants: [("roi", .f([0], [])), ("s", .f([2], [1, 2]))],
+                              attributes: ["mode": .string("cubic")], opset: 13)["y"]!
+        assertClose(cubic.floats, [0.89453125, 1.19140625, 1.66796875, 2.296875, 2.703125, 3.33203125, 3.80859375, 4.10546875])
+        let smooth = try runOp("Resize", inputs: [("x", .f([1, 8], (1...8).map(Float.init)))], constants: [("roi", .f([0], [])), ("s", .f([2], [1, 0.5]))],
+                               attributes: ["mode": .string("linear"), "antialias": .int(1)], opset: 18)["y"]!
+        assertClose(smooth.floats, [1.625, 3.5, 5.5, 7.375])
+        let crop = try runOp("Resize", inputs: [("x", row)], constants: [("roi", .f([4], [0, 0.5, 1, 1.5])), ("s", .f([0], [])), ("z", .i64([2], [1, 3]))],
+                             attributes: ["mode": .string("linear"), "coordinate_transformation_mode": .string("tf_crop_and_resize"), "extrapolation_value": .float(9)], opset: 13)["y"]!
+        assertClose(crop.floats, [2.5, 4, 9])
+        // Only axis 1 is resized; `not_larger` keeps the aspect ratio within the requested sizes.
+        let axes = try runOp("Resize", inputs: [("x", .f([2, 2], [1, 2, 3, 4]))], constants: [("roi", .f([0], [])), ("s", .f([1], [2]))],
+                             attributes: ["axes": .ints([1])], opset: 18)["y"]!
+        XCTAssertEqual(axes.floats, [1, 1, 2, 2, 3, 3, 4, 4])
+        let fitted = try runOp("Resize", inputs: [("x", .f([2, 2], [1, 2, 3, 4]))], constants: [("roi", .f([0], [])), ("s", .f([0], [])), ("z", .i64([2], [4, 6]))],
+                               attributes: ["keep_aspect_ratio_policy": .string("not_larger")], opset: 18)["y"]!
+        XCTAssertEqual(fitted.shape, [4, 4])
     }
 
     func testConstantIdentityDropout() throws {

@@ -100,3 +100,16 @@ final class TensorTests: XCTestCase {
         for bits: UInt16 in [0x0000, 0x3555, 0x7BFF, 0x8001, 0xC000] { XCTAssertEqual(floatToHalf(halfToFloat(bits)), bits) }
     }
 }
+
+final class TensorReinterpretationTests: XCTestCase {
+    func testBitcastKeepsBytesAndDoubleValuesReadEveryNumericType() throws {
+        // 0x3FC0 is bfloat16 1.5; 0xC000 is −2.
+        let bits = try Tensor(shape: [2], scalars: [UInt16(0x3FC0), 0xC000])
+        let bfloat = try bits.bitcast(to: .bfloat16)
+        XCTAssertEqual(bfloat.dataType, .bfloat16)
+        XCTAssertEqual(try bfloat.doubleValues(), [1.5, -2])
+        XCTAssertEqual(try bits.doubleValues(), [16320, 49152])
+        XCTAssertEqual(try Tensor(shape: [1], scalars: [UInt64.max]).doubleValues(), [Double(UInt64.max)])
+        XCTAssertThrowsError(try bits.bitcast(to: .float)) { XCTAssertEqual(($0 as? EngineError)?.code, .unsupportedDataType) }
+    }
+}

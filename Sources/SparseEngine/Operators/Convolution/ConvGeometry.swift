@@ -1,5 +1,5 @@
-/// Spatial geometry shared by Conv, ConvTranspose and the pools, lifted to 2-D
-/// (1-D operators use height 1).
+/// The 1-D and 2-D form of a `SpatialWindow`, lifted to 2-D (1-D operators use height 1), for
+/// the direct loops of Conv, ConvTranspose and the pools.
 struct ConvGeometry: Equatable {
     var inH = 1, inW = 1
     var kH = 1, kW = 1
@@ -30,50 +30,10 @@ struct ConvGeometry: Equatable {
         }
     }
 
-    /// Forward (Conv/pool) geometry for `spatial` input dims and `kernel` dims (rank 1 or 2).
-    init(spatial: [Int], kernel: [Int], attributes a: Attributes, c: OpContext) throws {
-        let r = spatial.count
-        guard r == 1 || r == 2 else {
-            throw c.error(.unsupportedAttribute, "\(r)-D spatial input is not supported (only 1-D and 2-D)")
-        }
-        guard kernel.count == r else {
-            throw c.error(.shapeMismatch, "kernel has \(kernel.count) spatial dims but the input has \(r)")
-        }
-        let strides = a.strides ?? [Int](repeating: 1, count: r)
-        let dilations = a.dilations ?? [Int](repeating: 1, count: r)
-        var pads = a.pads ?? [Int](repeating: 0, count: 2 * r)
-        guard strides.count == r, dilations.count == r, pads.count == 2 * r,
-              strides.allSatisfy({ $0 > 0 }), dilations.allSatisfy({ $0 > 0 }), kernel.allSatisfy({ $0 > 0 }) else {
-            throw c.error(.invalidModel, "strides \(strides), dilations \(dilations), pads \(pads) or kernel \(kernel) do not fit a \(r)-D input")
-        }
-        var out = [Int](repeating: 0, count: r)
-        for i in 0..<r {
-            let ek = (kernel[i] - 1) * dilations[i] + 1
-            switch a.autoPad {
-            case "SAME_UPPER", "SAME_LOWER":
-                out[i] = (spatial[i] + strides[i] - 1) / strides[i]
-                let total = max(0, (out[i] - 1) * strides[i] + ek - spatial[i])
-                let small = total / 2
-                pads[i] = a.autoPad == "SAME_UPPER" ? small : total - small
-                pads[i + r] = total - pads[i]
-            case "VALID":
-                pads[i] = 0; pads[i + r] = 0
-                out[i] = spatial[i] >= ek ? (spatial[i] - ek) / strides[i] + 1 : 0
-            default:
-                let span = spatial[i] + pads[i] + pads[i + r] - ek
-                guard span >= 0 else {
-                    throw c.error(.shapeMismatch, "kernel \(kernel) (dilated) is larger than the padded input \(spatial)")
-                }
-                if a.ceilMode {
-                    out[i] = (span + strides[i] - 1) / strides[i] + 1
-                    // The last window must start inside the input or the leading padding.
-                    if (out[i] - 1) * strides[i] >= spatial[i] + pads[i] { out[i] -= 1 }
-                } else {
-                    out[i] = span / strides[i] + 1
-                }
-            }
-        }
-        self.init(spatial: spatial, kernel: kernel, strides: strides, dilations: dilations, pads: pads, out: out)
+    /// Lifts a 1-D or 2-D window to this 2-D form.
+    init(_ w: SpatialWindow) {
+        self.init(spatial: w.input, kernel: w.kernel, strides: w.strides, dilations: w.dilations,
+                  pads: w.padsBegin + w.padsEnd, out: w.output)
     }
 
     init(spatial: [Int], kernel: [Int], strides: [Int], dilations: [Int], pads: [Int], out: [Int]) {
@@ -88,9 +48,6 @@ struct ConvGeometry: Equatable {
             padLeft = pads[0]; padRight = pads[1]; outW = out[0]
         }
     }
-
-    /// Output spatial dims in the operator's own rank.
-    func outputSpatial(rank: Int) -> [Int] { rank == 2 ? [outH, outW] : [outW] }
 }
 
 /// Unfolds one image `[channels, inH, inW]` into columns `[channels·kH·kW, outH·outW]`.

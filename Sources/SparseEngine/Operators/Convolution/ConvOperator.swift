@@ -28,9 +28,9 @@ enum FusedActivation: Equatable {
     }
 }
 
-/// `Conv` (1-D and 2-D, groups, dilations, pads, auto_pad, strides): im2col + SGEMM per
+/// `Conv` (any spatial rank, groups, dilations, pads, auto_pad, strides): im2col + SGEMM per
 /// image and group; depthwise convolutions use a direct kernel; 1×1 stride-1 convolutions skip
-/// im2col. Bias and a fused activation are applied in the epilogue.
+/// im2col; 3-D and more use `convolveND`. Bias and a fused activation are applied in the epilogue.
 struct ConvOperator: Operator {
     let c: OpContext
     let attributes: ConvGeometry.Attributes
@@ -45,7 +45,7 @@ struct ConvOperator: Operator {
         guard group >= 1 else { throw c.error(.invalidModel, "group must be at least 1, got \(group)") }
     }
 
-    private func geometry(_ x: [Int], _ w: [Int]) throws -> ConvGeometry {
+    private func window(_ x: [Int], _ w: [Int]) throws -> SpatialWindow {
         guard x.count >= 3, w.count == x.count else {
             throw c.error(.shapeMismatch, "input \(x) and weight \(w) must both be [N, C, spatial…] of equal rank")
         }
@@ -53,26 +53,31 @@ struct ConvOperator: Operator {
         if let k = attributes.kernelShape, k != kernel {
             throw c.error(.shapeMismatch, "kernel_shape \(k) does not match weight shape \(w)")
         }
-        return try ConvGeometry(spatial: Array(x[2...]), kernel: kernel, attributes: attributes, c: c)
+        return try SpatialWindow(spatial: Array(x[2...]), kernel: kernel, attributes: attributes, c: c)
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
         let x = try c.required(inputs, 0, "X"), w = try c.required(inputs, 1, "W")
         try c.check(x.dataType, in: floatTypes)
         try c.check(w.dataType, in: floatTypes, "weight")
-        let g = try geometry(x.shape, w.shape)
+        let window = try window(x.shape, w.shape)
         let channels = x.shape[1], m = w.shape[0]
         guard channels % group == 0, m % group == 0, w.shape[1] * group == channels else {
             throw c.error(.shapeMismatch, "input has \(channels) channels but weight \(w.shape) with group \(group) expects \(w.shape[1] * group)")
         }
         try c.checkBias(inputs, outputChannels: m)
-        return [ValueSpec(.float, [x.shape[0], m] + g.outputSpatial(rank: x.shape.count - 2))]
+        return [ValueSpec(.float, [x.shape[0], m] + window.output)]
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let x = inputs[0]!, w = inputs[1]!, y = outputs[0]
         let bias = inputs.count > 2 ? inputs[2] : nil
-        let g = try geometry(x.shape, w.shape)
+        let window = try window(x.shape, w.shape)
+        if window.rank > 2 {
+            try convolveND(x, w, bias, y, window, context)
+            return
+        }
+        let g = ConvGeometry(window)
         let n = x.shape[0], channels = x.shape[1], m = w.shape[0]
         let cg = channels / group, mg = m / group
         let kSize = cg * g.kH * g.kW
@@ -82,6 +87,13 @@ struct ConvOperator: Operator {
         let bp = bias?.pointer(Float.self)
 
         if cg == 1 && mg == 1 {
+            if g.dilationH == 1 && g.dilationW == 1 {
+                let window = SlidingWindow2D(inH: g.inH, inW: g.inW, outH: g.outH, outW: g.outW, kH: g.kH, kW: g.kW,
+                                             strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft)
+                f32DepthwiseConv2D(xp, wp, bp, yp, planes: n * channels, channels: channels, window,
+                                   epilogue: activation.apply, scratch: context.scratchFloats, pool: context.pool)
+                return
+            }
             depthwise(xp, wp, bp, yp, n: n, channels: channels, g, context)
             return
         }

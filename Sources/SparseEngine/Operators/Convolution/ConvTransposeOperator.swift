@@ -1,5 +1,6 @@
-/// `ConvTranspose` (1-D and 2-D, groups, dilations, pads, auto_pad, output_padding,
-/// output_shape): per image and group, columns = Wᵀ·X by SGEMM, then col2im scatter-add.
+/// `ConvTranspose` (any spatial rank, groups, dilations, pads, auto_pad, output_padding,
+/// output_shape): per image and group, columns = Wᵀ·X by SGEMM, then col2im scatter-add
+/// (3-D and more: `transposeND`).
 struct ConvTransposeOperator: Operator {
     let c: OpContext
     let attributes: ConvGeometry.Attributes
@@ -15,13 +16,18 @@ struct ConvTransposeOperator: Operator {
         outputShape = try c.ints("output_shape")
     }
 
-    /// Geometry expressed from the output's point of view: `in*` are the ConvTranspose input dims.
-    private func geometry(_ x: [Int], _ w: [Int]) throws -> ConvGeometry {
-        guard x.count == 3 || x.count == 4, w.count == x.count else {
-            throw c.error(.shapeMismatch, "input \(x) and weight \(w) must both be [N, C, spatial…] with 1 or 2 spatial dims")
+    /// Geometry from the output's point of view: `input` is the ConvTranspose input. With
+    /// `output_shape` (or SAME auto_pad) the pads follow from the requested size and may be
+    /// negative, which extends the output past the full transposed result (with bias only).
+    private func window(_ x: [Int], _ w: [Int]) throws -> SpatialWindow {
+        guard x.count >= 3, w.count == x.count else {
+            throw c.error(.shapeMismatch, "input \(x) and weight \(w) must both be [N, C, spatial…] of equal rank")
         }
         let r = x.count - 2
         let spatial = Array(x[2...]), kernel = Array(w[2...])
+        if let k = attributes.kernelShape, k != kernel {
+            throw c.error(.shapeMismatch, "kernel_shape \(k) does not match weight shape \(w)")
+        }
         let strides = attributes.strides ?? [Int](repeating: 1, count: r)
         let dilations = attributes.dilations ?? [Int](repeating: 1, count: r)
         let outPad = outputPadding ?? [Int](repeating: 0, count: r)
@@ -39,13 +45,12 @@ struct ConvTransposeOperator: Operator {
             let full = strides[i] * (spatial[i] - 1) + outPad[i] + ek
             if let requested {
                 let total = full - requested[i]
-                guard total >= 0 else {
-                    throw c.error(.shapeMismatch, "output_shape \(requested) is larger than the full transposed output")
-                }
+                // Floor division, as the ONNX reference computes it (total may be negative).
+                let half = Int((Double(total) / 2).rounded(.down))
                 if attributes.autoPad == "SAME_UPPER" {
-                    pads[i] = total / 2; pads[i + r] = total - total / 2
+                    pads[i] = half; pads[i + r] = total - half
                 } else {
-                    pads[i] = total - total / 2; pads[i + r] = total / 2
+                    pads[i] = total - half; pads[i + r] = half
                 }
                 out[i] = requested[i]
             } else {
@@ -53,25 +58,34 @@ struct ConvTransposeOperator: Operator {
                 out[i] = full - pads[i] - pads[i + r]
             }
         }
-        return ConvGeometry(spatial: spatial, kernel: kernel, strides: strides, dilations: dilations, pads: pads, out: out)
+        guard out.allSatisfy({ $0 >= 0 }) else {
+            throw c.error(.shapeMismatch, "pads \(pads) leave a negative output size \(out)")
+        }
+        return SpatialWindow(input: spatial, kernel: kernel, strides: strides, dilations: dilations,
+                             padsBegin: Array(pads[..<r]), padsEnd: Array(pads[r...]), output: out)
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
         let x = try c.required(inputs, 0, "X"), w = try c.required(inputs, 1, "W")
         try c.check(x.dataType, in: floatTypes)
-        let g = try geometry(x.shape, w.shape)
+        let window = try window(x.shape, w.shape)
         guard w.shape[0] == x.shape[1], x.shape[1] % group == 0 else {
             throw c.error(.shapeMismatch, "weight \(w.shape) does not match \(x.shape[1]) input channels with group \(group)")
         }
         let m = w.shape[1] * group
         try c.checkBias(inputs, outputChannels: m)
-        return [ValueSpec(.float, [x.shape[0], m] + g.outputSpatial(rank: x.shape.count - 2))]
+        return [ValueSpec(.float, [x.shape[0], m] + window.output)]
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let x = inputs[0]!, w = inputs[1]!, y = outputs[0]
         let bias = inputs.count > 2 ? inputs[2] : nil
-        let g = try geometry(x.shape, w.shape)
+        let window = try window(x.shape, w.shape)
+        if window.rank > 2 {
+            try transposeND(x, w, bias, y, window, context)
+            return
+        }
+        let g = ConvGeometry(window)
         let n = x.shape[0], channels = x.shape[1]
         let cg = channels / group, mg = w.shape[1], m = mg * group
         let inPlane = g.inH * g.inW, outPlane = g.outH * g.outW

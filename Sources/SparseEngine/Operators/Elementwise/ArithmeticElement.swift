@@ -8,6 +8,9 @@ protocol ArithmeticElement: TensorElement, Comparable {
     static func sub(_ a: Self, _ b: Self) -> Self
     static func mul(_ a: Self, _ b: Self) -> Self
     static func div(_ a: Self, _ b: Self) -> Self
+    /// `a mod b`: with `floored` the result takes the divisor's sign (Python's `%`), else the
+    /// dividend's (C's `fmod`). Integer division by zero yields 0.
+    static func remainder(_ a: Self, _ b: Self, floored: Bool) -> Self
     var doubleValue: Double { get }
     init(double: Double)
 }
@@ -17,6 +20,11 @@ extension Float: ArithmeticElement {
     static func sub(_ a: Float, _ b: Float) -> Float { a - b }
     static func mul(_ a: Float, _ b: Float) -> Float { a * b }
     static func div(_ a: Float, _ b: Float) -> Float { a / b }
+    static func remainder(_ a: Float, _ b: Float, floored: Bool) -> Float {
+        var r = fmodf(a, b)
+        if floored && r != 0 && (r < 0) != (b < 0) { r += b }
+        return r
+    }
     var doubleValue: Double { Double(self) }
     init(double: Double) { self = Float(double) }
 }
@@ -26,6 +34,11 @@ extension Double: ArithmeticElement {
     static func sub(_ a: Double, _ b: Double) -> Double { a - b }
     static func mul(_ a: Double, _ b: Double) -> Double { a * b }
     static func div(_ a: Double, _ b: Double) -> Double { a / b }
+    static func remainder(_ a: Double, _ b: Double, floored: Bool) -> Double {
+        var r = fmod(a, b)
+        if floored && r != 0 && (r < 0) != (b < 0) { r += b }
+        return r
+    }
     var doubleValue: Double { self }
     init(double: Double) { self = double }
 }
@@ -40,6 +53,12 @@ extension IntegerArithmeticElement {
     static func div(_ a: Self, _ b: Self) -> Self {
         if b == 0 { return 0 }
         return a.dividedReportingOverflow(by: b).partialValue
+    }
+    static func remainder(_ a: Self, _ b: Self, floored: Bool) -> Self {
+        if b == 0 { return 0 }
+        var r = a.remainderReportingOverflow(dividingBy: b).partialValue
+        if floored && r != 0 && (r < 0) != (b < 0) { r = r &+ b }
+        return r
     }
     var doubleValue: Double { Double(self) }
     init(double: Double) {
@@ -68,6 +87,29 @@ extension ArithmeticVisitor {
         switch dataType {
         case .float: return try visit(Float.self)
         case .double: return try visit(Double.self)
+        case .int64: return try visit(Int64.self)
+        case .int32: return try visit(Int32.self)
+        case .int16: return try visit(Int16.self)
+        case .int8: return try visit(Int8.self)
+        case .uint8: return try visit(UInt8.self)
+        case .uint16: return try visit(UInt16.self)
+        case .uint32: return try visit(UInt32.self)
+        case .uint64: return try visit(UInt64.self)
+        default: return nil
+        }
+    }
+}
+
+/// Calls the visitor with the Swift type for an integer `DataType` (bitwise operators).
+protocol IntegerVisitor {
+    associatedtype Result
+    func visit<T: IntegerArithmeticElement>(_ type: T.Type) throws -> Result
+}
+
+extension IntegerVisitor {
+    /// Dispatches on `dataType`; nil if it is not an integer type.
+    func callAsFunction(_ dataType: DataType) throws -> Result? {
+        switch dataType {
         case .int64: return try visit(Int64.self)
         case .int32: return try visit(Int32.self)
         case .int16: return try visit(Int16.self)

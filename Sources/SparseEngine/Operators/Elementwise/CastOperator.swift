@@ -1,20 +1,29 @@
-/// `Cast(to:)` between float, double, float16, bfloat16, the integers and bool.
-/// Float → integer truncates toward zero; anything → bool is `value != 0`.
+/// `Cast(to:)` and `CastLike` (the type of its second input) between float, double, float16,
+/// bfloat16, the integers and bool. Float → integer truncates toward zero; anything → bool is
+/// `value != 0`.
 struct CastOperator: Operator {
     let c: OpContext
-    let target: DataType
+    /// The `to` type of Cast; nil for CastLike.
+    let target: DataType?
 
-    init(_ c: OpContext) throws {
+    init(_ kind: OpKind, _ c: OpContext) throws {
         self.c = c
+        guard kind == .cast else {
+            target = nil
+            return
+        }
         guard let to = try c.optionalInt("to") else { throw c.error(.invalidModel, "attribute 'to' is required") }
-        target = try DataType.decode(Int32(truncatingIfNeeded: to), context: "Cast 'to'")
-        try c.check(target, in: allTypes, "target type")
+        let type = try DataType.decode(Int32(truncatingIfNeeded: to), context: "Cast 'to'")
+        try c.check(type, in: allTypes, "target type")
+        target = type
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
         let x = try c.required(inputs, 0)
         try c.check(x.dataType, in: allTypes)
-        return [ValueSpec(target, x.shape)]
+        let type = try target ?? c.required(inputs, 1, "target_type").dataType
+        try c.check(type, in: allTypes, "target type")
+        return [ValueSpec(type, x.shape)]
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
@@ -71,7 +80,7 @@ func castTensor(_ x: Tensor, into out: Tensor) throws {
         for i in 0..<n { d[i] = floatToHalf(Float(values[i])) }
     case .bfloat16:
         let d = out.pointer(UInt16.self)
-        for i in 0..<n { d[i] = UInt16(truncatingIfNeeded: Float(values[i]).bitPattern >> 16) }
+        for i in 0..<n { d[i] = floatToBFloat16(Float(values[i])) }
     default:
         try writeDoubles(values, to: out)
     }

@@ -1,4 +1,5 @@
-/// `Min Max Sum Mean`: any number of inputs, broadcast together, folded pairwise.
+/// `Min Max Sum Mean`: any number of inputs, broadcast together, folded pairwise; float16
+/// inputs are computed in float.
 struct VariadicOperator: Operator {
     let kind: OpKind
     let c: OpContext
@@ -11,7 +12,7 @@ struct VariadicOperator: Operator {
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
         let specs = inputs.compactMap { $0 }
         guard let first = specs.first else { throw c.error(.invalidModel, "needs at least one input") }
-        try c.check(first.dataType, in: kind == .mean || kind == .sum ? [.float, .double, .int64, .int32] : numericTypes)
+        try c.check(first.dataType, in: kind == .mean || kind == .sum ? [.float, .double, .float16, .int64, .int32] : numericTypes + [.float16])
         for s in specs where s.dataType != first.dataType {
             throw c.error(.invalidModel, "inputs have different types \(first.dataType) and \(s.dataType)")
         }
@@ -22,7 +23,18 @@ struct VariadicOperator: Operator {
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
-        let xs = inputs.compactMap { $0 }
+        var xs = inputs.compactMap { $0 }
+        if outputs[0].dataType == .float16 {
+            xs = try xs.map { x in
+                let widened = try Tensor(zeros: .float, shape: x.shape)
+                try castTensor(x, into: widened)
+                return widened
+            }
+            let out = try Tensor(zeros: .float, shape: outputs[0].shape)
+            try Kernel(kind: kind, xs: xs, out: out).visit(Float.self)
+            try castTensor(out, into: outputs[0])
+            return
+        }
         guard try Kernel(kind: kind, xs: xs, out: outputs[0])(outputs[0].dataType) != nil else {
             throw c.error(.unsupportedDataType, "type \(outputs[0].dataType) is not supported")
         }

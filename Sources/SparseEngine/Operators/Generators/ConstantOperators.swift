@@ -31,6 +31,7 @@ struct ConstantOperator: Operator {
 /// `ConstantOfShape`: a tensor of the given shape filled with `value` (default float 0).
 struct ConstantOfShapeOperator: Operator {
     let c: OpContext
+    var planTimeInputs: [Int] { [0] }
     let fill: Tensor
 
     init(_ c: OpContext) throws {
@@ -54,6 +55,7 @@ struct ConstantOfShapeOperator: Operator {
 /// `Range(start, limit, delta)`: `max(ceil((limit − start)/delta), 0)` elements.
 struct RangeOperator: Operator {
     let c: OpContext
+    var planTimeInputs: [Int] { [0, 1, 2] }
 
     init(_ c: OpContext) { self.c = c }
 

@@ -61,19 +61,7 @@ struct MatMulOperator: Operator {
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
         let a = try c.required(inputs, 0), b = try c.required(inputs, 1)
         try c.check(a.dataType, in: floatTypes); try c.check(b.dataType, in: floatTypes, "B")
-        guard !a.shape.isEmpty, !b.shape.isEmpty else { throw c.error(.shapeMismatch, "MatMul inputs must not be scalars") }
-        let sa = a.shape.count == 1 ? [1] + a.shape : a.shape
-        let sb = b.shape.count == 1 ? b.shape + [1] : b.shape
-        guard sa[sa.count - 1] == sb[sb.count - 2] else {
-            throw c.error(.shapeMismatch, "inner dimensions differ: \(a.shape) × \(b.shape)")
-        }
-        guard let batch = broadcastShapes([Array(sa.dropLast(2)), Array(sb.dropLast(2))]) else {
-            throw c.error(.shapeMismatch, "batch dimensions of \(a.shape) and \(b.shape) cannot be broadcast")
-        }
-        var shape = batch + [sa[sa.count - 2], sb[sb.count - 1]]
-        if b.shape.count == 1 { shape.removeLast() }
-        if a.shape.count == 1 { shape.remove(at: shape.count - (b.shape.count == 1 ? 1 : 2)) }
-        return [ValueSpec(.float, shape)]
+        return [ValueSpec(.float, try matMulShape(a.shape, b.shape, c))]
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
@@ -88,23 +76,43 @@ struct MatMulOperator: Operator {
                   beta: 0, c: yp, ldc: n, context: context)
             return
         }
-        let batchA = Array(sa.dropLast(2)), batchB = Array(sb.dropLast(2))
-        let batch = broadcastShapes([batchA, batchB])!
-        let loop = BroadcastLoop(outShape: batch, inputs: [batchA, batchB])
-        let count = batch.reduce(1, *)
-        // Walk batch indices to find each operand's matrix.
-        var offsetsA: [Int] = [], offsetsB: [Int] = []
-        offsetsA.reserveCapacity(count); offsetsB.reserveCapacity(count)
-        loop.forEachRow { _, off in
-            for i in 0..<loop.inner {
-                offsetsA.append(off[0] + i * loop.innerStride(0))
-                offsetsB.append(off[1] + i * loop.innerStride(1))
-            }
-        }
-        for i in 0..<count {
+        for (i, (ia, ib)) in matMulBatchPairs(a.shape, b.shape).enumerated() {
             sgemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1,
-                  a: ap + offsetsA[i] * m * k, lda: k, b: bp + offsetsB[i] * k * n, ldb: n,
+                  a: ap + ia * m * k, lda: k, b: bp + ib * k * n, ldb: n,
                   beta: 0, c: yp + i * m * n, ldc: n, context: context)
         }
     }
+}
+
+/// The output shape of numpy-style matrix multiplication (MatMul and its integer and
+/// quantized forms): 1-D operands promoted and the added axis removed, batch axes broadcast.
+func matMulShape(_ a: [Int], _ b: [Int], _ c: OpContext) throws -> [Int] {
+    guard !a.isEmpty, !b.isEmpty else { throw c.error(.shapeMismatch, "matrix multiplication inputs must not be scalars") }
+    let sa = a.count == 1 ? [1] + a : a
+    let sb = b.count == 1 ? b + [1] : b
+    guard sa[sa.count - 1] == sb[sb.count - 2] else {
+        throw c.error(.shapeMismatch, "inner dimensions differ: \(a) × \(b)")
+    }
+    guard let batch = broadcastShapes([Array(sa.dropLast(2)), Array(sb.dropLast(2))]) else {
+        throw c.error(.shapeMismatch, "batch dimensions of \(a) and \(b) cannot be broadcast")
+    }
+    var shape = batch + [sa[sa.count - 2], sb[sb.count - 1]]
+    if b.count == 1 { shape.removeLast() }
+    if a.count == 1 { shape.remove(at: shape.count - (b.count == 1 ? 1 : 2)) }
+    return shape
+}
+
+/// For each matrix of a batched product of shapes `a` × `b` (as in `matMulShape`), the index
+/// of the left and right operand matrix, in output order.
+func matMulBatchPairs(_ a: [Int], _ b: [Int]) -> [(Int, Int)] {
+    let sa = a.count == 1 ? [1] + a : a
+    let sb = b.count == 1 ? b + [1] : b
+    let batchA = Array(sa.dropLast(2)), batchB = Array(sb.dropLast(2))
+    guard let batch = broadcastShapes([batchA, batchB]) else { return [] }
+    let loop = BroadcastLoop(outShape: batch, inputs: [batchA, batchB])
+    var pairs: [(Int, Int)] = []
+    loop.forEachRow { _, off in
+        for i in 0..<loop.inner { pairs.append((off[0] + i * loop.innerStride(0), off[1] + i * loop.innerStride(1))) }
+    }
+    return pairs
 }

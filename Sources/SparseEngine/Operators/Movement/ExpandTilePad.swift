@@ -1,6 +1,7 @@
 /// `Expand`: broadcast the input to `broadcast(input.shape, shape)`.
 struct ExpandOperator: Operator {
     let c: OpContext
+    var planTimeInputs: [Int] { [1] }
 
     init(_ c: OpContext) { self.c = c }
 
@@ -23,6 +24,7 @@ struct ExpandOperator: Operator {
 /// `Tile` with a `repeats` input (one entry per axis).
 struct TileOperator: Operator {
     let c: OpContext
+    var planTimeInputs: [Int] { [1] }
 
     init(_ c: OpContext) { self.c = c }
 
@@ -45,6 +47,7 @@ struct TileOperator: Operator {
 /// (opset < 11) or inputs (≥ 11, with the optional `axes` input of opset 18). Negative pads crop.
 struct PadOperator: Operator {
     let c: OpContext
+    var planTimeInputs: [Int] { c.opset >= 11 ? [1, 3] : [] }
     let mode: String
 
     init(_ c: OpContext) throws {

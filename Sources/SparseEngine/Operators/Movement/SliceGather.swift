@@ -2,6 +2,7 @@
 /// (≥ 10); negative indices count from the end and are clamped as the spec says.
 struct SliceOperator: Operator {
     let c: OpContext
+    var planTimeInputs: [Int] { c.opset >= 10 ? [1, 2, 3, 4] : [] }
 
     init(_ c: OpContext) throws { self.c = c }
 

@@ -78,6 +78,7 @@ struct ConcatOperator: Operator {
 /// equal parts (opset 18 `num_outputs`: ceil-sized parts, the last smaller).
 struct SplitOperator: Operator {
     let c: OpContext
+    var planTimeInputs: [Int] { c.opset >= 13 ? [1] : [] }
     let axis: Int
     let attributeSplit: [Int]?
 

@@ -1,14 +1,18 @@
-/// `BatchNormalization` in inference mode: `y = scale·(x − mean)/√(var + ε) + B` per channel.
+/// `BatchNormalization`: `y = scale·(x − mean)/√(var + ε) + B` per channel. In inference mode
+/// mean and var are the inputs; with `training_mode=1` (opset 14) they are the batch statistics
+/// over N and the spatial axes, and the optional outputs are the updated running statistics
+/// `input · momentum + batch · (1 − momentum)`.
 struct BatchNormOperator: Operator {
     let c: OpContext
     let epsilon: Float
+    let training: Bool
+    let momentum: Float
 
     init(_ c: OpContext) throws {
         self.c = c
         epsilon = try c.float("epsilon", 1e-5)
-        if try c.int("training_mode", 0) != 0 {
-            throw c.error(.unsupportedAttribute, "training_mode=1 is not supported; export the model in eval mode")
-        }
+        training = try c.int("training_mode", 0) != 0
+        momentum = try c.float("momentum", 0.9)
         if c.opset < 9, try c.int("spatial", 1) == 0 {
             throw c.error(.unsupportedAttribute, "spatial=0 is not supported")
         }
@@ -24,7 +28,8 @@ struct BatchNormOperator: Operator {
                 throw c.error(.shapeMismatch, "parameter #\(i) has shape \(p.shape), expected [\(x.shape[1])]")
             }
         }
-        return [ValueSpec(.float, x.shape)]
+        let statistics = ValueSpec(.float, [x.shape[1]])
+        return [ValueSpec(.float, x.shape)] + [ValueSpec](repeating: statistics, count: training ? c.node.outputs.count - 1 : 0)
     }
 
     /// Per-channel (multiplier, offset) such that y = x·a + b.
@@ -41,14 +46,45 @@ struct BatchNormOperator: Operator {
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let x = inputs[0]!, y = outputs[0]
-        let (a, b) = Self.affine(scale: inputs[1]!, bias: inputs[2]!, mean: inputs[3]!, variance: inputs[4]!, epsilon: epsilon)
         let channels = x.shape[1], plane = x.shape[2...].reduce(1, *)
+        var mean = inputs[3]!, variance = inputs[4]!
+        if training {
+            (mean, variance) = try batchStatistics(x)
+            let rate = momentum
+            for (k, (running, batch)) in [(inputs[3]!, mean), (inputs[4]!, variance)].enumerated() where outputs.count > k + 1 {
+                let o = outputs[k + 1].pointer(Float.self), r = running.pointer(Float.self), b = batch.pointer(Float.self)
+                for ch in 0..<channels { o[ch] = r[ch] * rate + b[ch] * (1 - rate) }
+            }
+        }
+        let (a, b) = Self.affine(scale: inputs[1]!, bias: inputs[2]!, mean: mean, variance: variance, epsilon: epsilon)
         let xp = x.pointer(Float.self), yp = y.pointer(Float.self)
         context.pool.parallelFor(x.shape[0] * channels) { i, _ in
             let ch = i % channels, s = xp + i * plane, d = yp + i * plane
             let ca = a[ch], cb = b[ch]
             for j in 0..<plane { d[j] = s[j] * ca + cb }
         }
+    }
+
+    /// Per-channel mean and (population) variance over the batch and spatial axes.
+    private func batchStatistics(_ x: Tensor) throws -> (Tensor, Tensor) {
+        let n = x.shape[0], channels = x.shape[1], plane = x.shape[2...].reduce(1, *)
+        let mean = try Tensor(zeros: .float, shape: [channels]), variance = try Tensor(zeros: .float, shape: [channels])
+        let xp = x.pointer(Float.self), count = Double(max(n * plane, 1))
+        for ch in 0..<channels {
+            var sum = 0.0, squares = 0.0
+            for img in 0..<n {
+                let s = xp + (img * channels + ch) * plane
+                for j in 0..<plane { sum += Double(s[j]) }
+            }
+            let m = sum / count
+            for img in 0..<n {
+                let s = xp + (img * channels + ch) * plane
+                for j in 0..<plane { let d = Double(s[j]) - m; squares += d * d }
+            }
+            mean.pointer(Float.self)[ch] = Float(m)
+            variance.pointer(Float.self)[ch] = Float(squares / count)
+        }
+        return (mean, variance)
     }
 }
 

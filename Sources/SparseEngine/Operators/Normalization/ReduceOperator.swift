@@ -1,6 +1,9 @@
-/// `ReduceMean ReduceSum ReduceMax ReduceMin ReduceProd`: axes from the attribute (older opsets)
-/// or the optional second input (ReduceSum ≥ 13, the others ≥ 18), `keepdims`,
-/// `noop_with_empty_axes`.
+import Foundation
+
+/// `ReduceMean ReduceSum ReduceMax ReduceMin ReduceProd ReduceL1 ReduceL2 ReduceLogSum
+/// ReduceLogSumExp ReduceSumSquare`: axes from the attribute (older opsets) or the optional second
+/// input (ReduceSum ≥ 13, the others ≥ 18), `keepdims`, `noop_with_empty_axes`. The last five are
+/// a sum of transformed elements, computed in double.
 struct ReduceOperator: Operator {
     let kind: OpKind
     let c: OpContext
@@ -8,6 +11,7 @@ struct ReduceOperator: Operator {
     let noopWithEmptyAxes: Bool
     let attributeAxes: [Int]?
     let axesFromInput: Bool
+    var planTimeInputs: [Int] { axesFromInput ? [1] : [] }
 
     init(_ kind: OpKind, _ c: OpContext) throws {
         self.kind = kind
@@ -30,7 +34,7 @@ struct ReduceOperator: Operator {
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
         let x = try c.required(inputs, 0)
-        try c.check(x.dataType, in: [.float, .double, .int64, .int32])
+        try c.check(x.dataType, in: [.float, .double, .int64, .int32] + (isSumOfTransformed ? [.float16] : []))
         guard let axes = try axes(inputs, rank: x.shape.count) else { return [ValueSpec(x.dataType, x.shape)] }
         var shape: [Int] = []
         for (i, d) in x.shape.enumerated() {
@@ -48,7 +52,57 @@ struct ReduceOperator: Operator {
         }
         let kept = x.shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }
         let loop = BroadcastLoop(outShape: x.shape, inputs: [x.shape, kept])
+        if isSumOfTransformed {
+            try sumOfTransformed(x, y, loop)
+            return
+        }
         _ = try Kernel(kind: kind, loop: loop, x: x, y: y, reduced: x.count / max(y.count, 1))(x.dataType)
+    }
+
+    private var isSumOfTransformed: Bool {
+        [.reduceL1, .reduceL2, .reduceLogSum, .reduceLogSumExp, .reduceSumSquare].contains(kind)
+    }
+
+    /// `post(Σ pre(x))`: |x| for L1, x² then √ for L2, log for LogSum, exp then log for LogSumExp
+    /// (shifted by each group's largest element, so large inputs do not overflow), x² for SumSquare.
+    private func sumOfTransformed(_ x: Tensor, _ y: Tensor, _ loop: BroadcastLoop) throws {
+        let values = try x.doubleValues()
+        let n = loop.inner, sx = loop.innerStride(0), sy = loop.innerStride(1)
+        var shifts = [Double](repeating: 0, count: y.count)
+        if kind == .reduceLogSumExp {
+            shifts = [Double](repeating: -.infinity, count: y.count)
+            loop.forEachRow { _, off in
+                for i in 0..<n { shifts[off[1] + i * sy] = Swift.max(shifts[off[1] + i * sy], values[off[0] + i * sx]) }
+            }
+            shifts = shifts.map { $0.isFinite ? $0 : 0 }
+        }
+        let kind = self.kind
+        var sums = [Double](repeating: 0, count: y.count)
+        loop.forEachRow { _, off in
+            for i in 0..<n {
+                let v = values[off[0] + i * sx], o = off[1] + i * sy
+                switch kind {
+                case .reduceL1: sums[o] += Swift.abs(v)
+                case .reduceL2, .reduceSumSquare: sums[o] += v * v
+                case .reduceLogSumExp: sums[o] += Foundation.exp(v - shifts[o])
+                default: sums[o] += v
+                }
+            }
+        }
+        for o in sums.indices {
+            switch kind {
+            case .reduceL2: sums[o] = sums[o].squareRoot()
+            case .reduceLogSum: sums[o] = Foundation.log(sums[o])
+            case .reduceLogSumExp: sums[o] = Foundation.log(sums[o]) + shifts[o]
+            default: break
+            }
+        }
+        if y.dataType == .float16 {
+            let d = y.pointer(UInt16.self)
+            for i in sums.indices { d[i] = floatToHalf(Float(sums[i])) }
+        } else {
+            try writeDoubles(sums, to: y)
+        }
     }
 
     private struct Kernel: ArithmeticVisitor {

@@ -1,6 +1,7 @@
 /// `Reshape`: `0` copies the input dimension (unless `allowzero=1`, opset 14), `-1` is inferred.
 struct ReshapeOperator: Operator {
     let c: OpContext
+    var planTimeInputs: [Int] { [1] }
     let allowZero: Bool
 
     init(_ c: OpContext) throws {
@@ -65,6 +66,7 @@ struct FlattenOperator: Operator {
 /// every size-1 dimension is removed.
 struct SqueezeOperator: Operator {
     let c: OpContext
+    var planTimeInputs: [Int] { c.opset >= 13 ? [1] : [] }
     let attributeAxes: [Int]?
 
     init(_ c: OpContext) throws {
@@ -95,6 +97,7 @@ struct SqueezeOperator: Operator {
 /// `Unsqueeze`: axes (relative to the output rank) from the attribute (opset < 13) or input (≥ 13).
 struct UnsqueezeOperator: Operator {
     let c: OpContext
+    var planTimeInputs: [Int] { c.opset >= 13 ? [1] : [] }
     let attributeAxes: [Int]?
 
     init(_ c: OpContext) throws {
@@ -118,32 +121,28 @@ struct UnsqueezeOperator: Operator {
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(inputs[0]!, into: outputs[0]) }
 }
 
-/// `Identity` and `Dropout` (inference: output = input; the optional mask is all true).
+/// `Identity`: the output is the input.
 struct IdentityOperator: Operator {
-    let kind: OpKind
     let c: OpContext
 
-    init(_ kind: OpKind, _ c: OpContext) throws {
-        self.kind = kind
+    init(_ c: OpContext) {
         self.c = c
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
         let x = try c.required(inputs, 0)
-        var out = [ValueSpec(x.dataType, x.shape, value: x.value)]
-        if kind == .dropout && c.node.outputs.count > 1 { out.append(ValueSpec(.bool, x.shape)) }
-        return out
+        return [ValueSpec(x.dataType, x.shape, value: x.value)]
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         copyBytes(inputs[0]!, into: outputs[0])
-        if outputs.count > 1 { outputs[1].pointer(UInt8.self).update(repeating: 1, count: outputs[1].count) }
     }
 }
 
 /// `Shape` with the opset-15 `start`/`end` slice; its value is known at plan time.
 struct ShapeOperator: Operator {
     let c: OpContext
+    var readsOnlyInputShapes: Bool { true }
     let start: Int
     let end: Int?
 
@@ -166,5 +165,22 @@ struct ShapeOperator: Operator {
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let value = try inferOutputs([ValueSpec(known: inputs[0]!)])[0].value!
         copyBytes(value, into: outputs[0])
+    }
+}
+
+/// `Size`: the element count as an int64 scalar; known at plan time.
+struct SizeOperator: Operator {
+    let c: OpContext
+    var readsOnlyInputShapes: Bool { true }
+
+    init(_ c: OpContext) { self.c = c }
+
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
+        let x = try c.required(inputs, 0)
+        return [ValueSpec(known: Tensor(scalar: Int64(x.count)))]
+    }
+
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        outputs[0].pointer(Int64.self)[0] = Int64(inputs[0]!.count)
     }
 }

@@ -1,0 +1,71 @@
+/// Packs `alpha · op(A)` (M×K) as `shape` lays it out: MR-row slivers, each K block's values for
+/// one k step contiguous (`mr` floats). Parallel over slivers.
+func packSlivers(transA: Bool, m: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, shape: GemmShape,
+                 into packed: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+    let mr = shape.mr
+    pool.parallelFor(shape.slivers) { s, _ in
+        let r0 = s * mr, rows = min(mr, m - r0)
+        for block in 0..<shape.kBlocks {
+            let k0 = shape.blockStart(block), kc = shape.blockLength(block)
+            let dst = packed + shape.sliverOffset(block: block, sliver: s)
+            if rows < mr { dst.update(repeating: 0, count: kc * mr) }
+            if transA {
+                // Stored K×M: each k row holds the sliver's rows contiguously.
+                for p in 0..<kc {
+                    let src = a + (k0 + p) * lda + r0, d = dst + p * mr
+                    if alpha == 1 {
+                        d.update(from: src, count: rows)
+                    } else {
+                        for r in 0..<rows { d[r] = alpha * src[r] }
+                    }
+                }
+            } else {
+                // Stored M×K: read each row sequentially, write every mr-th float.
+                for r in 0..<rows {
+                    let src = a + (r0 + r) * lda + k0
+                    if alpha == 1 {
+                        for p in 0..<kc { dst[p * mr + r] = src[p] }
+                    } else {
+                        for p in 0..<kc { dst[p * mr + r] = alpha * src[p] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Packs `alpha · op(B)` (K×N) as NR-column panels laid out like `packSlivers` lays out slivers
+/// (`shape` built over N with `mr` = NR). Parallel over panels.
+func packPanels(transB: Bool, n: Int, k: Int, alpha: Float, b: UnsafePointer<Float>, ldb: Int, shape: GemmShape,
+                into packed: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+    let nr = shape.mr
+    pool.parallelFor(shape.slivers) { panel, _ in
+        let j0 = panel * nr, cols = min(nr, n - j0)
+        for block in 0..<shape.kBlocks {
+            let k0 = shape.blockStart(block), kc = shape.blockLength(block)
+            let dst = packed + shape.sliverOffset(block: block, sliver: panel)
+            packBPanel(transB: transB, b: b, ldb: ldb, k0: k0, kc: kc, j0: j0, cols: cols, nr: nr, into: dst)
+            if alpha != 1 { for i in 0..<(kc * nr) { dst[i] *= alpha } }
+        }
+    }
+}
+
+/// Copies rows `k0..<k0+kc`, columns `j0..<j0+cols` of op(B) into an `nr`-wide panel, zero-padded.
+@inline(__always)
+func packBPanel(transB: Bool, b: UnsafePointer<Float>, ldb: Int, k0: Int, kc: Int, j0: Int, cols: Int, nr: Int,
+                into panel: UnsafeMutablePointer<Float>) {
+    if transB {
+        // Stored N×K: each output column is a contiguous run of K.
+        if cols < nr { panel.update(repeating: 0, count: kc * nr) }
+        for j in 0..<cols {
+            let src = b + (j0 + j) * ldb + k0
+            for p in 0..<kc { panel[p * nr + j] = src[p] }
+        }
+    } else {
+        for p in 0..<kc {
+            let d = panel + p * nr
+            d.update(from: b + (k0 + p) * ldb + j0, count: cols)
+            if cols < nr { (d + cols).update(repeating: 0, count: nr - cols) }
+        }
+    }
+}

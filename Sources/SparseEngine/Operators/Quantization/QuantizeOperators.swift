@@ -1,0 +1,99 @@
+/// Affine 8-bit quantization: `q = saturate(round_half_even(x / scale) + zero_point)` and back,
+/// `x = (q − zero_point) · scale`.
+enum AffineQuantization {
+    /// The representable range of an 8-bit (or int32) quantized type.
+    static func range(_ type: DataType) -> ClosedRange<Double> {
+        switch type {
+        case .int8: return -128...127
+        case .uint8: return 0...255
+        default: return Double(Int32.min)...Double(Int32.max)
+        }
+    }
+
+    /// The division is done in float, as the ONNX reference does, so ties round alike.
+    static func quantize(_ x: Double, scale: Double, zeroPoint: Double, into type: DataType) -> Double {
+        let r = range(type)
+        let scaled = Double(Float(x) / Float(scale)).rounded(.toNearestOrEven)
+        return Swift.min(Swift.max(scaled + zeroPoint, r.lowerBound), r.upperBound)
+    }
+
+    /// Per-element scale and zero point: one pair for the whole tensor, or one per index of
+    /// `axis` when the parameters are 1-D.
+    static func parameters(shape: [Int], axis: Int, scale: [Double], zeroPoint: [Double]?, c: OpContext) throws -> (Int) -> (Double, Double) {
+        if scale.count == 1 {
+            let z = zeroPoint?.first ?? 0
+            return { _ in (scale[0], z) }
+        }
+        let a = try c.axis(axis, rank: shape.count)
+        guard scale.count == shape[a], zeroPoint.map({ $0.count == scale.count }) ?? true else {
+            throw c.error(.shapeMismatch, "per-axis scale (\(scale.count)) and zero point must have one entry per index of axis \(a) of \(shape)")
+        }
+        let inner = shape[(a + 1)...].reduce(1, *), n = shape[a]
+        return { i in let k = (i / inner) % n; return (scale[k], zeroPoint?[k] ?? 0) }
+    }
+}
+
+/// `QuantizeLinear(x, y_scale, y_zero_point?)` to uint8 (the default) or int8, per tensor or per
+/// `axis`; and `DequantizeLinear(x, x_scale, x_zero_point?)` from int8, uint8 or int32 to float.
+struct QuantizeLinearOperator: Operator {
+    let kind: OpKind
+    let c: OpContext
+    let axis: Int
+
+    init(_ kind: OpKind, _ c: OpContext) throws {
+        self.kind = kind
+        self.c = c
+        axis = try c.int("axis", 1)
+    }
+
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
+        let x = try c.required(inputs, 0), scale = try c.required(inputs, 1, "scale")
+        let zeroPoint = inputs.count > 2 ? inputs[2] : nil
+        try c.check(scale.dataType, in: [.float], "scale")
+        if kind == .quantizeLinear {
+            try c.check(x.dataType, in: [.float, .int32])
+            let type = zeroPoint?.dataType ?? .uint8
+            try c.check(type, in: [.uint8, .int8], "zero point")
+            return [ValueSpec(type, x.shape)]
+        }
+        try c.check(x.dataType, in: [.uint8, .int8, .int32])
+        return [ValueSpec(.float, x.shape)]
+    }
+
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        let x = inputs[0]!, y = outputs[0], values = try x.doubleValues()
+        let zeroPoint = try inputs.count > 2 ? inputs[2]?.doubleValues() : nil
+        let parameters = try AffineQuantization.parameters(shape: x.shape, axis: axis, scale: inputs[1]!.doubleValues(), zeroPoint: zeroPoint, c: c)
+        let result: [Double] = values.indices.map { i in
+            let (scale, z) = parameters(i)
+            return kind == .quantizeLinear
+                ? AffineQuantization.quantize(values[i], scale: scale, zeroPoint: z, into: y.dataType)
+                : Double(Float(values[i] - z) * Float(scale))
+        }
+        try writeDoubles(result, to: y)
+    }
+}
+
+/// `DynamicQuantizeLinear(x)`: uint8 `y`, scale and zero point from the range of x widened to
+/// include 0: `scale = (max − min) / 255`, `zero_point = saturate(round(−min / scale))`.
+struct DynamicQuantizeLinearOperator: Operator {
+    let c: OpContext
+
+    init(_ c: OpContext) { self.c = c }
+
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
+        let x = try c.required(inputs, 0)
+        try c.check(x.dataType, in: [.float])
+        return [ValueSpec(.uint8, x.shape), ValueSpec(.float, []), ValueSpec(.uint8, [])]
+    }
+
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        let values = try inputs[0]!.doubleValues()
+        let lo = Swift.min(0, values.min() ?? 0), hi = Swift.max(0, values.max() ?? 0)
+        let scale = Double((Float(hi) - Float(lo)) / 255)
+        let zeroPoint = scale == 0 ? 0 : Swift.min(Swift.max(Double(-Float(lo) / Float(scale)).rounded(.toNearestOrEven), 0), 255)
+        try writeDoubles(values.map { scale == 0 ? zeroPoint : AffineQuantization.quantize($0, scale: scale, zeroPoint: zeroPoint, into: .uint8) }, to: outputs[0])
+        outputs[1].pointer(Float.self)[0] = Float(scale)
+        outputs[2].pointer(UInt8.self)[0] = UInt8(zeroPoint)
+    }
+}

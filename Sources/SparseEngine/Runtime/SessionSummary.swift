@@ -1,0 +1,61 @@
+/// What an `InferenceSession` did to its model and how it runs it: read-only facts for reports
+/// (`zoo bench`), fixed when the session is created.
+public struct SessionSummary: Sendable, Equatable {
+    /// One graph pass and how many nodes it changed.
+    public struct PassResult: Sendable, Equatable {
+        /// The pass name, e.g. `batchnorm-folding`.
+        public let name: String
+        /// Nodes folded, fused or removed by the pass.
+        public let changed: Int
+    }
+
+    /// The instruction set the kernels use (`avx512`, `avx2`, `scalar`).
+    public let isa: String
+    /// True when the CPU has AVX-512 VNNI (int8 dot products).
+    public let vnni: Bool
+    /// The dense f32 GEMM microkernel.
+    public let gemmKernel: String
+    /// Threads each run uses, the calling thread included.
+    public let threads: Int
+    /// Nodes in the model as loaded.
+    public let nodesLoaded: Int
+    /// Nodes left to run after the passes.
+    public let nodesAfterOptimization: Int
+    /// The passes, in the order they ran (empty when optimization is off).
+    public let passes: [PassResult]
+    /// Operator type → number of nodes of that type after optimization.
+    public let operatorCounts: [String: Int]
+    /// Convolution, Gemm and MatMul nodes whose weight is a constant.
+    public let weightLayers: Int
+    /// Of those, the layers run by a sparse kernel (compressed weights, zeros skipped).
+    public let sparseLayers: Int
+    /// Zeros among the elements of those constant weights (0…1), nil when there are none.
+    public let weightSparsity: Double?
+
+    /// Layers merged into another by the passes (BatchNorm folded into Conv, activations fused).
+    public var fusedLayers: Int {
+        passes.filter { $0.name == BatchNormFolding().name || $0.name == ActivationFusion().name }.reduce(0) { $0 + $1.changed }
+    }
+
+    /// Builds the summary of an optimized graph.
+    init(graph: Graph, nodesLoaded: Int, passes: [PassResult], threads: Int, kernels: KernelConfig) {
+        isa = CPUFeatures.current.isaName
+        vnni = CPUFeatures.current.avx512vnni
+        gemmKernel = kernels.gemmName
+        self.threads = threads
+        self.nodesLoaded = nodesLoaded
+        nodesAfterOptimization = graph.nodes.count
+        self.passes = passes
+        operatorCounts = graph.nodes.reduce(into: [:]) { $0[$1.opType, default: 0] += 1 }
+        var layers = 0, zeros = 0, elements = 0
+        for node in graph.nodes where ["Conv", "Gemm", "MatMul"].contains(node.opType) && node.domain.isEmpty {
+            guard node.inputs.count > 1, let weight = graph.initializers[node.inputs[1]], weight.dataType == .float else { continue }
+            layers += 1
+            elements += weight.count
+            zeros += weight.buffer(Float.self).reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        }
+        weightLayers = layers
+        sparseLayers = 0
+        weightSparsity = elements == 0 ? nil : Double(zeros) / Double(elements)
+    }
+}

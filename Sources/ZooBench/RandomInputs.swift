@@ -1,0 +1,54 @@
+import SparseEngine
+
+/// Random inputs of the right element type and shape, as `deepsparse.benchmark` generates them:
+/// floating-point values uniform in [0, 1), integers 0 or 1 (valid indices and mask values),
+/// booleans at random. The same seed gives the same tensors.
+public enum RandomInputs {
+    /// One tensor per input, keyed by input name; `shapes` is in `inputs` order.
+    public static func make(for inputs: [ValueInfo], shapes: [[Int]], seed: UInt64 = 0) throws -> [String: Tensor] {
+        var generator = SplitMix64(seed: seed)
+        var feeds: [String: Tensor] = [:]
+        for (input, shape) in zip(inputs, shapes) {
+            feeds[input.name] = try tensor(input.dataType == .undefined ? .float : input.dataType, shape: shape, &generator)
+        }
+        return feeds
+    }
+
+    private static func tensor(_ type: DataType, shape: [Int], _ g: inout SplitMix64) throws -> Tensor {
+        let count = shape.reduce(1, *)
+        func bits() -> [UInt64] { (0..<count).map { _ in g.next() & 1 } }
+        switch type {
+        case .float: return try Tensor(shape: shape, scalars: (0..<count).map { _ in Float(g.unit()) })
+        case .double: return try Tensor(shape: shape, scalars: (0..<count).map { _ in g.unit() })
+        case .int64: return try Tensor(shape: shape, scalars: bits().map { Int64($0) })
+        case .int32: return try Tensor(shape: shape, scalars: bits().map { Int32($0) })
+        case .int16: return try Tensor(shape: shape, scalars: bits().map { Int16($0) })
+        case .int8: return try Tensor(shape: shape, scalars: bits().map { Int8($0) })
+        case .uint8: return try Tensor(shape: shape, scalars: bits().map { UInt8($0) })
+        case .uint16: return try Tensor(shape: shape, scalars: bits().map { UInt16($0) })
+        case .uint32: return try Tensor(shape: shape, scalars: bits().map { UInt32($0) })
+        case .uint64: return try Tensor(shape: shape, scalars: bits())
+        case .bool: return try Tensor(shape: shape, scalars: bits().map { $0 == 1 })
+        default:
+            throw BenchmarkError(.invalidInput, "cannot generate random \(type) inputs; give the input as a file (--input NAME=FILE)")
+        }
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64, Steele et al. 2014).
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}

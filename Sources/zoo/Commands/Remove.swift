@@ -1,0 +1,61 @@
+import ArgumentParser
+import ZooStore
+
+extension Zoo {
+    /// `zoo rm STUB…`: removes cached models and the blobs only they used.
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm", abstract: "Remove cached models (and the blobs no other model uses).")
+
+        @Argument(help: "Stubs of cached models.")
+        var stubs: [String]
+
+        @Flag(help: "Remove pinned models too.")
+        var force = false
+
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingErrors {
+                let context = try CacheContext()
+                var removed: [String] = []
+                for text in stubs {
+                    try context.store.remove(try context.key(for: text), force: force)
+                    removed.append(text)
+                    if !output.json { print("removed \(text)") }
+                }
+                if output.json { try printJSON(["removed": removed]) }
+            }
+        }
+    }
+
+    /// `zoo pin STUB…`: keeps models from gc.
+    struct Pin: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Keep cached models: gc never removes a pinned model.")
+
+        @Argument(help: "Stubs of cached models.")
+        var stubs: [String]
+
+        func run() throws {
+            try reportingErrors {
+                let context = try CacheContext()
+                for text in stubs { try context.store.setPinned(try context.key(for: text), true) }
+            }
+        }
+    }
+
+    /// `zoo unpin STUB…`: lets gc remove models again.
+    struct Unpin: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let gc remove models again.")
+
+        @Argument(help: "Stubs of cached models.")
+        var stubs: [String]
+
+        func run() throws {
+            try reportingErrors {
+                let context = try CacheContext()
+                for text in stubs { try context.store.setPinned(try context.key(for: text), false) }
+            }
+        }
+    }
+}

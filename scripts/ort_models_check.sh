@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Whole-model correctness: runs the benchmark models (bench/make_models.py) through the engine and
+# compares every output with ONNX Runtime's (scripts/ort_reference.py). The error of an output is
+# max|engine − ort| / max|ort|; each must be at most MAX_ERROR (default 1e-4).
+#
+# Usage: scripts/ort_models_check.sh ZOO_CONFORMANCE [MODELS_DIR]
+# Models and reference outputs are cached in MODELS_DIR (default .build/models) and made again only
+# when missing. Needs .venv (scripts/venv.sh).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runner="${1:?usage: ort_models_check.sh ZOO_CONFORMANCE [MODELS_DIR]}"
+models="${2:-$root/.build/models}"
+python="$root/.venv/bin/python"
+max_error="${MAX_ERROR:-1e-4}"
+
+# family, sparsities to build (0 = dense), variant directories to check
+checks=(
+  "resnet50 0,0.9 resnet50 resnet50-pruned90"
+  "distilbert 0,0.8 distilbert distilbert-pruned80"
+  "yolov5s 0,0.9 yolov5s yolov5s-pruned90"
+)
+
+status=0
+for check in "${checks[@]}"; do
+  read -r family prune variants <<<"$check"
+  missing=0
+  for variant in $variants; do [[ -f "$models/$variant/model.onnx" ]] || missing=1; done
+  if (( missing )); then
+    "$python" "$root/bench/make_models.py" --out "$models" --only "$family" --prune "$prune" >/dev/null
+  fi
+  for variant in $variants; do
+    model="$models/$variant/model.onnx"
+    reference="$models/$variant/ort-reference"
+    if [[ ! -f "$reference/reference.json" || "$reference/reference.json" -ot "$model" ]]; then
+      rm -rf "$reference"
+      "$python" "$root/scripts/ort_reference.py" "$model" "$reference" --batch 1 --seed 0
+    fi
+    "$runner" --reference "$model" "$reference" --max-error "$max_error" || status=1
+  done
+done
+exit "$status"
