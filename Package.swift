@@ -43,10 +43,11 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .target(name: "ZooBench", dependencies: ["SparseEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "ZooVerify", dependencies: ["SparseEngine", "ZooArchive"]),
         .executableTarget(
             name: "zoo",
             dependencies: [
-                "ZooStub", "ZooCatalog", "ZooTransfer", "ZooArchive", "ZooStore", "SparseEngine", "ZooBench",
+                "ZooStub", "ZooCatalog", "ZooTransfer", "ZooArchive", "ZooStore", "SparseEngine", "ZooBench", "ZooVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +65,7 @@ let package = Package(
         .testTarget(name: "ZooStoreTests", dependencies: ["ZooStore", "ZooCatalog", "ZooStub", "ZooDigest", "ZooTransfer", "ZooTestSupport"]),
         .testTarget(name: "ZooBenchTests", dependencies: ["ZooBench", "SparseEngine", "ZooTestSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "SparseEngineTests", dependencies: ["SparseEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "ZooVerifyTests", dependencies: ["ZooVerify", "SparseEngine", "ZooTestSupport"]),
         .testTarget(name: "zooTests", dependencies: ["zoo", "ZooDigest", "ZooTestSupport"]),
     ]
 )

@@ -17,7 +17,9 @@ For each model and each of R repeats (default 3) both engines run once, alternat
     zoo's value ranges; timed the way zoo and deepsparse.benchmark time: W seconds of
     warm-up, then calls in a loop for T seconds, each timed with perf_counter.
 The table shows, per engine, the median over repeats of the median latency (ms/batch)
-and of the throughput (items/s), and the latency ratio zoo/ORT.
+and of the throughput (items/s), the latency ratio zoo/ORT of those medians, and the
+median of the ratios within each repeat (less sensitive to load that comes and goes on a
+shared machine, since the two runs of a repeat are back to back).
 """
 
 from __future__ import annotations
@@ -163,18 +165,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{variant} b{batch} repeat {repeat + 1}: zoo {runs['zoo'][-1]['median']:.2f} ms, ORT {runs['ort'][-1]['median']:.2f} ms",
                   file=sys.stderr)
         summary = {engine: {key: statistics.median(r[key] for r in runs[engine]) for key in ("median", "items_per_sec")} for engine in runs}
-        rows.append((variant, batch, summary))
+        paired = statistics.median(z["median"] / o["median"] for z, o in zip(runs["zoo"], runs["ort"]))
+        rows.append((variant, batch, summary, paired))
         record.append({"model": variant, "batch": batch, "threads": args.threads, "time": args.time, "warmup": args.warmup,
-                       "runs": runs, "median_over_repeats": summary, "ratio_zoo_over_ort": summary["zoo"]["median"] / summary["ort"]["median"]})
+                       "runs": runs, "median_over_repeats": summary, "ratio_zoo_over_ort": summary["zoo"]["median"] / summary["ort"]["median"],
+                       "median_ratio_per_repeat": paired})
 
     print(f"zoo vs ONNX Runtime {ort.__version__}: {args.threads} thread(s), {args.repeats} repeats of {args.time:g} s "
           f"after {args.warmup:g} s warm-up; medians over repeats")
-    header = f"{'model':22s} {'batch':>5s} {'zoo ms':>9s} {'ORT ms':>9s} {'zoo items/s':>12s} {'ORT items/s':>12s} {'zoo/ORT':>8s}"
+    header = (f"{'model':22s} {'batch':>5s} {'zoo ms':>9s} {'ORT ms':>9s} {'zoo items/s':>12s} {'ORT items/s':>12s} "
+              f"{'zoo/ORT':>8s} {'per repeat':>11s}")
     print(header)
     print("-" * len(header))
-    for variant, batch, s in rows:
+    for variant, batch, s, paired in rows:
         print(f"{variant:22s} {batch:5d} {s['zoo']['median']:9.2f} {s['ort']['median']:9.2f} "
-              f"{s['zoo']['items_per_sec']:12.2f} {s['ort']['items_per_sec']:12.2f} {s['zoo']['median'] / s['ort']['median']:7.2f}x")
+              f"{s['zoo']['items_per_sec']:12.2f} {s['ort']['items_per_sec']:12.2f} {s['zoo']['median'] / s['ort']['median']:7.2f}x "
+              f"{paired:10.2f}x")
     if args.json:
         args.json.write_text(json.dumps({"onnxruntime": ort.__version__, "results": record}, indent=1) + "\n")
     return 0

@@ -12,7 +12,6 @@ import ZooDigest
 final class HashingWriter: @unchecked Sendable {
     private static let slotSize = 512 * 1024
     private static let slotCount = 8
-    private static let flushStep: Int64 = 32 << 20
 
     /// The partial file.
     let file: PartialFile
@@ -32,7 +31,6 @@ final class HashingWriter: @unchecked Sendable {
     private var queued = 0
     private var stopping = false
     private var hasher = SHA256()
-    private var writtenForFlusher: Int64 = 0
 
     /// Takes over `file`, whose first `existingBytes` bytes are kept: they are hashed now, before anything else.
     init(file: PartialFile, keeping existingBytes: Int64) throws {
@@ -41,7 +39,6 @@ final class HashingWriter: @unchecked Sendable {
         length = existingBytes
         writtenLength = existingBytes
         Thread.detachNewThread { [self] in hashQueuedSlots() }
-        Thread.detachNewThread { [self] in flushWrittenBytes() }
     }
 
     deinit {
@@ -106,30 +103,11 @@ final class HashingWriter: @unchecked Sendable {
         slotLengths[fillingSlot] = count
         condition.lock()
         queued += 1
-        writtenForFlusher = writtenLength
         condition.broadcast()
         fillingSlot = (fillingSlot + 1) % Self.slotCount
         // Slots are hashed in order, so the next one is free once fewer than all are queued.
         while queued == Self.slotCount { condition.wait() }
         condition.unlock()
-    }
-
-    /// Pushes written bytes to the disk as they arrive, one `flushStep` at a time on a thread of its own, so the
-    /// fsync before a file is installed waits only for the last few mebibytes instead of the whole file (the
-    /// disk writes while the network reads, instead of after it).
-    private func flushWrittenBytes() {
-        var flushed: Int64 = 0
-        while true {
-            condition.lock()
-            if writtenForFlusher < flushed { flushed = 0 }  // the file was emptied to start again
-            while writtenForFlusher - flushed < Self.flushStep && !stopping { condition.wait() }
-            let stop = stopping
-            let target = writtenForFlusher
-            condition.unlock()
-            if stop { return }
-            file.synchronizeData()
-            flushed = target
-        }
     }
 
     private func waitUntilHashed() {

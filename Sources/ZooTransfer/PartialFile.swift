@@ -72,12 +72,6 @@ final class PartialFile {
         if fsync(descriptor) != 0 { throw Self.failure(errno, path: path, doing: "sync") }
     }
 
-    /// Starts writing the file's bytes to the disk and waits for them (fdatasync); errors surface at the final
-    /// ``synchronize()``, so none is reported here.
-    func synchronizeData() {
-        _ = fdatasync(descriptor)
-    }
-
     /// Deletes the file at `path`, if there is one.
     static func remove(at path: String) {
         unlink(path)

@@ -2,17 +2,17 @@
 /// panels): `kBlocks` blocks of nearly equal length (at most `kcLimit`), `slivers` groups of `mr`,
 /// the last zero-padded.
 struct GemmShape: Hashable {
-    /// The longest K block: an NR-column B panel of this many rows stays in L1.
-    static let kcLimit = 256
+    /// The usual longest K block: an NR-column B panel of this many rows stays in L1.
+    static let defaultKcLimit = 256
 
     let m: Int, k: Int, mr: Int
     let kBlocks: Int, kcMax: Int, slivers: Int
 
-    init(m: Int, k: Int, mr: Int) {
+    init(m: Int, k: Int, mr: Int, kcLimit: Int = GemmShape.defaultKcLimit) {
         self.m = m
         self.k = k
         self.mr = mr
-        kBlocks = (k + Self.kcLimit - 1) / Self.kcLimit
+        kBlocks = (k + kcLimit - 1) / kcLimit
         kcMax = (k + kBlocks - 1) / kBlocks
         slivers = (m + mr - 1) / mr
     }

@@ -26,7 +26,7 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     let config = context.kernels
     if m < GemmPlan.smallRows {
         smallRowsGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                      overwrite: beta == 0, c: c, ldc: ldc, pool: context.pool)
+                      overwrite: beta == 0, c: c, ldc: ldc, scratch: context.gemmWorkspace.threadBuffer(0, m * k), pool: context.pool)
     } else if GemmPlan.prefersColumnSlivers(m: m, n: n, mr: config.gemmMR, nr: config.gemmNR) {
         sgemmColumnSlivers(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                            overwrite: beta == 0, c: c, ldc: ldc, context: context)
@@ -48,15 +48,17 @@ enum GemmPlan {
         return n <= 256 && roundUp(n, mr) * roundUp(m, nr) < roundUp(m, mr) * roundUp(n, nr)
     }
 
-    /// True when the microkernel may read a row-major B panel in place: its `kcLimit` rows, `ldb`
-    /// floats apart, spread over enough L1 sets (64-byte lines, 64 sets) not to evict each other.
-    /// Strides that are multiples of 4 lines (e.g. 56×56 and 112×112 images) are packed instead.
-    static func readsBInPlace(ldb: Int) -> Bool {
+    /// The K block for reading a row-major B panel in place, or nil when it must be packed. A block's
+    /// rows, `ldb` floats apart, must spread over enough L1 sets (64-byte lines, 64 sets, 12 ways) not
+    /// to evict each other: rows whose stride is a multiple of g lines fall on 64/g sets, so at most
+    /// 512/g rows fit. Strides that are multiples of 8 lines (e.g. 112×112 images) are packed.
+    static func inPlaceBlock(ldb: Int) -> Int? {
         let bytes = ldb * MemoryLayout<Float>.size
-        guard bytes % 64 == 0 else { return true }
-        var a = (bytes / 64) % 64, b = 64
-        while b != 0 { (a, b) = (b, a % b) }
-        return a <= 2
+        guard bytes % 64 == 0 else { return GemmShape.defaultKcLimit }
+        var g = (bytes / 64) % 64, b = 64
+        while b != 0 { (g, b) = (b, g % b) }
+        let rows = 512 / g
+        return rows >= 128 ? min(rows, GemmShape.defaultKcLimit) : nil
     }
 }
 
@@ -66,7 +68,8 @@ private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                              overwrite: Bool, c: UnsafeMutablePointer<Float>, ldc: Int, context: KernelContext) {
     let config = context.kernels
     let mr = config.gemmMR, nr = config.gemmNR
-    let shape = GemmShape(m: m, k: k, mr: mr)
+    let inPlaceBlock = transB ? nil : GemmPlan.inPlaceBlock(ldb: ldb)
+    let shape = GemmShape(m: m, k: k, mr: mr, kcLimit: inPlaceBlock ?? GemmShape.defaultKcLimit)
     let workspace = context.gemmWorkspace
     let packed = workspace.packed(a, rows: transA ? k : m, columns: transA ? m : k, ld: lda, alpha: alpha, transposed: transA,
                                   layout: .slivers(shape), count: shape.packedCount, slot: .left) { buffer in
@@ -77,14 +80,13 @@ private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     // Split the slivers only when there are too few panels to keep every thread busy.
     let targetTasks = threads == 1 ? 1 : threads * 4
     let sliverChunks = min(shape.slivers, max(1, (targetTasks + panels - 1) / panels))
-    let inPlaceStride = !transB && GemmPlan.readsBInPlace(ldb: ldb)
     context.pool.parallelFor(panels * sliverChunks) { task, thread in
         let panel = task / sliverChunks, chunk = task % sliverChunks
         let firstSliver = shape.slivers * chunk / sliverChunks, endSliver = shape.slivers * (chunk + 1) / sliverChunks
         let j0 = panel * nr, cols = min(nr, n - j0)
         let scratch = workspace.threadBuffer(thread, shape.kcMax * nr + mr * nr)
         let edgeTile = scratch + shape.kcMax * nr
-        let inPlace = inPlaceStride && cols == nr
+        let inPlace = inPlaceBlock != nil && cols == nr
         for block in 0..<shape.kBlocks {
             let k0 = shape.blockStart(block), kc = shape.blockLength(block)
             let panelStart: UnsafePointer<Float>, panelStride: Int

@@ -1,53 +1,41 @@
 import Foundation
 
 extension Tensor {
-    /// Reads a NumPy `.npy` file (format 1.0–3.0, C order, little-endian numeric or bool dtypes).
+    /// Reads a NumPy `.npy` file: format 1.0, 2.0 or 3.0; float16/32/64, (u)int8–64 and bool in
+    /// either byte order; C or Fortran order (Fortran-order data is rearranged to row-major). Throws
+    /// `EngineError` `.invalidTensorFile` naming `source` and what is wrong: a bad magic or version,
+    /// a header that is not the dict NumPy writes, an unsupported dtype, or data bytes that do not
+    /// match the shape.
     public init(npy data: Data, source: String = "<memory>") throws {
-        func fail(_ why: String) -> EngineError {
+        func fail(_ why: String) -> Error {
             EngineError(.invalidTensorFile, "'\(source)' is not a readable .npy file: \(why)")
         }
-        let bytes = [UInt8](data.prefix(12))
-        guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else { throw fail("missing the \\x93NUMPY magic") }
-        let major = bytes[6]
-        let headerLength: Int
-        let headerStart: Int
-        switch major {
-        case 1:
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
-            headerStart = 10
-        case 2, 3:
-            guard bytes.count >= 12 else { throw fail("truncated header") }
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
-            headerStart = 12
-        default: throw fail("unsupported format version \(major)")
+        let header = try NPYHeader(data, fail: fail)
+        let descr = try NPYDescr(header.descr, fail: fail)
+        let elementSize = descr.dataType.byteSize!
+        var byteCount = elementSize
+        for dimension in header.shape {
+            let (product, overflow) = byteCount.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw fail("shape \(NPYHeader.format(header.shape)) is too large to address") }
+            byteCount = product
         }
-        guard data.count >= headerStart + headerLength else { throw fail("truncated header") }
-        guard let header = String(data: data.subdata(in: data.startIndex + headerStart ..< data.startIndex + headerStart + headerLength), encoding: major == 3 ? .utf8 : .isoLatin1) else {
-            throw fail("header is not text")
+        let available = data.count - header.dataOffset
+        guard available == byteCount else {
+            throw fail("it has \(available) data bytes but \(header.descr) \(NPYHeader.format(header.shape)) needs \(byteCount)\(available < byteCount ? " (the file is truncated)" : "")")
         }
-        guard let descr = Self.npyField(header, "descr"), let order = Self.npyField(header, "fortran_order"), let shapeText = Self.npyField(header, "shape") else {
-            throw fail("header lacks descr, fortran_order or shape")
+        let tensor = try Tensor(zeros: descr.dataType, shape: header.shape)
+        if byteCount > 0 {
+            data.withUnsafeBytes { raw in
+                let source = UnsafeRawBufferPointer(rebasing: raw[header.dataOffset...])
+                if header.fortranOrder && header.shape.count > 1 {
+                    Self.copyColumnMajor(source, shape: header.shape, elementSize: elementSize, into: tensor.rawPointer)
+                } else {
+                    tensor.rawPointer.copyMemory(from: source.baseAddress!, byteCount: byteCount)
+                }
+            }
         }
-        guard order == "False" else { throw fail("Fortran-order arrays are not supported; save with np.ascontiguousarray") }
-        let typeCode = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
-        guard let dataType = Self.npyTypes[typeCode] else { throw fail("dtype '\(typeCode)' is not supported (use little-endian float/int/bool)") }
-        let dimsText = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
-        var shape: [Int] = []
-        for part in dimsText.split(separator: ",") {
-            let trimmed = part.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
-            guard let n = Int(trimmed), n >= 0 else { throw fail("bad shape '\(shapeText)'") }
-            shape.append(n)
-        }
-        let t = try Tensor(zeros: dataType, shape: shape)
-        let start = headerStart + headerLength
-        guard data.count - start >= t.byteCount else {
-            throw fail("has \(data.count - start) data bytes but \(typeCode)\(shape) needs \(t.byteCount)")
-        }
-        data.withUnsafeBytes { raw in
-            t.rawPointer.copyMemory(from: raw.baseAddress! + start, byteCount: t.byteCount)
-        }
-        self = t
+        if descr.bigEndian { Self.reverseElementBytes(tensor.rawPointer, count: tensor.count, elementSize: elementSize) }
+        self = tensor
     }
 
     /// Reads a `.npy` file.
@@ -61,11 +49,10 @@ extension Tensor {
 
     /// Serializes as NumPy `.npy` format 1.0 (C order, little-endian).
     public func npyData() throws -> Data {
-        guard let code = Self.npyTypes.first(where: { $0.value == dataType && !$0.key.hasPrefix("=") })?.key else {
+        guard let code = Self.npyDescrWritten[dataType] else {
             throw EngineError(.unsupportedDataType, "tensors of type \(dataType) cannot be written as .npy")
         }
-        let shapeText = shape.isEmpty ? "()" : shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '\(code)', 'fortran_order': False, 'shape': \(shapeText), }"
+        var header = "{'descr': '\(code)', 'fortran_order': False, 'shape': \(NPYHeader.format(shape)), }"
         let unpadded = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
         var out = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
@@ -76,30 +63,47 @@ extension Tensor {
         return out
     }
 
-    private static let npyTypes: [String: DataType] = [
-        "<f4": .float, "<f8": .double, "<f2": .float16, "<i8": .int64, "<i4": .int32, "<i2": .int16, "|i1": .int8,
-        "|u1": .uint8, "<u2": .uint16, "<u4": .uint32, "<u8": .uint64, "|b1": .bool,
-        "=f4": .float, "=f8": .double, "=i8": .int64, "=i4": .int32, "|?": .bool,
+    /// The dtype strings `npyData` writes, as NumPy itself writes them.
+    private static let npyDescrWritten: [DataType: String] = [
+        .float: "<f4", .double: "<f8", .float16: "<f2", .int64: "<i8", .int32: "<i4", .int16: "<i2", .int8: "|i1",
+        .uint8: "|u1", .uint16: "<u2", .uint32: "<u4", .uint64: "<u8", .bool: "|b1",
     ]
 
-    /// Extracts the text of `key`'s value from a Python dict literal header.
-    private static func npyField(_ header: String, _ key: String) -> String? {
-        for quote in ["'", "\""] {
-            guard let range = header.range(of: "\(quote)\(key)\(quote)") else { continue }
-            var rest = header[range.upperBound...].drop(while: { $0 == " " || $0 == ":" })
-            if rest.first == "(" {
-                guard let close = rest.firstIndex(of: ")") else { return nil }
-                return String(rest[...close])
+    /// Copies column-major (Fortran-order) elements of `shape` into row-major order at `destination`.
+    private static func copyColumnMajor(_ source: UnsafeRawBufferPointer, shape: [Int], elementSize: Int, into destination: UnsafeMutableRawPointer) {
+        let count = shape.reduce(1, *)
+        guard count > 0 else { return }
+        // Column-major strides, in elements: the first dimension varies fastest.
+        var strides = [Int](repeating: 1, count: shape.count)
+        for axis in 1..<shape.count { strides[axis] = strides[axis - 1] * shape[axis - 1] }
+        var index = [Int](repeating: 0, count: shape.count)
+        var offset = 0
+        for element in 0..<count {
+            (destination + element * elementSize).copyMemory(from: source.baseAddress! + offset * elementSize, byteCount: elementSize)
+            // Advance the row-major multi-index (last axis fastest) and the column-major offset with it.
+            var axis = shape.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                offset += strides[axis]
+                if index[axis] < shape[axis] { break }
+                offset -= strides[axis] * shape[axis]
+                index[axis] = 0
+                axis -= 1
             }
-            if rest.first == "'" || rest.first == "\"" {
-                let q = rest.first!
-                rest = rest.dropFirst()
-                guard let end = rest.firstIndex(of: q) else { return nil }
-                return String(rest[..<end])
-            }
-            let end = rest.firstIndex(where: { $0 == "," || $0 == "}" }) ?? rest.endIndex
-            return rest[..<end].trimmingCharacters(in: .whitespaces)
         }
-        return nil
+    }
+
+    /// Reverses the bytes of each of `count` elements in place (big-endian to little-endian).
+    private static func reverseElementBytes(_ base: UnsafeMutableRawPointer, count: Int, elementSize: Int) {
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        for element in 0..<count {
+            let first = element * elementSize
+            var (low, high) = (first, first + elementSize - 1)
+            while low < high {
+                (bytes[low], bytes[high]) = (bytes[high], bytes[low])
+                low += 1
+                high -= 1
+            }
+        }
     }
 }

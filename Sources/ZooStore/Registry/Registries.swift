@@ -66,15 +66,13 @@ public final class Registries {
         } catch {
             reasons.append("index.json: \(error)")
         }
-        if !endpoint.baseURL.hasPrefix("file:") {
-            do {
-                if try graphQL(GraphQLQuery.probe, at: endpoint)["data"] != nil {
-                    kinds[endpoint.baseURL] = .graphql
-                    return .graphql
-                }
-            } catch {
-                reasons.append("v2/graphql: \(error)")
+        do {
+            if try graphQL(GraphQLQuery.probe, at: endpoint)["data"] != nil {
+                kinds[endpoint.baseURL] = .graphql
+                return .graphql
             }
+        } catch {
+            reasons.append("v2/graphql: \(error)")
         }
         throw StoreError(.registry, "neither a static index nor a SparseZoo API (\(reasons.joined(separator: "; ")))")
     }

@@ -4,7 +4,7 @@ import Foundation
 public enum RegistryKind: String, Sendable, Codable {
     /// The SparseZoo API: `POST {base}/v2/graphql` (the real service, or another `zoo serve`).
     case graphql
-    /// A plain HTTP (or file://) tree with an `index.json` in the zoo catalog format, as `zoo mirror export` writes.
+    /// A plain HTTP tree with an `index.json` in the zoo catalog format, as `zoo mirror export` writes.
     case `static`
 }
 
@@ -28,7 +28,7 @@ public struct RegistryEndpoint: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Parses one entry: `URL`, `static+URL` or `graphql+URL`, with scheme http, https or file.
+    /// Parses one entry: `URL`, `static+URL` or `graphql+URL`, with scheme http or https.
     public init(parsing entry: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         var text = entry
         for kind in [RegistryKind.static, .graphql] where text.hasPrefix(kind.rawValue + "+") {
@@ -36,10 +36,10 @@ public struct RegistryEndpoint: Sendable, Equatable, CustomStringConvertible {
             text.removeFirst(kind.rawValue.count + 1)
         }
         while text.hasSuffix("/") { text.removeLast() }
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https", "file"].contains(scheme),
-              scheme == "file" || !(url.host ?? "").isEmpty
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              !(url.host ?? "").isEmpty
         else {
-            throw StoreError(.invalidInput, "registry '\(entry)' is not an http(s) or file URL; write e.g. https://zoo.example.com or static+file:///srv/mirror")
+            throw StoreError(.invalidInput, "registry '\(entry)' is not an http(s) URL; write e.g. https://zoo.example.com or static+http://127.0.0.1:8080/mirror (serve a mirror directory with any web server)")
         }
         baseURL = text
         let host = (url.host ?? "").uppercased().map { $0.isLetter && $0.isASCII || $0.isNumber ? String($0) : "_" }.joined()

@@ -65,7 +65,7 @@ extension Zoo {
 
         private func tags(_ model: CachedModel) -> String {
             var tags: [String] = []
-            if let sparsity = model.sparsity { tags.append("sparse \(sparsity)%") }
+            if let sparsity = model.sparsity, sparsity > 0 { tags.append("sparse \(sparsity)%") }
             if model.quantized { tags.append("int8") }
             if !model.complete { tags.append("partial") }
             if model.pulling { tags.append("pulling") }

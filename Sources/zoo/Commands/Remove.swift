@@ -36,12 +36,7 @@ extension Zoo {
         @Argument(help: "Stubs of cached models.")
         var stubs: [String]
 
-        func run() throws {
-            try reportingErrors {
-                let context = try CacheContext()
-                for text in stubs { try context.store.setPinned(try context.key(for: text), true) }
-            }
-        }
+        func run() throws { try setPinned(stubs, true) }
     }
 
     /// `zoo unpin STUB…`: lets gc remove models again.
@@ -51,11 +46,14 @@ extension Zoo {
         @Argument(help: "Stubs of cached models.")
         var stubs: [String]
 
-        func run() throws {
-            try reportingErrors {
-                let context = try CacheContext()
-                for text in stubs { try context.store.setPinned(try context.key(for: text), false) }
-            }
-        }
+        func run() throws { try setPinned(stubs, false) }
+    }
+}
+
+/// Pins or unpins each cached model `stubs` names.
+private func setPinned(_ stubs: [String], _ pinned: Bool) throws {
+    try reportingErrors {
+        let context = try CacheContext()
+        for text in stubs { try context.store.setPinned(try context.key(for: text), pinned) }
     }
 }

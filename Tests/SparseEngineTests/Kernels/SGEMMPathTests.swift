@@ -34,10 +34,11 @@ final class SGEMMPathTests: XCTestCase {
         XCTAssertTrue(GemmPlan.prefersColumnSlivers(m: 256, n: 196, mr: 8, nr: 32))
         XCTAssertFalse(GemmPlan.prefersColumnSlivers(m: 64, n: 3136, mr: 8, nr: 32))
         XCTAssertFalse(GemmPlan.prefersColumnSlivers(m: 128, n: 128, mr: 8, nr: 32))
-        XCTAssertTrue(GemmPlan.readsBInPlace(ldb: 784))
-        XCTAssertTrue(GemmPlan.readsBInPlace(ldb: 49))
-        XCTAssertFalse(GemmPlan.readsBInPlace(ldb: 3136))
-        XCTAssertFalse(GemmPlan.readsBInPlace(ldb: 12544))
+        XCTAssertEqual(GemmPlan.inPlaceBlock(ldb: 784), 256)
+        XCTAssertEqual(GemmPlan.inPlaceBlock(ldb: 49), 256)
+        XCTAssertEqual(GemmPlan.inPlaceBlock(ldb: 3136), 128)
+        XCTAssertNil(GemmPlan.inPlaceBlock(ldb: 12544))
+        XCTAssertNil(GemmPlan.inPlaceBlock(ldb: 1024))
     }
 
     func testColumnSliversMatchNaiveProduct() {
@@ -48,9 +49,11 @@ final class SGEMMPathTests: XCTestCase {
     }
 
     func testRowSliversInPlaceAndPackedMatchNaiveProduct() {
-        XCTAssertTrue(GemmPlan.readsBInPlace(ldb: 96))
+        XCTAssertEqual(GemmPlan.inPlaceBlock(ldb: 96), 256)
         check(m: 21, n: 96, k: 600, threads: 2)
-        XCTAssertFalse(GemmPlan.readsBInPlace(ldb: 256))
+        XCTAssertEqual(GemmPlan.inPlaceBlock(ldb: 192), 128)
+        check(m: 24, n: 192, k: 300, threads: 2)
+        XCTAssertNil(GemmPlan.inPlaceBlock(ldb: 256))
         check(m: 16, n: 256, k: 40, threads: 3)
         check(m: 9, n: 300, k: 257, threads: 1)
     }
