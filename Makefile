@@ -4,7 +4,7 @@ SWIFT ?= swift
 JOBS ?= 2
 ZOO := .build/release/zoo
 
-.PHONY: deps build release test conformance demo bench-catalog bench-engine proto venv clean
+.PHONY: deps build release test conformance demo bench-catalog bench-engine bench-cache proto venv clean
 
 deps:
 	@scripts/install-deps.sh
@@ -37,6 +37,11 @@ bench-catalog: deps
 # BENCH_ENGINE_ARGS passes options, e.g. BENCH_ENGINE_ARGS="--all --repeats 5".
 bench-engine: release venv
 	.venv/bin/python bench/engine_vs_ort.py --zoo $(ZOO) $(BENCH_ENGINE_ARGS)
+
+# The cache's bars: a 1 GiB pull from nginx against curl in one run, peak RSS, `zoo ls` over 10,000 models.
+# BENCH_CACHE_ARGS passes options, e.g. BENCH_CACHE_ARGS="--repeats 7 --only pull".
+bench-cache: release
+	python3 bench/cache_bench.py --zoo $(ZOO) $(BENCH_CACHE_ARGS)
 
 # Regenerates the committed protobuf-c code for ONNX from Sources/CONNX/onnx.proto.
 proto: deps

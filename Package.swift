@@ -16,6 +16,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
@@ -44,10 +47,19 @@ let package = Package(
         ),
         .target(name: "ZooBench", dependencies: ["SparseEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "ZooVerify", dependencies: ["SparseEngine", "ZooArchive"]),
+        .target(
+            name: "ZooServer",
+            dependencies: [
+                "ZooStore", "ZooCatalog", "ZooStub", "ZooTransfer", "ZooDigest", "ZooBench", "SparseEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "zoo",
             dependencies: [
-                "ZooStub", "ZooCatalog", "ZooTransfer", "ZooArchive", "ZooStore", "SparseEngine", "ZooBench", "ZooVerify",
+                "ZooStub", "ZooCatalog", "ZooTransfer", "ZooArchive", "ZooStore", "SparseEngine", "ZooBench", "ZooServer", "ZooVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +78,7 @@ let package = Package(
         .testTarget(name: "ZooBenchTests", dependencies: ["ZooBench", "SparseEngine", "ZooTestSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "SparseEngineTests", dependencies: ["SparseEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ZooVerifyTests", dependencies: ["ZooVerify", "SparseEngine", "ZooTestSupport"]),
+        .testTarget(name: "ZooServerTests", dependencies: ["ZooServer", "ZooStore", "ZooCatalog", "ZooDigest", "ZooTestSupport"]),
         .testTarget(name: "zooTests", dependencies: ["zoo", "ZooDigest", "ZooTestSupport"]),
     ]
 )

@@ -14,7 +14,7 @@ struct Zoo: ParsableCommand {
         version: ZooVersion.current,
         subcommands: [
             Resolve.self, Search.self, Show.self,
-            Pull.self, List.self, Recipe.self, Remove.self, Pin.self, Unpin.self, GC.self, Verify.self, Mirror.self,
+            Pull.self, List.self, Recipe.self, Remove.self, Pin.self, Unpin.self, GC.self, Verify.self, Mirror.self, Import.self, Serve.self,
             Run.self, Bench.self,
             CatalogCommand.self, Version.self,
         ]

@@ -129,10 +129,6 @@ final class RunBenchCommandTests: XCTestCase {
         XCTAssertEqual(noModel.status, 2)
         XCTAssertTrue(noModel.stderr.contains("no model.onnx or deployment/model.onnx"), noModel.stderr)
 
-        let stub = try zoo.start(["bench", "zoo:resnet_v1-50-imagenet-base"]).wait()
-        XCTAssertEqual(stub.status, 2)
-        XCTAssertTrue(stub.stderr.contains("zoo pull zoo:resnet_v1-50-imagenet-base"), stub.stderr)
-
         let model = try writeModel()
         let unknown = try zoo.start(["run", model, "--input", "c=\(directory.path("x.npy"))"]).wait()
         XCTAssertEqual(unknown.status, 2)

@@ -2,6 +2,9 @@
 #define ZOO_CPU_FEATURES_H
 /* CPUID + XGETBV in one place: Swift cannot issue either instruction. */
 #include <stdint.h>
+/* The pool's atomics live beside this header; including them here makes a module cache built
+   before they existed rebuild (an umbrella directory's new files alone do not). */
+#include "zoo_atomics.h"
 
 /* Bits reported by zoo_cpu_features(). A bit is set only when the CPU has the
    instructions AND the OS saves the registers they use (checked via XGETBV). */

@@ -1,3 +1,4 @@
+import CSparseEngineCPU
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,16 +8,24 @@ import Darwin
 /// A persistent pool that runs work on exactly `threadCount` threads: the calling thread plus
 /// `threadCount - 1` workers created once and parked between jobs.
 ///
+/// Between jobs a worker spins on the job counter for `spinPolls` polls (tens of microseconds,
+/// yielding now and then) before sleeping on a condition variable, and the caller waits for the workers the
+/// same way: a network runs hundreds of short parallel regions per inference and a futex wake-up
+/// costs more than many of them. `parallelFor` gives each thread a contiguous range and lets a
+/// thread that finishes early take what is left of the others', so a thread the OS preempts (a
+/// busy machine) does not hold the others up.
+///
 /// Jobs must not call back into the same pool (no nesting). One job runs at a time.
 final class ThreadPool: @unchecked Sendable {
     /// Threads that take part in every job, the caller included.
     let threadCount: Int
-    private let shared = Shared()
+    private let shared: Shared
     private var workers: [pthread_t] = []
 
     /// Starts `threads - 1` workers (`threads` is clamped to at least 1).
     init(threads: Int) {
         threadCount = max(1, threads)
+        shared = Shared(threads: threadCount)
         for index in 1..<threadCount {
             let context = Unmanaged.passRetained(WorkerContext(shared: shared, index: index)).toOpaque()
             var thread = pthread_t()
@@ -48,8 +57,10 @@ final class ThreadPool: @unchecked Sendable {
         }
     }
 
-    /// Calls `body(index, thread)` for every index in `0..<count`, spread over the threads in
-    /// contiguous chunks. Runs inline when `count` is 1 or the pool has one thread.
+    /// Calls `body(index, thread)` for every index in `0..<count`. Thread t owns the t-th contiguous
+    /// share of the indices; a thread that has finished its share takes indices from the others'
+    /// (at once when their owner has started, after a short wait otherwise). Runs inline when
+    /// `count` is 1 or the pool has one thread.
     func parallelFor(_ count: Int, _ body: (Int, Int) -> Void) {
         if count <= 0 { return }
         if count == 1 || threadCount == 1 {
@@ -57,33 +68,82 @@ final class ThreadPool: @unchecked Sendable {
             return
         }
         let threads = min(threadCount, count)
-        runOnAllThreads { t in
-            guard t < threads else { return }
-            let start = count * t / threads, end = count * (t + 1) / threads
-            for i in start..<end { body(i, t) }
+        let claims = shared.claims
+        for t in 0..<threads { zoo_atomic_store(claims.counter(t), 0) }
+        runOnAllThreads { thread in
+            guard thread < threads else { return }
+            /// Runs indices of `owner`'s share until none is left. A thief leaves a share its owner has
+            /// not started alone for `waitPolls` polls (normally the owner starts within microseconds),
+            /// then takes it all, so a thread the OS has descheduled holds nobody up for long.
+            func runShare(_ owner: Int, waitPolls: Int) {
+                let start = count * owner / threads, length = count * (owner + 1) / threads - start
+                let counter = claims.counter(owner)
+                var polls = 0
+                while zoo_atomic_load(counter) == 0 && polls < waitPolls {
+                    Shared.pause(polls)
+                    polls += 1
+                }
+                while true {
+                    let claimed = zoo_atomic_fetch_add(counter, 1)
+                    if claimed >= length { return }
+                    body(start + claimed, thread)
+                }
+            }
+            runShare(thread, waitPolls: 0)
+            for offset in 1..<threads { runShare((thread + offset) % threads, waitPolls: Shared.stealWaitPolls) }
         }
     }
 
-    /// State shared with the workers (kept alive by them until they exit).
-    ///
-    /// Between jobs a worker polls for the next one for `spinPolls` rounds before sleeping on the
-    /// condition variable, and the caller polls for the workers' completion the same way: a network
-    /// runs hundreds of short parallel regions per inference, and a futex wake-up costs more than
-    /// many of them.
+    /// Per-thread claim counters for `parallelFor`, each on its own cache line.
+    private final class Claims {
+        private static let stride = 128 / MemoryLayout<Int>.size
+        private let storage: UnsafeMutablePointer<Int>
+
+        init(threads: Int) {
+            storage = .allocate(capacity: threads * Self.stride)
+            storage.initialize(repeating: 0, count: threads * Self.stride)
+        }
+
+        deinit { storage.deallocate() }
+
+        func counter(_ thread: Int) -> UnsafeMutablePointer<Int> { storage + thread * Self.stride }
+    }
+
+    /// State shared with the workers (kept alive by them until they exit). `generation`, `pending`,
+    /// `sleepingWorkers` and `callerSleeping` are read and written atomically; the mutex only guards
+    /// going to sleep and waking, so a spinning thread never holds a lock another thread needs.
     private final class Shared: @unchecked Sendable {
-        /// Polls (each a lock round trip, tens of nanoseconds) before sleeping: about 100 µs.
-        private static let spinPolls = 2_000
+        /// Polls before sleeping, each a PAUSE and an atomic load, with a `sched_yield` every
+        /// `yieldEvery` so that a spinning thread gives way to one with work when threads outnumber
+        /// cores: tens of microseconds in all.
+        private static let spinPolls = 4_000
+        private static let yieldEvery = 32
+        /// Polls a thief waits for the owner of an unstarted share (a few microseconds).
+        static let stealWaitPolls = 256
+
+        /// One poll of a spin-wait.
+        static func pause(_ polls: Int) {
+            zoo_cpu_relax()
+            if polls % yieldEvery == yieldEvery - 1 { sched_yield() }
+        }
+        let claims: Claims
         private var mutex = pthread_mutex_t()
         private var wake = pthread_cond_t()
         private var finished = pthread_cond_t()
-        private var generation = 0
-        private var pending = 0
-        private var sleepingWorkers = 0
-        private var callerSleeping = false
-        private var shutdown = false
+        /// generation, pending, sleepingWorkers, callerSleeping, shutdown.
+        private let words: UnsafeMutablePointer<Int>
+        private var generation: UnsafeMutablePointer<Int> { words }
+        private var pending: UnsafeMutablePointer<Int> { words + 1 }
+        private var sleepingWorkers: UnsafeMutablePointer<Int> { words + 2 }
+        private var callerSleeping: UnsafeMutablePointer<Int> { words + 3 }
+        private var shutdown: UnsafeMutablePointer<Int> { words + 4 }
+        /// Written before `generation` is bumped and read after it is seen, so workers see it whole.
         private var job: ((Int) -> Void)?
 
-        init() {
+        init(threads: Int) {
+            claims = Claims(threads: threads)
+            words = .allocate(capacity: 5)
+            words.initialize(repeating: 0, count: 5)
             pthread_mutex_init(&mutex, nil)
             pthread_cond_init(&wake, nil)
             pthread_cond_init(&finished, nil)
@@ -93,37 +153,40 @@ final class ThreadPool: @unchecked Sendable {
             pthread_cond_destroy(&wake)
             pthread_cond_destroy(&finished)
             pthread_mutex_destroy(&mutex)
+            words.deallocate()
         }
 
         func start(_ work: @escaping (Int) -> Void, workers: Int) {
-            pthread_mutex_lock(&mutex)
             job = work
-            pending = workers
-            generation &+= 1
-            if sleepingWorkers > 0 { pthread_cond_broadcast(&wake) }
-            pthread_mutex_unlock(&mutex)
+            zoo_atomic_store(pending, workers)
+            zoo_atomic_fetch_add(generation, 1)
+            // A worker about to sleep re-checks `generation` after counting itself as sleeping.
+            if zoo_atomic_load(sleepingWorkers) > 0 {
+                pthread_mutex_lock(&mutex)
+                pthread_cond_broadcast(&wake)
+                pthread_mutex_unlock(&mutex)
+            }
         }
 
         func waitForWorkers() {
-            pthread_mutex_lock(&mutex)
             var polls = 0
-            while pending > 0 && polls < Self.spinPolls {
-                pthread_mutex_unlock(&mutex)
+            while zoo_atomic_load(pending) > 0 && polls < Self.spinPolls {
+                Self.pause(polls)
                 polls += 1
+            }
+            if zoo_atomic_load(pending) > 0 {
                 pthread_mutex_lock(&mutex)
+                zoo_atomic_store(callerSleeping, 1)
+                while zoo_atomic_load(pending) > 0 { pthread_cond_wait(&finished, &mutex) }
+                zoo_atomic_store(callerSleeping, 0)
+                pthread_mutex_unlock(&mutex)
             }
-            while pending > 0 {
-                callerSleeping = true
-                pthread_cond_wait(&finished, &mutex)
-            }
-            callerSleeping = false
             job = nil
-            pthread_mutex_unlock(&mutex)
         }
 
         func stop() {
             pthread_mutex_lock(&mutex)
-            shutdown = true
+            zoo_atomic_store(shutdown, 1)
             pthread_cond_broadcast(&wake)
             pthread_mutex_unlock(&mutex)
         }
@@ -131,33 +194,32 @@ final class ThreadPool: @unchecked Sendable {
         func workerLoop(index: Int) {
             var seen = 0
             while true {
-                pthread_mutex_lock(&mutex)
                 var polls = 0
-                while generation == seen && !shutdown && polls < Self.spinPolls {
-                    pthread_mutex_unlock(&mutex)
+                while zoo_atomic_load(generation) == seen && zoo_atomic_load(shutdown) == 0 && polls < Self.spinPolls {
+                    Self.pause(polls)
                     polls += 1
+                }
+                if zoo_atomic_load(generation) == seen && zoo_atomic_load(shutdown) == 0 {
                     pthread_mutex_lock(&mutex)
-                }
-                while generation == seen && !shutdown {
-                    sleepingWorkers += 1
-                    pthread_cond_wait(&wake, &mutex)
-                    sleepingWorkers -= 1
-                }
-                if shutdown {
+                    zoo_atomic_fetch_add(sleepingWorkers, 1)
+                    while zoo_atomic_load(generation) == seen && zoo_atomic_load(shutdown) == 0 {
+                        pthread_cond_wait(&wake, &mutex)
+                    }
+                    zoo_atomic_fetch_add(sleepingWorkers, -1)
                     pthread_mutex_unlock(&mutex)
-                    return
                 }
-                seen = generation
+                if zoo_atomic_load(shutdown) != 0 { return }
+                seen = zoo_atomic_load(generation)
                 var work = job
-                pthread_mutex_unlock(&mutex)
                 work?(index)
                 // Drop the reference before reporting completion: the job closure is only
                 // borrowed (withoutActuallyEscaping) and must not outlive runOnAllThreads.
                 work = nil
-                pthread_mutex_lock(&mutex)
-                pending -= 1
-                if pending == 0 && callerSleeping { pthread_cond_signal(&finished) }
-                pthread_mutex_unlock(&mutex)
+                if zoo_atomic_fetch_add(pending, -1) == 1 && zoo_atomic_load(callerSleeping) != 0 {
+                    pthread_mutex_lock(&mutex)
+                    pthread_cond_signal(&finished)
+                    pthread_mutex_unlock(&mutex)
+                }
             }
         }
     }

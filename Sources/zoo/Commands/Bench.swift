@@ -9,14 +9,15 @@ extension Zoo {
         static let configuration = CommandConfiguration(
             abstract: "Benchmark a model on zoo's engine, with deepsparse.benchmark's flags and output.",
             discussion: """
-                MODEL is an .onnx file or a model directory (its model.onnx or deployment/model.onnx). Inputs are \
+                MODEL is a zoo: stub (pulled into the cache first, as `zoo pull` does), an .onnx file or a model \
+                directory (its model.onnx or deployment/model.onnx). Inputs are \
                 random, shaped by the model with the batch size as first dimension, or by -shapes. Prints \
                 deepsparse.benchmark's fields plus p90/p95/p99 latencies and what the engine did; -x writes \
                 deepsparse's JSON export (docs/benchmarks.md).
                 """
         )
 
-        @Argument(help: "An .onnx file or a model directory.")
+        @Argument(help: "A zoo: stub (pulled first), an .onnx file or a model directory.")
         var model: String
 
         @Option(name: [.customShort("b"), .customLong("batch-size"), .customLong("batch_size")], help: "The batch size (default 1).")
@@ -53,6 +54,7 @@ extension Zoo {
         var profile: Int?
 
         @OptionGroup var dimensions: DimensionOptions
+        @OptionGroup var fetch: FetchOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
@@ -60,7 +62,7 @@ extension Zoo {
                 if let profile, profile < 1 {
                     throw EngineCommandError(.invalidOption, "--profile takes a number of runs of at least 1, got \(profile)")
                 }
-                let path = try locateModel(model)
+                let path = try ModelLocator(fetch: fetch).path(for: model)
                 let settings = BenchmarkSettings(
                     batchSize: batchSize, cores: numCores ?? CPUTopology.physicalCores, scenario: scenario, streams: numStreams,
                     seconds: time, warmupSeconds: warmupTime, inputShapes: try inputShapes.map(InputShapes.parse),
@@ -101,21 +103,3 @@ extension Zoo {
 }
 
 extension BenchmarkScenario: ExpressibleByArgument {}
-
-/// The `.onnx` file a model argument names: the file itself, or a directory's `model.onnx` or
-/// `deployment/model.onnx`. A `zoo:` stub names a model in the catalog, whose files `zoo pull` fetches.
-func locateModel(_ argument: String) throws -> String {
-    if argument.hasPrefix("zoo:") {
-        throw EngineCommandError(.modelNotFound, "\(argument) is a stub; fetch the model with `zoo pull \(argument)`, then pass its model directory or model.onnx")
-    }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else {
-        throw EngineCommandError(.modelNotFound, "no such model file or directory: \(argument)")
-    }
-    guard isDirectory.boolValue else { return argument }
-    let candidates = ["model.onnx", "deployment/model.onnx"].map { URL(fileURLWithPath: argument).appendingPathComponent($0).path }
-    guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-        throw EngineCommandError(.modelNotFound, "the directory \(argument) holds no model.onnx or deployment/model.onnx; pass the .onnx file itself")
-    }
-    return found
-}

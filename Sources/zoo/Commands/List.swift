@@ -21,16 +21,16 @@ extension Zoo {
                 guard let order = CacheOrder(rawValue: sort) else {
                     throw ValidationError("--sort takes name, size or last-used, not '\(sort)'")
                 }
-                let context = try CacheContext()
+                let daemon = try DaemonSession.current()
                 if recipes {
-                    let list = try context.store.recipes()
+                    let list = try daemon?.recipes() ?? CacheContext().store.recipes()
                     if output.json { return try printJSON(list) }
                     var table = TextTable(columns: ["STUB", "RECIPE", "SIZE", "PATH"])
                     for recipe in list { table.append([recipe.stub, recipe.name, ByteCount.format(recipe.size), recipe.path]) }
                     print(list.isEmpty ? "no recipes cached" : table.rendered)
                     return
                 }
-                let models = try context.store.list(order: order)
+                let models = try daemon?.list(order: order) ?? CacheContext().store.list(order: order)
                 if output.json { return print(JSONText.array(models, Self.write)) }
                 var table = TextTable(columns: ["STUB", "SIZE", "SHARED", "TAGS", "LAST USED", "PINNED"])
                 for model in models {

@@ -21,13 +21,21 @@ extension Zoo {
 
         func run() throws {
             try reportingErrors {
-                let context = try CacheContext(fetch: fetch)
+                let daemon = try DaemonSession.current()
                 let progress = PullProgress(json: output.json)
                 for text in stubs {
-                    let (stub, model) = try context.model(forPull: text)
-                    let report = try context.store.pull(
-                        model, stub: stub.description, selection: .model(includeTraining: training),
-                        fetching: context.fetching, events: progress.handle)
+                    let report: PullReport
+                    if let daemon {
+                        report = try daemon.pull(
+                            text, training: training, registry: fetch.registry ?? ProcessInfo.processInfo.environment["ZOO_REGISTRY"],
+                            offline: fetch.isOffline, events: progress.handle)
+                    } else {
+                        let context = try CacheContext(fetch: fetch)
+                        let (stub, model) = try context.model(forPull: text)
+                        report = try context.store.pull(
+                            model, stub: stub.description, selection: .model(includeTraining: training),
+                            fetching: context.fetching, events: progress.handle)
+                    }
                     progress.finish()
                     if output.json {
                         try printJSONLine(["event": "done"], report)

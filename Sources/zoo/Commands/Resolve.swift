@@ -18,9 +18,11 @@ extension Zoo {
         func run() throws {
             try reportingErrors {
                 let parsed = try Stub(parsing: stub)
-                let catalog = try Catalog.open(home: ZooHome())
-                let model = try catalog.resolve(parsed).map(catalog.details(of:))
-                let nearest = model == nil ? try catalog.nearestStubs(to: parsed) : []
+                let (model, nearest) = try DaemonSession.current()?.resolve(parsed) ?? {
+                    let catalog = try Catalog.open(home: ZooHome())
+                    let model = try catalog.resolve(parsed).map(catalog.details(of:))
+                    return (model, model == nil ? try catalog.nearestStubs(to: parsed) : [])
+                }()
                 let resolution = StubResolution(input: stub, stub: parsed, model: model, nearest: nearest)
                 if output.json {
                     try printJSON(resolution)

@@ -9,7 +9,8 @@ extension Zoo {
         static let configuration = CommandConfiguration(
             abstract: "Run a model once on zoo's engine and write its outputs as .pb and .npy files.",
             discussion: """
-                MODEL is an .onnx file or a model directory (its model.onnx or deployment/model.onnx). \
+                MODEL is a zoo: stub (pulled into the cache first, as `zoo pull` does), an .onnx file or a model \
+                directory (its model.onnx or deployment/model.onnx). \
                 --input NAME=FILE feeds one input from an ONNX TensorProto (.pb), .npy or .npz file; a bare FILE \
                 feeds inputs by the names of its .npz members, the rest by position (as SparseZoo's sample \
                 inputs inp-0000.npz). Inputs not given are random: floats uniform in [0, 1), integers 0 or 1, \
@@ -18,7 +19,7 @@ extension Zoo {
                 """
         )
 
-        @Argument(help: "An .onnx file or a model directory.")
+        @Argument(help: "A zoo: stub (pulled first), an .onnx file or a model directory.")
         var model: String
 
         @Option(name: .customLong("input"), help: ArgumentHelp("An input file: NAME=FILE or FILE (.pb, .npy, .npz; repeatable).", valueName: "[NAME=]FILE"))
@@ -39,6 +40,7 @@ extension Zoo {
         var seed: UInt64 = 0
 
         @OptionGroup var dimensions: DimensionOptions
+        @OptionGroup var fetch: FetchOptions
         @OptionGroup var output: OutputOptions
 
         /// What `--json` prints.
@@ -62,7 +64,7 @@ extension Zoo {
 
         func run() throws {
             try reportingErrors {
-                let path = try locateModel(model)
+                let path = try ModelLocator(fetch: fetch).path(for: model)
                 let threads = numCores ?? CPUTopology.physicalCores
                 guard threads >= 1 else {
                     throw EngineCommandError(.invalidOption, "the number of cores must be at least 1, got \(threads)")

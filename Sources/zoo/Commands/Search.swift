@@ -41,11 +41,10 @@ extension Zoo {
 
         func run() throws {
             try reportingErrors {
-                let catalog = try Catalog.open(home: ZooHome())
                 let filter = SearchFilter(
                     text: text, domain: domain, task: task, architecture: architecture, dataset: dataset,
                     minimumSparsity: sparsity, quantized: quantized, limit: limit)
-                let models = try catalog.search(filter)
+                let models = try DaemonSession.current()?.search(filter) ?? Catalog.open(home: ZooHome()).search(filter)
                 if output.json {
                     try printJSON(SearchResults(count: models.count, models: models))
                     return

@@ -15,11 +15,13 @@ extension Zoo {
         func run() throws {
             try reportingErrors {
                 let parsed = try Stub(parsing: stub)
-                let catalog = try Catalog.open(home: ZooHome())
-                guard let model = try catalog.resolve(parsed) else {
-                    throw NotInCatalog(stub: parsed, nearest: try catalog.nearestStubs(to: parsed))
-                }
-                let details = try catalog.details(of: model)
+                let details = try DaemonSession.current()?.show(parsed) ?? {
+                    let catalog = try Catalog.open(home: ZooHome())
+                    guard let model = try catalog.resolve(parsed) else {
+                        throw NotInCatalog(stub: parsed, nearest: try catalog.nearestStubs(to: parsed))
+                    }
+                    return try catalog.details(of: model)
+                }()
                 if output.json {
                     try printJSON(details)
                 } else {

@@ -2,8 +2,6 @@
 struct EngineCommandError: Error, CustomStringConvertible {
     /// A stable category; every case is the user's input (exit status 2).
     enum Code {
-        /// The model argument names nothing usable (no such path, no model.onnx, a stub).
-        case modelNotFound
         /// An `--input` names an unknown input or holds tensors that do not fit.
         case invalidInput
         /// An option's value is malformed (`--dim`, `--shapes`).

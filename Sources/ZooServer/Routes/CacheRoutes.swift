@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import ZooCatalog
+import ZooStore
+import ZooStub
+
+/// `GET /v1/ls`, `POST /v1/rm`, `/v1/gc` and `/v1/verify`: the cache, as `zoo ls`, `rm`, `gc` and `verify`.
+struct CacheRoutes {
+    let state: ServerState
+
+    func add(to router: Router<ServerContext>) {
+        router.get("/v1/ls") { request, _ in try await list(request) }
+        router.post("/v1/rm") { request, _ in
+            var request = request
+            return try await remove(try await RequestJSON.read(&request))
+        }
+        router.post("/v1/gc") { request, _ in
+            var request = request
+            return try await collectGarbage(try await RequestJSON.read(&request))
+        }
+        router.post("/v1/verify") { request, _ in
+            var request = request
+            return try await verify(try await RequestJSON.read(&request))
+        }
+    }
+
+    /// The cached models (`zoo ls --json`'s records), or with `recipes=true` the cached recipes.
+    private func list(_ request: Request) async throws -> Response {
+        let sort = request.query("sort") ?? "name"
+        guard let order = CacheOrder(rawValue: sort) else {
+            throw APIError.badRequest("sort takes name, size or last-used, not '\(sort)'")
+        }
+        let recipes = request.query("recipes") == "true"
+        let answer = try await state.queries.run { session -> String in
+            recipes ? try JSONText.line(encoding: try session.store.recipes())
+                    : try JSONText.line(encoding: try session.store.list(order: order))
+        }
+        return JSONText.body(answer)
+    }
+
+    /// `{"stubs": [...], "force": bool}` → `{"removed": [...]}`; stops at the first model that cannot be removed.
+    private func remove(_ body: RequestJSON) async throws -> Response {
+        let stubs = try body.strings("stubs")
+        let force = try body.flag("force")
+        let answer = try await state.queries.run { session -> String in
+            var removed: [String] = []
+            for text in stubs {
+                try session.store.remove(try Self.key(for: text, in: session), force: force)
+                removed.append(text)
+            }
+            return JSONText.line(["removed": removed])
+        }
+        return JSONText.body(answer)
+    }
+
+    /// `{"max_size": "20G" or bytes, "dry_run": bool}` → the gc report.
+    private func collectGarbage(_ body: RequestJSON) async throws -> Response {
+        var limit: Int64?
+        if let text = body.values["max_size"] as? String {
+            guard let bytes = ByteCount.parse(text) else {
+                throw APIError.badRequest("max_size takes a size such as 20G, 500MB or 1.5GiB, not '\(text)'")
+            }
+            limit = bytes
+        } else if let number = try body.number("max_size") {
+            limit = Int64(number)
+        }
+        let dryRun = try body.flag("dry_run")
+        let answer = try await state.queries.run { [limit] session in
+            try JSONText.line(encoding: try session.store.collectGarbage(maxSize: limit, dryRun: dryRun))
+        }
+        return JSONText.body(answer)
+    }
+
+    /// `{"stub": ..., "files": bool}` → the verify report (`ok` false when anything was wrong).
+    private func verify(_ body: RequestJSON) async throws -> Response {
+        let stub = try body.string("stub")
+        let rehash = try body.flag("files")
+        let answer = try await state.queries.run { session in
+            try JSONText.line(encoding: try session.store.verify(try Self.key(for: stub, in: session), rehash: rehash))
+        }
+        return JSONText.body(answer)
+    }
+
+    /// The cache key of the model `text` names.
+    static func key(for text: String, in session: StoreSession) throws -> ModelKey {
+        let stub = try Stub(parsing: text)
+        guard let model = try session.catalog.resolve(stub) else {
+            throw APIError.notInCatalog(stub, nearest: try session.catalog.nearestStubs(to: stub))
+        }
+        return ModelKey(model)
+    }
+}

@@ -1,0 +1,4 @@
+import Hummingbird
+
+/// The request context of every route.
+typealias ServerContext = BasicRequestContext

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A fixed set of threads that run blocking store and catalog work off the event loops. Each thread opens its
+/// own ``StoreSession`` (one SQLite connection per thread) the first time it needs one, and keeps it.
+final class WorkerPool: @unchecked Sendable {
+    typealias Job = @Sendable (Result<StoreSession, any Error>) -> Void
+
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var head = 0
+    private var stopping = false
+    private let makeSession: @Sendable () throws -> StoreSession
+
+    /// Starts `threads` threads named `name`, whose sessions `makeSession` opens.
+    init(name: String, threads: Int, makeSession: @escaping @Sendable () throws -> StoreSession) {
+        self.makeSession = makeSession
+        for index in 0..<threads {
+            let thread = Thread { self.work() }
+            thread.name = "\(name)-\(index)"
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+    }
+
+    /// Runs `body` on one of the threads with its session and returns what it returns.
+    func run<T: Sendable>(_ body: @escaping @Sendable (StoreSession) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue { session in
+                continuation.resume(with: Result { try body(session.get()) })
+            }
+        }
+    }
+
+    /// Queues `job`; it runs on the first free thread.
+    func enqueue(_ job: @escaping Job) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Lets the threads end once the queued jobs are done.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func next() -> Job? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == jobs.count {
+            if stopping { return nil }
+            condition.wait()
+        }
+        let job = jobs[head]
+        head += 1
+        if head > 1024 && head * 2 > jobs.count {
+            jobs.removeFirst(head)
+            head = 0
+        }
+        return job
+    }
+
+    private func work() {
+        var session: StoreSession?
+        while let job = next() {
+            if session == nil {
+                do {
+                    session = try makeSession()
+                } catch {
+                    job(.failure(error))
+                    continue
+                }
+            }
+            job(.success(session!))
+        }
+    }
+}
