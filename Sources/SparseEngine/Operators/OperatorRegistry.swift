@@ -31,7 +31,7 @@ public enum OperatorRegistry {
         case .conv: return try ConvOperator(c)
         case .convTranspose: return try ConvTransposeOperator(c)
         case .gemm: return try GemmOperator(c)
-        case .matMul: return MatMulOperator(c)
+        case .matMul: return try MatMulOperator(c)
         case .einsum: return try EinsumOperator(c)
         case .quantizeLinear, .dequantizeLinear: return try QuantizeLinearOperator(kind, c)
         case .dynamicQuantizeLinear: return DynamicQuantizeLinearOperator(c)

@@ -1,5 +1,5 @@
-/// Fuses `Relu` and constant-bounded `Clip` into the preceding `Conv` or `Gemm` (applied in
-/// its epilogue) when the intermediate value has no other reader and is not a graph output.
+/// Fuses `Relu` and constant-bounded `Clip` into the preceding `Conv`, `Gemm` or `MatMul` (applied in
+/// its epilogue, after a fused Add) when the intermediate value has no other reader and is not a graph output.
 struct ActivationFusion: GraphPass {
     var name: String { "activation-fusion" }
 
@@ -11,7 +11,7 @@ struct ActivationFusion: GraphPass {
         for (i, n) in graph.nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
         for (ai, act) in graph.nodes.enumerated() where act.opType == "Relu" || act.opType == "Clip" {
             guard act.domain.isEmpty, let x = act.inputs.first, let pi = producer[x], !removed.contains(pi),
-                  ["Conv", "Gemm"].contains(graph.nodes[pi].opType), graph.nodes[pi].domain.isEmpty,
+                  ["Conv", "Gemm", "MatMul"].contains(graph.nodes[pi].opType), graph.nodes[pi].domain.isEmpty,
                   graph.nodes[pi].attributes[FusedActivation.attribute] == nil,
                   consumers[x]?.count == 1, !graph.isOutput(x), graph.nodes[pi].outputs.count == 1
             else { continue }

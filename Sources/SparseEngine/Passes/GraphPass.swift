@@ -21,7 +21,10 @@ extension Graph {
     func isOutput(_ name: String) -> Bool { outputs.contains { $0.name == name } }
 }
 
-/// The default pass pipeline: constant folding, BatchNorm folding, activation fusion, dead code.
+/// The default pass pipeline: constant folding, BatchNorm folding, Add fusion (residual and bias Adds into
+/// Conv/MatMul), activation fusion, dead code.
 enum PassPipeline {
-    static let standard: [GraphPass] = [ConstantFolding(), BatchNormFolding(), ActivationFusion(), DeadCodeElimination()]
+    static let standard: [GraphPass] = [
+        ConstantFolding(), BatchNormFolding(), AddFusion(), ActivationFusion(), DeadCodeElimination(),
+    ]
 }

@@ -32,9 +32,10 @@ public struct SessionSummary: Sendable, Equatable {
     /// Zeros among the elements of those constant weights (0…1), nil when there are none.
     public let weightSparsity: Double?
 
-    /// Layers merged into another by the passes (BatchNorm folded into Conv, activations fused).
+    /// Layers merged into another by the passes (BatchNorm folded into Conv, Adds and activations fused).
     public var fusedLayers: Int {
-        passes.filter { $0.name == BatchNormFolding().name || $0.name == ActivationFusion().name }.reduce(0) { $0 + $1.changed }
+        let merging = [BatchNormFolding().name, AddFusion().name, ActivationFusion().name]
+        return passes.filter { merging.contains($0.name) }.reduce(0) { $0 + $1.changed }
     }
 
     /// Builds the summary of an optimized graph.

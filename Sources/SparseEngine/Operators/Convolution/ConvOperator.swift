@@ -36,12 +36,17 @@ struct ConvOperator: Operator {
     let attributes: ConvGeometry.Attributes
     let group: Int
     let activation: FusedActivation
+    /// An Add folded in by `AddFusion` (input #3); the activation then waits until it has been added.
+    let fusedAdd: Bool
+    /// The activation the convolution paths apply themselves: none when a fused Add comes first.
+    var inlineActivation: FusedActivation { fusedAdd ? .none : activation }
 
     init(_ c: OpContext) throws {
         self.c = c
         attributes = try ConvGeometry.Attributes(c)
         group = try c.int("group", 1)
         activation = try FusedActivation(c)
+        fusedAdd = try FusedAdd.isPresent(c)
         guard group >= 1 else { throw c.error(.invalidModel, "group must be at least 1, got \(group)") }
     }
 
@@ -66,10 +71,17 @@ struct ConvOperator: Operator {
             throw c.error(.shapeMismatch, "input has \(channels) channels but weight \(w.shape) with group \(group) expects \(w.shape[1] * group)")
         }
         try c.checkBias(inputs, outputChannels: m)
-        return [ValueSpec(.float, [x.shape[0], m] + window.output)]
+        let output = [x.shape[0], m] + window.output
+        if fusedAdd { try FusedAdd.check(try c.required(inputs, 3, "fused Add operand"), into: output, c) }
+        return [ValueSpec(.float, output)]
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        try convolve(inputs, outputs, context)
+        if fusedAdd { FusedAdd.finish(outputs[0], inputs[3]!, activation, context) }
+    }
+
+    private func convolve(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let x = inputs[0]!, w = inputs[1]!, y = outputs[0]
         let bias = inputs.count > 2 ? inputs[2] : nil
         let window = try window(x.shape, w.shape)
@@ -91,7 +103,7 @@ struct ConvOperator: Operator {
                 let window = SlidingWindow2D(inH: g.inH, inW: g.inW, outH: g.outH, outW: g.outW, kH: g.kH, kW: g.kW,
                                              strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft)
                 f32DepthwiseConv2D(xp, wp, bp, yp, planes: n * channels, channels: channels, window,
-                                   epilogue: activation.apply, scratch: context.scratchFloats, pool: context.pool)
+                                   epilogue: inlineActivation.apply, scratch: context.scratchFloats, pool: context.pool)
                 return
             }
             depthwise(xp, wp, bp, yp, n: n, channels: channels, g, context)
@@ -119,8 +131,8 @@ struct ConvOperator: Operator {
                       a: wp + gi * mg * kSize, lda: kSize, b: b, ldb: plane, beta: 1, c: yg, ldc: plane, context: context)
             }
         }
-        if activation != .none {
-            let act = activation
+        if inlineActivation != .none {
+            let act = inlineActivation
             context.pool.parallelFor(n * m) { i, _ in act.apply(yp + i * plane, plane) }
         }
     }
@@ -129,7 +141,7 @@ struct ConvOperator: Operator {
     private func depthwise(_ xp: UnsafePointer<Float>, _ wp: UnsafePointer<Float>, _ bp: UnsafePointer<Float>?,
                            _ yp: UnsafeMutablePointer<Float>, n: Int, channels: Int, _ g: ConvGeometry, _ context: KernelContext) {
         let plane = g.outH * g.outW, inPlane = g.inH * g.inW, kk = g.kH * g.kW
-        let act = activation
+        let act = inlineActivation
         context.pool.parallelFor(n * channels) { i, _ in
             let ch = i % channels
             let src = xp + i * inPlane, dst = yp + i * plane, wk = wp + ch * kk

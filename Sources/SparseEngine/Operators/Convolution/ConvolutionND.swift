@@ -25,7 +25,7 @@ extension ConvOperator {
                       a: wp + gi * mg * kSize, lda: kSize, b: cols, ldb: plane, beta: 1, c: yg, ldc: plane, context: context)
             }
         }
-        activation.apply(yp, y.count)
+        inlineActivation.apply(yp, y.count)
     }
 }
 

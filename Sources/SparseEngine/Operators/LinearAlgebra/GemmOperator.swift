@@ -52,19 +52,37 @@ struct GemmOperator: Operator {
 }
 
 /// `MatMul` with numpy semantics: 1-D operands are promoted and the added axis removed,
-/// batch axes broadcast. A 2-D right operand turns the whole batch into one GEMM.
+/// batch axes broadcast. A 2-D right operand turns the whole batch into one GEMM. An Add folded in by
+/// `AddFusion` (input #2, typically the bias of a linear layer) and a fused activation follow the product.
 struct MatMulOperator: Operator {
     let c: OpContext
+    let activation: FusedActivation
+    let fusedAdd: Bool
 
-    init(_ c: OpContext) { self.c = c }
+    init(_ c: OpContext) throws {
+        self.c = c
+        activation = try FusedActivation(c)
+        fusedAdd = try FusedAdd.isPresent(c)
+    }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
         let a = try c.required(inputs, 0), b = try c.required(inputs, 1)
         try c.check(a.dataType, in: floatTypes); try c.check(b.dataType, in: floatTypes, "B")
-        return [ValueSpec(.float, try matMulShape(a.shape, b.shape, c))]
+        let output = try matMulShape(a.shape, b.shape, c)
+        if fusedAdd { try FusedAdd.check(try c.required(inputs, 2, "fused Add operand"), into: output, c) }
+        return [ValueSpec(.float, output)]
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        multiply(inputs, outputs, context)
+        if fusedAdd {
+            FusedAdd.finish(outputs[0], inputs[2]!, activation, context)
+        } else {
+            activation.apply(outputs[0].pointer(Float.self), outputs[0].count)
+        }
+    }
+
+    private func multiply(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) {
         let a = inputs[0]!, b = inputs[1]!, y = outputs[0]
         let sa = a.shape.count == 1 ? [1] + a.shape : a.shape
         let sb = b.shape.count == 1 ? b.shape + [1] : b.shape

@@ -1,0 +1,90 @@
+/// Folds an `Add` into the `Conv` or `MatMul` that produces one of its operands: a residual connection
+/// (ResNet's `Conv → Add(skip)`) or a separate bias (`MatMul → Add(bias)` as PyTorch exports linear layers).
+/// The producer then starts its output from the other operand and applies its activation after it, so
+/// `ActivationFusion`, which runs next, can fold the following `Relu` too.
+///
+/// The other operand becomes the producer's extra input (Conv: #3, after an empty bias if it had none;
+/// MatMul: #2), and `zoo.add` marks it. It must be ready before the producer runs: a constant, a graph
+/// input or a value computed earlier in node order. Broadcasting is checked when shapes are known, at plan
+/// time (`FusedAdd`).
+struct AddFusion: GraphPass {
+    var name: String { "add-fusion" }
+
+    func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
+        var fused = 0
+        var removed = Set<Int>()
+        let consumers = graph.consumers()
+        var producer: [String: Int] = [:]
+        for (i, n) in graph.nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
+        for (ai, add) in graph.nodes.enumerated() where add.opType == "Add" && add.domain.isEmpty && add.inputs.count == 2 {
+            for (product, other) in [(add.inputs[0], add.inputs[1]), (add.inputs[1], add.inputs[0])] {
+                guard let pi = producer[product], !removed.contains(pi), product != other,
+                      canAbsorb(graph.nodes[pi]), consumers[product]?.count == 1, !graph.isOutput(product),
+                      producer[other].map({ $0 < pi }) ?? true
+                else { continue }
+                var node = graph.nodes[pi]
+                if node.opType == "Conv" {
+                    while node.inputs.count < 3 { node.inputs.append("") }
+                }
+                node.inputs.append(other)
+                node.attributes[FusedAdd.attribute] = .int(1)
+                node.outputs = add.outputs
+                graph.nodes[pi] = node
+                removed.insert(ai)
+                fused += 1
+                break
+            }
+        }
+        graph.nodes = graph.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        return fused
+    }
+
+    private func canAbsorb(_ node: Node) -> Bool {
+        guard node.domain.isEmpty, node.outputs.count == 1, node.attributes[FusedAdd.attribute] == nil,
+              node.attributes[FusedActivation.attribute] == nil
+        else { return false }
+        switch node.opType {
+        case "Conv": return node.inputs.count <= 3
+        case "MatMul": return node.inputs.count == 2
+        default: return false
+        }
+    }
+}
+
+/// The `Add` a producer absorbed (see `AddFusion`): its operand is added to the output, broadcast, before
+/// the fused activation.
+enum FusedAdd {
+    static let attribute = "zoo.add"
+
+    /// Whether the node absorbed an Add.
+    static func isPresent(_ c: OpContext) throws -> Bool { try c.int(attribute, 0) != 0 }
+
+    /// Checks at plan time that the operand broadcasts into the output without growing it.
+    static func check(_ addend: ValueSpec, into output: [Int], _ c: OpContext) throws {
+        try c.check(addend.dataType, in: floatTypes, "fused Add operand")
+        guard broadcastShapes([output, addend.shape]) == output else {
+            throw c.error(.shapeMismatch, "the Add fused into this node would grow its output \(output) by broadcasting with \(addend.shape), which the fused form cannot do")
+        }
+    }
+
+    /// `y += addend` (broadcast), then the activation, over the whole output.
+    static func finish(_ y: Tensor, _ addend: Tensor, _ activation: FusedActivation, _ context: KernelContext) {
+        let yp = y.pointer(Float.self), ap = addend.pointer(Float.self)
+        if addend.shape == y.shape {
+            let chunk = 16_384, count = y.count
+            context.pool.parallelFor((count + chunk - 1) / chunk) { i, _ in
+                let start = i * chunk, length = min(chunk, count - start)
+                for j in start..<(start + length) { yp[j] += ap[j] }
+                activation.apply(yp + start, length)
+            }
+            return
+        }
+        let loop = BroadcastLoop(outShape: y.shape, inputs: [addend.shape])
+        let inner = loop.inner, stride = loop.innerStride(0)
+        loop.forEachRow { out, offsets in
+            let source = ap + offsets[0]
+            for j in 0..<inner { yp[out + j] += source[j * stride] }
+        }
+        activation.apply(yp, y.count)
+    }
+}
