@@ -59,7 +59,7 @@ extension Store {
             guard let client = fetching.client else {
                 throw StoreError(.notCached, "offline and not cached: \(stub) needs \(Self.list(missing.map(\.name))); pull it without --offline (and without ZOO_OFFLINE=1) first")
             }
-            try checkFreeSpace(for: missing, key: key, archives: files.keys + missing.map(\.name))
+            try checkFreeSpace(for: missing, key: key, cached: files)
             events(.planned(model: key.description, fetch: missing.map(\.name), reuse: reused, bytes: Self.total(missing.map(\.size))))
             let requests = try missing.map { file in
                 let sources = fetching.sources(key, file)
@@ -111,23 +111,28 @@ extension Store {
         return planned
     }
 
-    /// Refuses to start when the files still to download, plus room to unpack archives, exceed the free space.
-    private func checkFreeSpace(for missing: [PlannedFile], key: ModelKey, archives names: [String]) throws {
+    /// Refuses to start when the files still to download, plus room to unpack the model's archives (cached
+    /// ones are unpacked again when the directory is rebuilt), exceed the free space.
+    private func checkFreeSpace(for missing: [PlannedFile], key: ModelKey, cached: [String: String]) throws {
         guard let available = FreeSpace.available(at: layout.tmp.path) else { return }
         var needed: Int64 = 8 << 20
         for file in missing {
-            let partial = (try? FileManager.default.attributesOfItem(atPath: layout.partial(key, file: file.name).path)[.size] as? Int64) ?? 0
-            needed += max(0, (file.size ?? 0) - (partial ?? 0))
+            let partial = Self.fileSize(layout.partial(key, file: file.name).path)
+            needed += max(0, (file.size ?? 0) - partial)
+            if ArchiveName.stem(file.name) != nil { needed += file.size ?? 0 }
         }
-        let sizes = Dictionary(missing.map { ($0.name, $0.size ?? 0) }, uniquingKeysWith: { a, _ in a })
-        for name in Set(names) where ArchiveName.stem(name) != nil {
-            needed += sizes[name] ?? (try? blobs.layout.blob(index.files(of: key)[name] ?? "").path).flatMap {
-                (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64) ?? nil
-            } ?? 0
+        for (name, sha256) in cached where ArchiveName.stem(name) != nil && !missing.contains(where: { $0.name == name }) {
+            needed += try index.blobSize(sha256) ?? 0
         }
         guard needed <= available else {
             throw StoreError(.diskFull, "not enough free space to pull \(key): it needs \(ByteCount.format(needed)) and \(ByteCount.format(available)) is free on the disk holding \(layout.home.url.path); free some (e.g. `zoo gc --max-size …`) or set ZOO_HOME elsewhere")
         }
+    }
+
+    /// The size of the file at `path`, 0 when there is none.
+    private static func fileSize(_ path: String) -> Int64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
     }
 
     private static func pullFailure(stub: String, failures: [(String, TransferError)], kept: [String]) -> StoreError {
