@@ -47,6 +47,7 @@ extension BenchmarkReport: Encodable {
         try zoo.encode(summary.isa, forKey: "isa")
         try zoo.encode(summary.vnni, forKey: "vnni")
         try zoo.encode(summary.gemmKernel, forKey: "gemm_kernel")
+        try zoo.encode(summary.spmmKernel, forKey: "spmm_kernel")
         try zoo.encode(threadsPerSession, forKey: "threads_per_session")
         try zoo.encode(measurement.iterationsPerStream, forKey: "iterations_per_stream")
         try zoo.encode(inputShapes, forKey: "input_shapes_run")

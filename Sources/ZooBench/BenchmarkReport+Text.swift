@@ -24,7 +24,7 @@ extension BenchmarkReport {
             ? "\(threadsPerSession[0]) thread\(threadsPerSession[0] == 1 ? "" : "s")"
             : threadsPerSession.map(String.init).joined(separator: "+") + " threads"
         let shared = settings.scenario == .elastic && measurement.streams > 1 ? " sharing one session" : ""
-        lines.append("Engine: \(summary.isa), \(threads), \(measurement.streams) stream\(measurement.streams == 1 ? "" : "s")\(shared), GEMM \(summary.gemmKernel)")
+        lines.append("Engine: \(summary.isa), \(threads), \(measurement.streams) stream\(measurement.streams == 1 ? "" : "s")\(shared), GEMM \(summary.gemmKernel), SpMM \(summary.spmmKernel)")
         lines.append("Input Shapes: " + inputShapes.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ","))
         var graph = "Graph: \(summary.nodesLoaded) nodes loaded, \(summary.nodesAfterOptimization) run, \(summary.fusedLayers) layers fused"
         let changed = summary.passes.filter { $0.changed > 0 }.map { "\($0.name) \($0.changed)" }

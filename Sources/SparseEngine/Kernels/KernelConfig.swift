@@ -4,6 +4,9 @@ import SparseEngineKernelsAVX512
 struct KernelConfig: @unchecked Sendable {
     /// Signature of an f32 GEMM microkernel: `(kc, packedA, b, ldb, c, ldc, accumulate)`.
     typealias GemmMicrokernel = (Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Bool) -> Void
+    /// Signature of an f32 SpMM microkernel: `(steps, indices, values, base, rowOffsets, outA, outB, accumulate)`.
+    typealias SpMMMicrokernel = (Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>,
+                                 UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Bool) -> Void
 
     /// Name of the GEMM microkernel, for logs and reports.
     let gemmName: String
@@ -13,19 +16,34 @@ struct KernelConfig: @unchecked Sendable {
     let gemmMR = 8
     /// Columns per GEMM microkernel tile.
     let gemmNR = 32
+    /// Name of the SpMM microkernel (sparse weights × dense activations).
+    let spmmName: String
+    /// The SpMM microkernel.
+    let spmm: SpMMMicrokernel
+    /// Pixels (or tokens) per SpMM panel row: the microkernel's vector width times four.
+    let spmmPixels = 64
 
     /// The configuration for this machine.
     static let current: KernelConfig = {
         if CPUFeatures.current.avx512 {
-            return KernelConfig(gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512)
+            return KernelConfig(gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512,
+                                spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512)
         }
-        return KernelConfig(gemmName: "f32_gemm_8x32__generic", gemm: f32_gemm_8x32__generic)
+        return KernelConfig(gemmName: "f32_gemm_8x32__generic", gemm: f32_gemm_8x32__generic,
+                            spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic)
     }()
 
     /// Every available GEMM microkernel, for tests that compare them with each other.
     static var allGemmKernels: [(name: String, kernel: GemmMicrokernel)] {
         var list: [(String, GemmMicrokernel)] = [("f32_gemm_8x32__generic", f32_gemm_8x32__generic)]
         if CPUFeatures.current.avx512 { list.append(("f32_gemm_8x32__avx512", f32_gemm_8x32__avx512)) }
+        return list
+    }
+
+    /// Every available SpMM microkernel, for tests that compare them with each other.
+    static var allSpMMKernels: [(name: String, kernel: SpMMMicrokernel)] {
+        var list: [(String, SpMMMicrokernel)] = [("f32_spmm_64x2__generic", f32_spmm_64x2__generic)]
+        if CPUFeatures.current.avx512 { list.append(("f32_spmm_64x2__avx512", f32_spmm_64x2__avx512)) }
         return list
     }
 }

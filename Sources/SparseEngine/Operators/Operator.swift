@@ -25,6 +25,10 @@ final class KernelContext: @unchecked Sendable {
     let kernels: KernelConfig
     let gemmWorkspace: GemmWorkspace
     private var scratch: [ScratchBuffer]
+    private let sharedScratch = [ScratchBuffer(), ScratchBuffer()]
+
+    /// The buffers of `sharedFloats`: two can be live in one kernel call.
+    enum SharedSlot: Int { case first, second }
 
     init(pool: ThreadPool, kernels: KernelConfig = .current) {
         self.pool = pool
@@ -36,6 +40,12 @@ final class KernelContext: @unchecked Sendable {
     /// Per-thread float scratch (e.g. im2col columns) reused across runs.
     func scratchFloats(thread: Int, _ count: Int) -> UnsafeMutablePointer<Float> {
         scratch[thread].floats(count)
+    }
+
+    /// Float scratch shared by all threads of one kernel call (e.g. panels packed once for every thread),
+    /// reused across runs. Call from the calling thread, outside parallel regions.
+    func sharedFloats(_ slot: SharedSlot, _ count: Int) -> UnsafeMutablePointer<Float> {
+        sharedScratch[slot.rawValue].floats(count)
     }
 }
 

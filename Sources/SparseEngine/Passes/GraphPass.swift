@@ -21,10 +21,15 @@ extension Graph {
     func isOutput(_ name: String) -> Bool { outputs.contains { $0.name == name } }
 }
 
-/// The default pass pipeline: constant folding, BatchNorm folding, Add fusion (residual and bias Adds into
-/// Conv/MatMul), activation fusion, dead code.
+/// The pass pipeline: optional magnitude pruning (`--sparsify`), constant folding, BatchNorm folding, Add
+/// fusion (residual and bias Adds into Conv/MatMul), activation fusion, sparse weight selection, dead code.
 enum PassPipeline {
-    static let standard: [GraphPass] = [
-        ConstantFolding(), BatchNormFolding(), AddFusion(), ActivationFusion(), DeadCodeElimination(),
-    ]
+    static func passes(sparsify: Double?, sparseKernels: Bool) -> [GraphPass] {
+        var passes: [GraphPass] = []
+        if let sparsify { passes.append(MagnitudePruning(sparsity: sparsify)) }
+        passes += [ConstantFolding(), BatchNormFolding(), AddFusion(), ActivationFusion()] as [GraphPass]
+        if sparseKernels { passes.append(SparseWeightSelection()) }
+        passes.append(DeadCodeElimination())
+        return passes
+    }
 }

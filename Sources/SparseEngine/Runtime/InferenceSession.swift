@@ -19,11 +19,20 @@ public final class InferenceSession: @unchecked Sendable {
         public var threads: Int
         /// Run the graph optimization passes.
         public var optimize: Bool
+        /// Run layers whose weights are mostly zeros on sparse kernels (needs `optimize`). `ZOO_SPARSE=0`
+        /// in the environment turns it off by default.
+        public var sparseKernels: Bool
+        /// Before anything else, set this share of each Conv/Gemm/MatMul weight to zero, smallest
+        /// magnitudes first (`zoo bench --sparsify`): what pruning to that sparsity would buy.
+        public var sparsify: Double?
 
-        /// Defaults: all active processors, optimizations on.
-        public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, optimize: Bool = true) {
+        /// Defaults: all active processors, optimizations and sparse kernels on, no pruning.
+        public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, optimize: Bool = true,
+                    sparseKernels: Bool = ProcessInfo.processInfo.environment["ZOO_SPARSE"] != "0", sparsify: Double? = nil) {
             self.threads = max(1, threads)
             self.optimize = optimize
+            self.sparseKernels = sparseKernels
+            self.sparsify = sparsify
         }
     }
 
@@ -59,7 +68,7 @@ public final class InferenceSession: @unchecked Sendable {
         _ = try graph.nodes.map { try OperatorRegistry.make($0, opsets: model.opsetImports) }
         var passes: [SessionSummary.PassResult] = []
         if options.optimize {
-            for pass in PassPipeline.standard {
+            for pass in PassPipeline.passes(sparsify: options.sparsify, sparseKernels: options.sparseKernels) {
                 let changed = try pass.apply(to: &graph, opsets: model.opsetImports, context: context)
                 passes.append(.init(name: pass.name, changed: changed))
             }

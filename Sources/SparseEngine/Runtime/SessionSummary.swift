@@ -15,6 +15,8 @@ public struct SessionSummary: Sendable, Equatable {
     public let vnni: Bool
     /// The dense f32 GEMM microkernel.
     public let gemmKernel: String
+    /// The f32 SpMM microkernel of the sparse layers.
+    public let spmmKernel: String
     /// Threads each run uses, the calling thread included.
     public let threads: Int
     /// Nodes in the model as loaded.
@@ -43,20 +45,28 @@ public struct SessionSummary: Sendable, Equatable {
         isa = CPUFeatures.current.isaName
         vnni = CPUFeatures.current.avx512vnni
         gemmKernel = kernels.gemmName
+        spmmKernel = kernels.spmmName
         self.threads = threads
         self.nodesLoaded = nodesLoaded
         nodesAfterOptimization = graph.nodes.count
         self.passes = passes
         operatorCounts = graph.nodes.reduce(into: [:]) { $0[$1.opType, default: 0] += 1 }
-        var layers = 0, zeros = 0, elements = 0
+        var layers = 0, sparse = 0, zeros = 0, elements = 0
         for node in graph.nodes where ["Conv", "Gemm", "MatMul"].contains(node.opType) && node.domain.isEmpty {
-            guard node.inputs.count > 1, let weight = graph.initializers[node.inputs[1]], weight.dataType == .float else { continue }
-            layers += 1
-            elements += weight.count
-            zeros += weight.buffer(Float.self).reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+            guard node.inputs.count > 1, let weight = graph.initializers[node.inputs[1]] else { continue }
+            if node.attributes[SparseWeightSelection.shapeAttribute] != nil, let compressed = SparseWeights(weight) {
+                layers += 1
+                sparse += 1
+                elements += compressed.m * compressed.k
+                zeros += compressed.m * compressed.k - compressed.nonzeros
+            } else if weight.dataType == .float {
+                layers += 1
+                elements += weight.count
+                zeros += weight.buffer(Float.self).reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+            }
         }
         weightLayers = layers
-        sparseLayers = 0
+        sparseLayers = sparse
         weightSparsity = elements == 0 ? nil : Double(zeros) / Double(elements)
     }
 }

@@ -1,6 +1,6 @@
 /// The 1-D and 2-D form of a `SpatialWindow`, lifted to 2-D (1-D operators use height 1), for
 /// the direct loops of Conv, ConvTranspose and the pools.
-struct ConvGeometry: Equatable {
+struct ConvGeometry: Hashable {
     var inH = 1, inW = 1
     var kH = 1, kW = 1
     var strideH = 1, strideW = 1

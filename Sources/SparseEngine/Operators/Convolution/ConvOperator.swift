@@ -31,6 +31,7 @@ enum FusedActivation: Equatable {
 /// `Conv` (any spatial rank, groups, dilations, pads, auto_pad, strides): im2col + SGEMM per
 /// image and group; depthwise convolutions use a direct kernel; 1×1 stride-1 convolutions skip
 /// im2col; 3-D and more use `convolveND`. Bias and a fused activation are applied in the epilogue.
+/// A convolution whose weight `SparseWeightSelection` compressed runs on `spmm` instead.
 struct ConvOperator: Operator {
     let c: OpContext
     let attributes: ConvGeometry.Attributes
@@ -40,6 +41,10 @@ struct ConvOperator: Operator {
     let fusedAdd: Bool
     /// The activation the convolution paths apply themselves: none when a fused Add comes first.
     var inlineActivation: FusedActivation { fusedAdd ? .none : activation }
+    /// The dense weight's shape when the weight input holds `SparseWeights`.
+    let sparseWeightShape: [Int]?
+    /// The in-place row offsets of the sparse path, per input geometry.
+    private let sparseOffsets = ShiftedRowOffsetCache()
 
     init(_ c: OpContext) throws {
         self.c = c
@@ -47,6 +52,7 @@ struct ConvOperator: Operator {
         group = try c.int("group", 1)
         activation = try FusedActivation(c)
         fusedAdd = try FusedAdd.isPresent(c)
+        sparseWeightShape = try c.ints(SparseWeightSelection.shapeAttribute)
         guard group >= 1 else { throw c.error(.invalidModel, "group must be at least 1, got \(group)") }
     }
 
@@ -62,9 +68,10 @@ struct ConvOperator: Operator {
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
-        let x = try c.required(inputs, 0, "X"), w = try c.required(inputs, 1, "W")
+        let x = try c.required(inputs, 0, "X"), weight = try c.required(inputs, 1, "W")
         try c.check(x.dataType, in: floatTypes)
-        try c.check(w.dataType, in: floatTypes, "weight")
+        if sparseWeightShape == nil { try c.check(weight.dataType, in: floatTypes, "weight") }
+        let w = ValueSpec(.float, sparseWeightShape ?? weight.shape)
         let window = try window(x.shape, w.shape)
         let channels = x.shape[1], m = w.shape[0]
         guard channels % group == 0, m % group == 0, w.shape[1] * group == channels else {
@@ -84,6 +91,11 @@ struct ConvOperator: Operator {
     private func convolve(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let x = inputs[0]!, w = inputs[1]!, y = outputs[0]
         let bias = inputs.count > 2 ? inputs[2] : nil
+        if let shape = sparseWeightShape {
+            guard let weights = SparseWeights(w) else { throw c.error(.internalError, "the compressed weight is malformed") }
+            try convolveSparse(x, weights, shape, bias, y, context)
+            return
+        }
         let window = try window(x.shape, w.shape)
         if window.rank > 2 {
             try convolveND(x, w, bias, y, window, context)
@@ -135,6 +147,29 @@ struct ConvOperator: Operator {
             let act = inlineActivation
             context.pool.parallelFor(n * m) { i, _ in act.apply(yp + i * plane, plane) }
         }
+    }
+
+    /// A convolution with compressed weights, reading its input in place (`ShiftedConvolutionSpMMOperands`).
+    private func convolveSparse(_ x: Tensor, _ weights: SparseWeights, _ shape: [Int], _ bias: Tensor?, _ y: Tensor,
+                                _ context: KernelContext) throws {
+        let g = ConvGeometry(try window(x.shape, shape))
+        let batch = x.shape[0], channels = x.shape[1]
+        let (phaseH, phaseW) = phaseSize(g)
+        guard let offsets = sparseOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
+            throw c.error(.unsupportedDataType, "input \(x.shape) is too large for the sparse convolution (offsets past 2 GiB)")
+        }
+        let phaseCount = usedPhases(g).count
+        var source = UnsafePointer(x.pointer(Float.self))
+        if phaseH != g.inH || phaseW != g.inW || g.strideH != 1 || g.strideW != 1 {
+            let phases = context.sharedFloats(.second, batch * phaseCount * channels * phaseH * phaseW)
+            polyphase(source, into: phases, batch: batch, channels: channels, g, pool: context.pool)
+            source = UnsafePointer(phases)
+        }
+        let operands = ShiftedConvolutionSpMMOperands(
+            source: source, phaseH: phaseH, phaseW: phaseW, y: y.pointer(Float.self), bias: bias?.pointer(Float.self),
+            batch: batch, channels: channels, outChannels: shape[0], geometry: g, activation: inlineActivation, rowOffsets: offsets,
+            phaseCount: phaseCount)
+        spmm(weights, operands, context: context)
     }
 
     /// One filter per channel: direct loops, parallel over (image, channel).

@@ -1,10 +1,13 @@
 /// `Gemm`: `Y = alpha·op(A)·op(B) + beta·C` with `transA`/`transB`, C broadcast
 /// unidirectionally to [M, N] and optional since opset 11; a fused activation is applied last.
+/// A Gemm whose B `SparseWeightSelection` compressed runs on `spmm`.
 struct GemmOperator: Operator {
     let c: OpContext
     let alpha: Float, beta: Float
     let transA: Bool, transB: Bool
     let activation: FusedActivation
+    /// B's dense shape when B holds `SparseWeights`.
+    let sparseWeightShape: [Int]?
 
     init(_ c: OpContext) throws {
         self.c = c
@@ -13,11 +16,14 @@ struct GemmOperator: Operator {
         transA = try c.int("transA", 0) != 0
         transB = try c.int("transB", 0) != 0
         activation = try FusedActivation(c)
+        sparseWeightShape = try c.ints(SparseWeightSelection.shapeAttribute)
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
-        let a = try c.required(inputs, 0, "A"), b = try c.required(inputs, 1, "B")
-        try c.check(a.dataType, in: floatTypes); try c.check(b.dataType, in: floatTypes, "B")
+        let a = try c.required(inputs, 0, "A"), stored = try c.required(inputs, 1, "B")
+        try c.check(a.dataType, in: floatTypes)
+        if sparseWeightShape == nil { try c.check(stored.dataType, in: floatTypes, "B") }
+        let b = ValueSpec(.float, sparseWeightShape ?? stored.shape)
         guard a.shape.count == 2, b.shape.count == 2 else {
             throw c.error(.shapeMismatch, "A \(a.shape) and B \(b.shape) must both be 2-D")
         }
@@ -44,6 +50,13 @@ struct GemmOperator: Operator {
             binaryLoop(loop, cTensor.pointer(Float.self), cTensor.pointer(Float.self), yp) { v, _ in beta * v }
             accumulate = 1
         }
+        if sparseWeightShape != nil {
+            guard let weights = SparseWeights(b) else { throw c.error(.internalError, "the compressed weight is malformed") }
+            let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: yp, tokens: m, k: k, n: n,
+                                              accumulate: accumulate != 0, activation: activation)
+            spmm(weights, operands, context: context)
+            return
+        }
         sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
               a: a.pointer(Float.self), lda: a.shape[1], b: b.pointer(Float.self), ldb: b.shape[1],
               beta: accumulate, c: yp, ldc: n, context: context)
@@ -54,30 +67,44 @@ struct GemmOperator: Operator {
 /// `MatMul` with numpy semantics: 1-D operands are promoted and the added axis removed,
 /// batch axes broadcast. A 2-D right operand turns the whole batch into one GEMM. An Add folded in by
 /// `AddFusion` (input #2, typically the bias of a linear layer) and a fused activation follow the product.
+/// A MatMul whose constant 2-D B `SparseWeightSelection` compressed runs on `spmm`.
 struct MatMulOperator: Operator {
     let c: OpContext
     let activation: FusedActivation
     let fusedAdd: Bool
+    /// B's dense shape when B holds `SparseWeights`.
+    let sparseWeightShape: [Int]?
 
     init(_ c: OpContext) throws {
         self.c = c
         activation = try FusedActivation(c)
         fusedAdd = try FusedAdd.isPresent(c)
+        sparseWeightShape = try c.ints(SparseWeightSelection.shapeAttribute)
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
-        let a = try c.required(inputs, 0), b = try c.required(inputs, 1)
-        try c.check(a.dataType, in: floatTypes); try c.check(b.dataType, in: floatTypes, "B")
+        let a = try c.required(inputs, 0), stored = try c.required(inputs, 1)
+        try c.check(a.dataType, in: floatTypes)
+        if sparseWeightShape == nil { try c.check(stored.dataType, in: floatTypes, "B") }
+        let b = ValueSpec(.float, sparseWeightShape ?? stored.shape)
         let output = try matMulShape(a.shape, b.shape, c)
         if fusedAdd { try FusedAdd.check(try c.required(inputs, 2, "fused Add operand"), into: output, c) }
         return [ValueSpec(.float, output)]
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
-        multiply(inputs, outputs, context)
+        if let shape = sparseWeightShape {
+            guard let weights = SparseWeights(inputs[1]!) else { throw c.error(.internalError, "the compressed weight is malformed") }
+            let a = inputs[0]!, y = outputs[0]
+            let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: y.pointer(Float.self), tokens: a.count / shape[0],
+                                              k: shape[0], n: shape[1], accumulate: false, activation: fusedAdd ? .none : activation)
+            spmm(weights, operands, context: context)
+        } else {
+            multiply(inputs, outputs, context)
+        }
         if fusedAdd {
             FusedAdd.finish(outputs[0], inputs[2]!, activation, context)
-        } else {
+        } else if sparseWeightShape == nil {
             activation.apply(outputs[0].pointer(Float.self), outputs[0].count)
         }
     }

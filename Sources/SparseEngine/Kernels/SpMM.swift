@@ -1,0 +1,108 @@
+/// Where a sparse layer's activations come from and where its results go: the operator's half of `spmm`.
+///
+/// The reduction axis K and the output rows are the layer's (input features × kernel window, output
+/// channels); "pixels" are what the kernel vectorizes over (output pixels, or tokens), numbered image by
+/// image: image i owns pixels `i·imagePixels ..< (i+1)·imagePixels`, and no block crosses images.
+protocol SpMMOperands {
+    /// Pixels per image (all pixels when blocks may cross images).
+    var imagePixels: Int { get }
+    /// Number of images.
+    var images: Int { get }
+    /// When activations can be read in place: where a block's row 0 starts, and each row k's byte offset
+    /// from there. Only whole blocks are read in place; partial ones are packed.
+    var inPlace: SpMMInPlace? { get }
+    /// Fills `panel[(k − k0)·width + q]` with activation (k, `pixel0 + q`) for k in `k0 ..< k0 + kc` and q in
+    /// `0 ..< count`, zeros for q in `count ..< width`.
+    func pack(_ panel: UnsafeMutablePointer<Float>, width: Int, k0: Int, kc: Int, pixel0: Int, count: Int)
+    /// Writes the finished results of `rows` for pixels `pixel0 ..< pixel0 + count`: row r's sums are at
+    /// `tile[(r − rows.lowerBound)·width + q]`.
+    func store(_ tile: UnsafePointer<Float>, width: Int, rows: Range<Int>, pixel0: Int, count: Int)
+}
+
+/// Activations the SpMM kernel reads where they are, without packing (see `ShiftedConvolutionSpMMOperands`).
+struct SpMMInPlace {
+    /// Byte offset of activation row k from a block's start, for every k.
+    let rowOffsets: [Int32]
+    /// The address of pixel `pixel` in activation row 0.
+    let address: (_ pixel: Int) -> UnsafeRawPointer
+}
+
+/// Sparse weights × dense activations: `Y[row, pixel] = Σ_k W[row, k] · X[k, pixel]` with W compressed
+/// (`SparseWeights`), X read in place or packed by `operands` one block of pixels (the microkernel's
+/// width) and one K chunk at a time, and Y handed back to `operands` per tile.
+///
+/// Work is split into tasks of (pixel block, range of row groups). With enough blocks to keep every
+/// thread busy, a task is a whole block and packs its own panels chunk by chunk (they stay in L1). With
+/// few blocks (small images, batch 1), every block's rows are split between tasks, so panels that need
+/// packing are first packed once, in parallel, into memory all tasks read.
+func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands, context: KernelContext) {
+    let width = context.kernels.spmmPixels
+    let blocksPerImage = (operands.imagePixels + width - 1) / width
+    let blocks = blocksPerImage * operands.images
+    guard blocks > 0, weights.m > 0 else { return }
+    func pixelRange(_ block: Int) -> (pixel0: Int, count: Int) {
+        let image = block / blocksPerImage, start = (block % blocksPerImage) * width
+        return (image * operands.imagePixels + start, min(width, operands.imagePixels - start))
+    }
+    let inPlace = operands.inPlace
+    func packs(_ block: Int) -> Bool { inPlace == nil || pixelRange(block).count < width }
+    let threads = context.pool.threadCount
+    let wanted = threads == 1 ? 1 : threads * 3
+    let splits = min(weights.groups, max(1, (wanted + blocks - 1) / blocks))
+    let panelFloats = weights.chunk * width
+    let packedOffsets = (0..<weights.chunk).map { Int32($0 * width * MemoryLayout<Float>.size) }
+
+    var shared: UnsafeMutablePointer<Float>?
+    if splits > 1 {
+        let panels = context.sharedFloats(.first, blocks * weights.chunks * panelFloats)
+        context.pool.parallelFor(blocks * weights.chunks) { task, _ in
+            let block = task / weights.chunks, c = task % weights.chunks
+            guard packs(block) else { return }
+            let (pixel0, count) = pixelRange(block)
+            let k0 = c * weights.chunk
+            operands.pack(panels + task * panelFloats, width: width, k0: k0, kc: min(weights.chunk, weights.k - k0),
+                          pixel0: pixel0, count: count)
+        }
+        shared = panels
+    }
+    let kernel = context.kernels.spmm
+    let maxRows = (weights.groups + splits - 1) / splits * SparseWeights.groupRows
+    packedOffsets.withUnsafeBufferPointer { packedOffsets in
+        (inPlace?.rowOffsets ?? []).withUnsafeBufferPointer { inPlaceOffsets in
+            context.pool.parallelFor(blocks * splits) { task, thread in
+                let block = task / splits, split = task % splits
+                let g0 = weights.groups * split / splits, g1 = weights.groups * (split + 1) / splits
+                let r0 = g0 * SparseWeights.groupRows, r1 = min(weights.m, g1 * SparseWeights.groupRows)
+                let (pixel0, count) = pixelRange(block)
+                let scratch = context.scratchFloats(thread: thread, panelFloats + (maxRows + 1) * width)
+                let tile = scratch + panelFloats, discard = tile + maxRows * width
+                let firstPair = weights.firstPair(group: g0)
+                let endPair = g1 == weights.groups ? weights.pairsPerChunk : weights.firstPair(group: g1)
+                let packed = packs(block)
+                let start = packed ? nil : inPlace!.address(pixel0)
+                for c in 0..<weights.chunks {
+                    let k0 = c * weights.chunk
+                    let base: UnsafeRawPointer, offsets: UnsafePointer<Int32>
+                    if let start {
+                        base = start
+                        offsets = inPlaceOffsets.baseAddress! + k0
+                    } else if let shared {
+                        base = UnsafeRawPointer(shared + (block * weights.chunks + c) * panelFloats)
+                        offsets = packedOffsets.baseAddress!
+                    } else {
+                        operands.pack(scratch, width: width, k0: k0, kc: min(weights.chunk, weights.k - k0), pixel0: pixel0, count: count)
+                        base = UnsafeRawPointer(scratch)
+                        offsets = packedOffsets.baseAddress!
+                    }
+                    for index in firstPair..<endPair {
+                        let pair = weights.pair(chunk: c, index)
+                        let outB = pair.rowB >= 0 ? tile + (pair.rowB - r0) * width : discard
+                        kernel(pair.steps, weights.indices + pair.first, weights.values + 2 * pair.first, base, offsets,
+                               tile + (pair.rowA - r0) * width, outB, c > 0)
+                    }
+                }
+                operands.store(tile, width: width, rows: r0..<r1, pixel0: pixel0, count: count)
+            }
+        }
+    }
+}
