@@ -25,7 +25,7 @@ public final class Benchmark {
     public init(model: ONNXModel, settings: BenchmarkSettings, seed: UInt64 = 0) throws {
         try settings.validate()
         self.settings = settings
-        sessions = try settings.threadsPerSession.map { try InferenceSession(model: model, options: .init(threads: $0)) }
+        sessions = try settings.threadsPerSession.map { try InferenceSession(model: model, options: .init(threads: $0, sparsify: settings.sparsify)) }
         let inputs = sessions[0].inputs
         inputShapes = try InputShapes.resolve(inputs, batchSize: settings.batchSize, explicit: settings.inputShapes, dimensions: settings.dimensions)
         batchSize = settings.batchSize ?? inputShapes.first?.first ?? 1

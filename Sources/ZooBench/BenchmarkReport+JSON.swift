@@ -62,8 +62,12 @@ extension BenchmarkReport: Encodable {
         try zoo.encode(summary.weightLayers, forKey: "weight_layers")
         try zoo.encode(summary.sparseLayers, forKey: "sparse_layers")
         try zoo.encode(summary.weightSparsity, forKey: "weight_sparsity")
+        try zoo.encode(settings.sparsify, forKey: "sparsify")
         if let profile {
-            try zoo.encode(profile.map { NodeTimingJSON(name: $0.name, op_type: $0.opType, ms: $0.seconds * 1000) }, forKey: "profile")
+            try zoo.encode(profile.map {
+                NodeTimingJSON(name: $0.name, op_type: $0.opType, output_shape: $0.outputShape, weight_sparsity: $0.weightSparsity,
+                               kernel: $0.kernel, ms: $0.seconds * 1000)
+            }, forKey: "profile")
         }
     }
 }
@@ -72,6 +76,9 @@ extension BenchmarkReport: Encodable {
 private struct NodeTimingJSON: Encodable {
     let name: String
     let op_type: String
+    let output_shape: [Int]
+    let weight_sparsity: Double?
+    let kernel: String
     let ms: Double
 }
 

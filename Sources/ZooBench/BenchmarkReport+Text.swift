@@ -31,7 +31,8 @@ extension BenchmarkReport {
         if !changed.isEmpty { graph += " (" + changed.joined(separator: ", ") + ")" }
         lines.append(graph)
         let sparsity = summary.weightSparsity.map { String(format: "%.1f %%", $0 * 100) } ?? "n/a"
-        lines.append("Sparsity: weight sparsity \(sparsity) over \(summary.weightLayers) layers, \(summary.sparseLayers) run sparse")
+        let pruned = settings.sparsify.map { String(format: " (pruned to %.0f %% in memory by --sparsify)", $0 * 100) } ?? ""
+        lines.append("Sparsity: weight sparsity \(sparsity) over \(summary.weightLayers) layers, \(summary.sparseLayers) run sparse\(pruned)")
         if let profile { lines.append(profileText(profile)) }
         return lines.joined(separator: "\n")
     }
@@ -49,9 +50,14 @@ extension BenchmarkReport {
         for (type, entry) in byType.sorted(by: { $0.value.seconds > $1.value.seconds }) {
             lines.append("  " + pad(type, 24) + String(format: " %4d nodes %10.3f ms ", entry.nodes, entry.seconds * 1000) + percent(entry.seconds))
         }
-        lines.append("Slowest nodes:")
-        for timing in profile.sorted(by: { $0.seconds > $1.seconds }).prefix(10) {
-            lines.append("  " + pad(timing.name, 40) + " " + pad(timing.opType, 16) + String(format: " %10.3f ms ", timing.seconds * 1000) + percent(timing.seconds))
+        lines.append("Layers, in execution order:")
+        lines.append("  " + pad("node", 36) + " " + pad("op", 12) + " " + pad("output shape", 18) + " " + pad("sparsity", 8) + " "
+                     + pad("kernel", 30) + "         ms   share")
+        for timing in profile {
+            let shape = "[" + timing.outputShape.map(String.init).joined(separator: ",") + "]"
+            let sparsity = timing.weightSparsity.map { String(format: "%5.1f %%", $0 * 100) } ?? "-"
+            lines.append("  " + pad(timing.name, 36) + " " + pad(timing.opType, 12) + " " + pad(shape, 18) + " " + pad(sparsity, 8) + " "
+                         + pad(timing.kernel, 30) + String(format: " %10.3f ", timing.seconds * 1000) + percent(timing.seconds))
         }
         return lines.joined(separator: "\n")
     }

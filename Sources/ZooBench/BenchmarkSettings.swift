@@ -16,10 +16,13 @@ public struct BenchmarkSettings: Sendable, Equatable {
     public var inputShapes: [[Int]]?
     /// Sizes of named symbolic dimensions (`--dim NAME=SIZE`).
     public var dimensions: [String: Int]
+    /// Prune every prunable weight to this sparsity in memory first (`--sparsify`), nil to run the model as is.
+    public var sparsify: Double?
 
     /// deepsparse's defaults: batch 1, sync, 10 s after 2 s of warm-up.
     public init(batchSize: Int? = nil, cores: Int, scenario: BenchmarkScenario = .sync, streams: Int? = nil,
-                seconds: Double = 10, warmupSeconds: Double = 2, inputShapes: [[Int]]? = nil, dimensions: [String: Int] = [:]) {
+                seconds: Double = 10, warmupSeconds: Double = 2, inputShapes: [[Int]]? = nil, dimensions: [String: Int] = [:],
+                sparsify: Double? = nil) {
         self.batchSize = batchSize
         self.cores = cores
         self.scenario = scenario
@@ -28,6 +31,7 @@ public struct BenchmarkSettings: Sendable, Equatable {
         self.warmupSeconds = warmupSeconds
         self.inputShapes = inputShapes
         self.dimensions = dimensions
+        self.sparsify = sparsify
     }
 
     /// The number of streams that run: 1 for `sync`, else the one given or the scenario's default.
@@ -54,6 +58,9 @@ public struct BenchmarkSettings: Sendable, Equatable {
         }
         guard seconds > 0, seconds.isFinite else {
             throw BenchmarkError(.invalidArgument, "the benchmark time must be a positive number of seconds, got \(seconds)")
+        }
+        if let sparsify, !(sparsify >= 0 && sparsify < 1) {
+            throw BenchmarkError(.invalidArgument, "--sparsify takes a share of zeros from 0 up to but not including 1 (e.g. 0.9), got \(sparsify)")
         }
         guard warmupSeconds >= 0, warmupSeconds.isFinite else {
             throw BenchmarkError(.invalidArgument, "the warm-up time must be zero or more seconds, got \(warmupSeconds)")

@@ -106,7 +106,11 @@ public final class InferenceSession: @unchecked Sendable {
             for _ in 0..<max(runs, 1) { _ = try plan.execute(feeds, context: context, timings: buffer.baseAddress!) }
         }
         return zip(plan.steps, seconds).map { step, total in
-            NodeTiming(name: step.node.displayName, opType: step.node.opType, seconds: total / Double(max(runs, 1)))
+            let weight = step.inputs.count > 1 ? step.inputs[1].flatMap { plan.table[$0] } : nil
+            let layer = LayerKind(step.node, weight: weight, kernels: context.kernels)
+            return NodeTiming(name: step.node.displayName, opType: step.node.opType, seconds: total / Double(max(runs, 1)),
+                              outputShape: plan.table[step.outputs[0]]?.shape ?? [], weightSparsity: layer.weightSparsity,
+                              kernel: layer.kernel)
         }
     }
 

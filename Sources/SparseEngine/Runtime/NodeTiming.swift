@@ -6,4 +6,10 @@ public struct NodeTiming: Sendable, Equatable {
     public let opType: String
     /// Mean seconds per run.
     public let seconds: Double
+    /// The shape of the node's first output.
+    public let outputShape: [Int]
+    /// Zeros among the node's constant weights (Conv, Gemm, MatMul), nil for other nodes.
+    public let weightSparsity: Double?
+    /// What ran the node: `sparse` or `dense` and the microkernel for weight layers, else the operator.
+    public let kernel: String
 }

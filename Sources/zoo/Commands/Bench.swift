@@ -53,6 +53,9 @@ extension Zoo {
         @Option(help: ArgumentHelp("After measuring, time every node over this many runs and print where the time goes.", valueName: "RUNS"))
         var profile: Int?
 
+        @Option(help: ArgumentHelp("Prune every Conv/Gemm/MatMul weight (but the first conv's) to this share of zeros by magnitude, in memory, before measuring: what that sparsity would buy.", valueName: "SPARSITY"))
+        var sparsify: Double?
+
         @OptionGroup var dimensions: DimensionOptions
         @OptionGroup var fetch: FetchOptions
         @OptionGroup var output: OutputOptions
@@ -66,7 +69,7 @@ extension Zoo {
                 let settings = BenchmarkSettings(
                     batchSize: batchSize, cores: numCores ?? CPUTopology.physicalCores, scenario: scenario, streams: numStreams,
                     seconds: time, warmupSeconds: warmupTime, inputShapes: try inputShapes.map(InputShapes.parse),
-                    dimensions: try dimensions.sizes())
+                    dimensions: try dimensions.sizes(), sparsify: sparsify)
                 let log: (String) -> Void = { line in
                     if !quiet { FileHandle.standardError.write(Data("zoo: \(line)\n".utf8)) }
                 }

@@ -1,0 +1,26 @@
+/// How a node runs, for profiles: a Conv, Gemm or MatMul with a constant weight runs on the sparse
+/// kernel (its weight compressed by `SparseWeightSelection`) or the dense GEMM; other nodes on their
+/// operator's own loops.
+struct LayerKind {
+    /// `sparse <spmm kernel>`, `dense <gemm kernel>`, or the operator type.
+    let kernel: String
+    /// Zeros among the weight's elements, for weight layers.
+    let weightSparsity: Double?
+
+    init(_ node: Node, weight: Tensor?, kernels: KernelConfig) {
+        let weightLayer = ["Conv", "Gemm", "MatMul"].contains(node.opType) && node.domain.isEmpty
+        if weightLayer, node.attributes[SparseWeightSelection.shapeAttribute] != nil, let weight, let sparse = SparseWeights(weight) {
+            kernel = "sparse " + kernels.spmmName
+            weightSparsity = sparse.sparsity
+        } else if weightLayer, let weight, weight.dataType == .float, weight.rank >= 2 {
+            var group = 1
+            if case .int(let g)? = node.attributes["group"] { group = g }
+            kernel = group > 1 && weight.shape[1] == 1 ? "dense depthwise" : "dense " + kernels.gemmName
+            let zeros = weight.buffer(Float.self).reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+            weightSparsity = Double(zeros) / Double(max(weight.count, 1))
+        } else {
+            kernel = node.opType
+            weightSparsity = nil
+        }
+    }
+}
