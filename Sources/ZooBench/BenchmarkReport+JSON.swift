@@ -63,6 +63,7 @@ extension BenchmarkReport: Encodable {
         try zoo.encode(summary.sparseLayers, forKey: "sparse_layers")
         try zoo.encode(summary.weightSparsity, forKey: "weight_sparsity")
         try zoo.encode(settings.sparsify, forKey: "sparsify")
+        try zoo.encode(weightBytes, forKey: "weight_bytes")
         if let profile {
             try zoo.encode(profile.map {
                 NodeTimingJSON(name: $0.name, op_type: $0.opType, output_shape: $0.outputShape, weight_sparsity: $0.weightSparsity,

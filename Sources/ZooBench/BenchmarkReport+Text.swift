@@ -33,6 +33,7 @@ extension BenchmarkReport {
         let sparsity = summary.weightSparsity.map { String(format: "%.1f %%", $0 * 100) } ?? "n/a"
         let pruned = settings.sparsify.map { String(format: " (pruned to %.0f %% in memory by --sparsify)", $0 * 100) } ?? ""
         lines.append("Sparsity: weight sparsity \(sparsity) over \(summary.weightLayers) layers, \(summary.sparseLayers) run sparse\(pruned)")
+        lines.append(String(format: "Weight memory: %.1f MiB held by the engine (constants, compressed and packed weights)", Double(weightBytes) / 1_048_576))
         if let profile { lines.append(profileText(profile)) }
         return lines.joined(separator: "\n")
     }

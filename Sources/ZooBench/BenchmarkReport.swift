@@ -23,6 +23,8 @@ public struct BenchmarkReport: Sendable {
     public let summary: SessionSummary
     /// Mean seconds per node, when profiled (`Benchmark.profile`).
     public let profile: [NodeTiming]?
+    /// Bytes of weights the first session holds after the measurement (`InferenceSession.weightBytes`).
+    public let weightBytes: Int
 
     /// Assembles the report of a finished benchmark.
     public init(benchmark: Benchmark, measurement: BenchmarkMeasurement, originalModelPath: String, modelPath: String, version: String,
@@ -37,6 +39,7 @@ public struct BenchmarkReport: Sendable {
         threadsPerSession = benchmark.settings.threadsPerSession
         self.measurement = measurement
         summary = benchmark.summary
+        weightBytes = benchmark.sessions[0].weightBytes
     }
 
     /// The engine's description (`engine`), laid out like deepsparse's `str(Engine)`.

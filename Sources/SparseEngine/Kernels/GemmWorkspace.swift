@@ -24,6 +24,9 @@ final class GemmWorkspace: @unchecked Sendable {
         threadScratch = (0..<max(threads, 1)).map { _ in ScratchBuffer() }
     }
 
+    /// Bytes held by the cached packings of constant operands.
+    var packedBytes: Int { packedConstants.values.reduce(0) { $0 + $1.byteCount } }
+
     /// Per-thread scratch (B panels, output tiles), reused call after call.
     func threadBuffer(_ thread: Int, _ count: Int) -> UnsafeMutablePointer<Float> { threadScratch[thread].floats(count) }
 
@@ -79,6 +82,9 @@ final class GemmWorkspace: @unchecked Sendable {
 final class ScratchBuffer: @unchecked Sendable {
     private var pointer: UnsafeMutablePointer<Float>?
     private var capacity = 0
+
+    /// Bytes allocated.
+    var byteCount: Int { capacity * MemoryLayout<Float>.size }
 
     /// At least `count` floats; the contents are kept only while the size does not grow.
     func floats(_ count: Int) -> UnsafeMutablePointer<Float> {

@@ -48,6 +48,13 @@ public final class InferenceSession: @unchecked Sendable {
     public var nodeCount: Int { nodes.count }
     /// What the passes did and how the session runs: ISA, kernels, threads, weight sparsity.
     public let summary: SessionSummary
+    /// Bytes of weights the session holds: its constants (compressed ones included) and the packed copies
+    /// the dense GEMM made of them so far (all of them after one run).
+    public var weightBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return graph.initializers.values.reduce(0) { $0 + $1.byteCount } + context.gemmWorkspace.packedBytes
+    }
 
     private let graph: Graph
     private let nodes: [Node]
@@ -74,6 +81,9 @@ public final class InferenceSession: @unchecked Sendable {
             }
             graph.nodes = try graph.topologicallySorted()
         }
+        // Own the weights that are left, so the model (and every weight the passes replaced, such as the
+        // dense form of a compressed one) can be freed once the caller lets it go.
+        graph.initializers = graph.initializers.mapValues { $0.storage.isBorrowed ? $0.copy() : $0 }
         summary = SessionSummary(graph: graph, nodesLoaded: model.graph.nodes.count, passes: passes,
                                  threads: options.threads, kernels: context.kernels)
         self.graph = graph

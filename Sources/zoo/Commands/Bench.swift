@@ -79,8 +79,8 @@ extension Zoo {
                 if scenario != .sync, numStreams == nil {
                     log("num_streams not given, using \(settings.effectiveStreams); this requires tuning and may be sub-optimal")
                 }
-                let onnx = try ONNXModel(contentsOf: URL(fileURLWithPath: path))
-                let benchmark = try Benchmark(model: onnx, settings: settings)
+                // The sessions own what they keep of the model, so it is freed here (compressed weights' dense forms too).
+                let benchmark = try Benchmark(model: try ONNXModel(contentsOf: URL(fileURLWithPath: path)), settings: settings)
                 for (input, shape) in zip(benchmark.sessions[0].inputs, benchmark.inputShapes) {
                     log("Generating input '\(input.name)', type = \(input.dataType), shape = \(shape)")
                 }
