@@ -41,8 +41,12 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .swiftLanguageMode(.v5)]
         ),
         .target(
+            name: "SparseEngineKernelsAVX2",
+            swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]), .swiftLanguageMode(.v5)]
+        ),
+        .target(
             name: "SparseEngine",
-            dependencies: ["CONNX", "CProtobufC", "CSparseEngineCPU", "SparseEngineKernelsAVX512"],
+            dependencies: ["CONNX", "CProtobufC", "CSparseEngineCPU", "SparseEngineKernelsAVX2", "SparseEngineKernelsAVX512"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .target(name: "ZooBench", dependencies: ["SparseEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),

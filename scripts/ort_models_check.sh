@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-model correctness: runs the benchmark models (bench/make_models.py) through the engine and
 # compares every output with ONNX Runtime's (scripts/ort_reference.py). The error of an output is
-# max|engine − ort| / max|ort|; each must be at most MAX_ERROR (default 1e-4).
+# max|engine − ort| / max|ort|; each must be at most MAX_ERROR (default 1e-4). Pruned models, which run on
+# sparse kernels, are also checked with ZOO_ISA=avx2 and ZOO_ISA=scalar (the other kernel sets).
 #
 # Usage: scripts/ort_models_check.sh ZOO_CONFORMANCE [MODELS_DIR]
 # Models and reference outputs are cached in MODELS_DIR (default .build/models) and made again only
@@ -37,6 +38,13 @@ for check in "${checks[@]}"; do
       "$python" "$root/scripts/ort_reference.py" "$model" "$reference" --batch 1 --seed 0
     fi
     "$runner" --reference "$model" "$reference" --max-error "$max_error" || status=1
+    # The pruned models run on sparse kernels: check them on the other instruction sets' kernels too.
+    if [[ "$variant" == *pruned* ]]; then
+      for isa in avx2 scalar; do
+        printf '[ZOO_ISA=%s] ' "$isa"
+        ZOO_ISA="$isa" "$runner" --reference "$model" "$reference" --max-error "$max_error" || status=1
+      done
+    fi
   done
 done
 exit "$status"

@@ -1,6 +1,8 @@
+import SparseEngineKernelsAVX2
 import SparseEngineKernelsAVX512
 
-/// The microkernels chosen for this CPU, picked once from `CPUFeatures.current`.
+/// One instruction set's microkernels and their tile shapes: the engine's single dispatch table, picked
+/// once from `CPUFeatures.current` (which `ZOO_ISA` can cap for testing).
 struct KernelConfig: @unchecked Sendable {
     /// Signature of an f32 GEMM microkernel: `(kc, packedA, b, ldb, c, ldc, accumulate)`.
     typealias GemmMicrokernel = (Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Bool) -> Void
@@ -8,42 +10,42 @@ struct KernelConfig: @unchecked Sendable {
     typealias SpMMMicrokernel = (Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>,
                                  UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Bool) -> Void
 
+    /// The instruction set: `avx512`, `avx2` or `generic`.
+    let isa: String
     /// Name of the GEMM microkernel, for logs and reports.
     let gemmName: String
     /// The GEMM microkernel.
     let gemm: GemmMicrokernel
     /// Rows per GEMM microkernel tile.
-    let gemmMR = 8
+    let gemmMR: Int
     /// Columns per GEMM microkernel tile.
-    let gemmNR = 32
+    let gemmNR: Int
     /// Name of the SpMM microkernel (sparse weights × dense activations).
     let spmmName: String
     /// The SpMM microkernel.
     let spmm: SpMMMicrokernel
-    /// Pixels (or tokens) per SpMM panel row: the microkernel's vector width times four.
-    let spmmPixels = 64
+    /// Pixels (or tokens) the SpMM microkernel computes per row: its vector width times four.
+    let spmmPixels: Int
+
+    /// Portable Swift (SIMD types lowered to the baseline x86-64 ISA).
+    static let generic = KernelConfig(isa: "generic", gemmName: "f32_gemm_8x32__generic", gemm: f32_gemm_8x32__generic, gemmMR: 8, gemmNR: 32,
+                                      spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64)
+    /// AVX2 + FMA (16 ymm registers).
+    static let avx2 = KernelConfig(isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
+                                   spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32)
+    /// AVX-512 (32 zmm registers).
+    static let avx512 = KernelConfig(isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
+                                     spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64)
 
     /// The configuration for this machine.
     static let current: KernelConfig = {
-        if CPUFeatures.current.avx512 {
-            return KernelConfig(gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512,
-                                spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512)
-        }
-        return KernelConfig(gemmName: "f32_gemm_8x32__generic", gemm: f32_gemm_8x32__generic,
-                            spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic)
+        let features = CPUFeatures.current
+        return features.avx512 ? avx512 : features.avx2 ? avx2 : generic
     }()
 
-    /// Every available GEMM microkernel, for tests that compare them with each other.
-    static var allGemmKernels: [(name: String, kernel: GemmMicrokernel)] {
-        var list: [(String, GemmMicrokernel)] = [("f32_gemm_8x32__generic", f32_gemm_8x32__generic)]
-        if CPUFeatures.current.avx512 { list.append(("f32_gemm_8x32__avx512", f32_gemm_8x32__avx512)) }
-        return list
-    }
-
-    /// Every available SpMM microkernel, for tests that compare them with each other.
-    static var allSpMMKernels: [(name: String, kernel: SpMMMicrokernel)] {
-        var list: [(String, SpMMMicrokernel)] = [("f32_spmm_64x2__generic", f32_spmm_64x2__generic)]
-        if CPUFeatures.current.avx512 { list.append(("f32_spmm_64x2__avx512", f32_spmm_64x2__avx512)) }
-        return list
+    /// Every configuration this CPU can run, for tests that compare them with each other.
+    static var available: [KernelConfig] {
+        let features = CPUFeatures.current
+        return [generic] + (features.avx2 ? [avx2] : []) + (features.avx512 ? [avx512] : [])
     }
 }

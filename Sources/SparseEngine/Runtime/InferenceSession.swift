@@ -66,9 +66,14 @@ public final class InferenceSession: @unchecked Sendable {
     private let lock = NSLock()
 
     /// Prepares `model` for running; throws `.unsupportedOperator` etc. before any run.
-    public init(model: ONNXModel, options: Options = Options()) throws {
+    public convenience init(model: ONNXModel, options: Options = Options()) throws {
+        try self.init(model: model, options: options, kernels: .current)
+    }
+
+    /// A session on the given instruction set's kernels (tests compare them).
+    init(model: ONNXModel, options: Options, kernels: KernelConfig) throws {
         self.options = options
-        context = KernelContext(pool: ThreadPool(threads: options.threads))
+        context = KernelContext(pool: ThreadPool(threads: options.threads), kernels: kernels)
         var graph = model.graph
         graph.nodes = try graph.topologicallySorted()
         // Create every operator once up front so unsupported operators fail here, not mid-run.

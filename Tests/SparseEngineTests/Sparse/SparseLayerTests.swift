@@ -70,7 +70,8 @@ final class SparseLayerTests: XCTestCase {
         try assertSparseMatchesDense(m, feeds: ["x": .f([1, 4, 5, 5], randomFloats(100, seed: 42))], sparseLayers: 0, "dense layers")
     }
 
-    /// Each SpMM microkernel (generic, AVX-512 where the CPU has it) against a naive product.
+    /// Each instruction set's SpMM microkernel (generic, and AVX2 and AVX-512 where the CPU has them) against
+    /// a naive product: every path agrees with it, and so with each other, within 1e-5.
     func testEverySpMMKernelMatchesNaiveProduct() throws {
         let tokens = 150, k = 700, n = 41
         let x = randomFloats(tokens * k, seed: 51), w = prunedFloats(k * n, sparsity: 0.9, seed: 52)
@@ -78,8 +79,8 @@ final class SparseLayerTests: XCTestCase {
         for t in 0..<tokens { for j in 0..<n { for p in 0..<k where w[p * n + j] != 0 { expected[t * n + j] += x[t * k + p] * w[p * n + j] } } }
         let tensor = w.withUnsafeBufferPointer { SparseWeights.encode($0.baseAddress!, m: n, k: k, rowStride: 1, columnStride: n) }
         let weights = try XCTUnwrap(SparseWeights(tensor))
-        for (name, kernel) in KernelConfig.allSpMMKernels {
-            let config = KernelConfig(gemmName: KernelConfig.current.gemmName, gemm: KernelConfig.current.gemm, spmmName: name, spmm: kernel)
+        XCTAssertEqual(KernelConfig.available.count, 1 + (CPUFeatures.current.avx2 ? 1 : 0) + (CPUFeatures.current.avx512 ? 1 : 0))
+        for config in KernelConfig.available {
             for threads in [1, 2] {
                 let context = KernelContext(pool: ThreadPool(threads: threads), kernels: config)
                 var y = [Float](repeating: .nan, count: tokens * n)
@@ -92,6 +93,28 @@ final class SparseLayerTests: XCTestCase {
                 assertClose(y, expected, tolerance: 1e-5)
             }
         }
+    }
+
+    /// Whole layers, dense and sparse, on every instruction set this CPU has: each agrees with the generic
+    /// kernels within 1e-5 relative.
+    func testEveryInstructionSetAgrees() throws {
+        var m = TestModel()
+        m.nodes = [TestNode("Conv", ["x", "w1", "b1"], ["a"], ["pads": .ints([1, 1, 1, 1]), "strides": .ints([2, 2])]),
+                   TestNode("Relu", ["a"], ["r"]),
+                   TestNode("Conv", ["r", "w2"], ["y"], ["pads": .ints([1, 1, 1, 1])])]
+        m.inputs = [.init(name: "x", type: .float, dims: [2, 24, 19, 21])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        m.initializers = [("w1", .f([40, 24, 3, 3], randomFloats(40 * 24 * 9, seed: 71))), ("b1", .f([40], randomFloats(40, seed: 72))),
+                          ("w2", .f([33, 40, 3, 3], prunedFloats(33 * 40 * 9, sparsity: 0.9, seed: 73)))]
+        let model = try ONNXModel(data: m.data())
+        let x = Tensor.f([2, 24, 19, 21], randomFloats(2 * 24 * 19 * 21, seed: 74))
+        func output(_ kernels: KernelConfig) throws -> [Float] {
+            let session = try InferenceSession(model: model, options: .init(threads: 2), kernels: kernels)
+            XCTAssertEqual(session.summary.sparseLayers, 1)
+            return try session.run(["x": x])["y"]!.floats
+        }
+        let reference = try output(.generic)
+        for config in KernelConfig.available { assertClose(try output(config), reference, tolerance: 1e-5) }
     }
 
     /// `--sparsify`: the pruned share of each prunable weight, the first convolution left dense, and the
