@@ -26,16 +26,23 @@ struct KernelConfig: @unchecked Sendable {
     let spmm: SpMMMicrokernel
     /// Pixels (or tokens) the SpMM microkernel computes per row: its vector width times four.
     let spmmPixels: Int
+    /// Elementwise e^x over `(x, y, count)`.
+    let exp: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    /// Elementwise erf over `(x, y, count)`.
+    let erf: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
 
     /// Portable Swift (SIMD types lowered to the baseline x86-64 ISA).
     static let generic = KernelConfig(isa: "generic", gemmName: "f32_gemm_8x32__generic", gemm: f32_gemm_8x32__generic, gemmMR: 8, gemmNR: 32,
-                                      spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64)
+                                      spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64,
+                                      exp: f32_vexp__generic, erf: f32_verf__generic)
     /// AVX2 + FMA (16 ymm registers).
     static let avx2 = KernelConfig(isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
-                                   spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32)
+                                   spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32,
+                                   exp: f32_vexp__avx2, erf: f32_verf__avx2)
     /// AVX-512 (32 zmm registers).
     static let avx512 = KernelConfig(isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
-                                     spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64)
+                                     spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64,
+                                     exp: f32_vexp__avx512, erf: f32_verf__avx512)
 
     /// The configuration for this machine.
     static let current: KernelConfig = {

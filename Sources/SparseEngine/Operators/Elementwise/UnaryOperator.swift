@@ -65,6 +65,7 @@ struct UnaryOperator: Operator {
             return
         }
         switch x.dataType {
+        case .float where [.exp, .erf].contains(kind) || (kind == .gelu && !tanhGelu): computeVectorized(x, y, context)
         case .float: try compute(Float.self, inputs, x, y, context)
         case .double: try compute(Double.self, inputs, x, y, context)
         case .float16, .bfloat16:
@@ -78,6 +79,26 @@ struct UnaryOperator: Operator {
         default:
             guard try IntegerKernel(kind: kind, c: c, inputs: inputs, x: x, y: y)(x.dataType) != nil else {
                 throw c.error(.unsupportedDataType, "type \(x.dataType) is not supported")
+            }
+        }
+    }
+
+    /// Exp, Erf and exact Gelu on f32 through the instruction set's vector kernels, in parallel chunks.
+    private func computeVectorized(_ x: Tensor, _ y: Tensor, _ context: KernelContext) {
+        let src = x.pointer(Float.self), dst = y.pointer(Float.self)
+        let count = x.count, chunk = 16384
+        let kernels = context.kernels, kind = self.kind
+        context.pool.parallelFor((count + chunk - 1) / chunk) { ci, _ in
+            let start = ci * chunk, n = min(count, start + chunk) - start
+            let s = src + start, d = dst + start
+            switch kind {
+            case .exp: kernels.exp(s, d, n)
+            case .erf: kernels.erf(s, d, n)
+            default:
+                // Gelu: 0.5·x·(1 + erf(x/√2)), erf taken into d first.
+                for i in 0..<n { d[i] = s[i] * 0.70710678118654752 }
+                kernels.erf(d, d, n)
+                for i in 0..<n { d[i] = 0.5 * s[i] * (1 + d[i]) }
             }
         }
     }

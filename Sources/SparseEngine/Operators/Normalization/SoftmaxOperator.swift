@@ -34,6 +34,10 @@ struct SoftmaxOperator: Operator {
         }
         let xp = x.pointer(Float.self), yp = y.pointer(Float.self)
         let isLog = kind == .logSoftmax
+        if inner == 1 && !isLog {
+            softmaxRows(xp, yp, rows: outer, n: n, context)
+            return
+        }
         context.pool.parallelFor(outer * inner) { task, _ in
             let o = task / inner, i = task % inner
             let s = xp + o * n * inner + i, d = yp + o * n * inner + i
@@ -52,6 +56,22 @@ struct SoftmaxOperator: Operator {
                 let inv = 1 / sum
                 for j in 0..<n { d[j * inner] *= inv }
             }
+        }
+    }
+
+    /// Softmax over contiguous rows (the common case: the last axis), with the vector exp kernel.
+    private func softmaxRows(_ xp: UnsafePointer<Float>, _ yp: UnsafeMutablePointer<Float>, rows: Int, n: Int, _ context: KernelContext) {
+        let exp = context.kernels.exp
+        context.pool.parallelFor(rows) { row, _ in
+            let s = xp + row * n, d = yp + row * n
+            var m = -Float.infinity
+            for j in 0..<n { m = Swift.max(m, s[j]) }
+            for j in 0..<n { d[j] = s[j] - m }
+            exp(d, d, n)
+            var sum: Float = 0
+            for j in 0..<n { sum += d[j] }
+            let inv = 1 / sum
+            for j in 0..<n { d[j] *= inv }
         }
     }
 }
