@@ -6,9 +6,10 @@ import SparseEngineKernelsAVX512
 struct KernelConfig: @unchecked Sendable {
     /// Signature of an f32 GEMM microkernel: `(kc, packedA, b, ldb, c, ldc, accumulate)`.
     typealias GemmMicrokernel = (Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Bool) -> Void
-    /// Signature of an f32 SpMM microkernel: `(steps, indices, values, base, rowOffsets, outA, outB, accumulate)`.
+    /// Signature of an f32 SpMM microkernel: `(steps, indices, values, base, rowOffsets, outA, outB, initA, initB, epilogue)`.
     typealias SpMMMicrokernel = (Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>,
-                                 UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Bool) -> Void
+                                 UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>?, UnsafePointer<Float>?,
+                                 UnsafePointer<Float>?) -> Void
 
     /// The instruction set: `avx512`, `avx2` or `generic`.
     let isa: String

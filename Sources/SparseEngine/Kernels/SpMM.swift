@@ -11,11 +11,17 @@ protocol SpMMOperands {
     /// When activations can be read in place: where a block's row 0 starts, and each row k's byte offset
     /// from there. Only whole blocks are read in place; partial ones are packed.
     var inPlace: SpMMInPlace? { get }
+    /// Output row `row`'s bias (added by the kernel when it writes a block in place).
+    func bias(_ row: Int) -> Float
+    /// The fused activation as [min, max] bounds (±∞ for none), applied by the kernel after the bias.
+    var clamp: (low: Float, high: Float) { get }
+    /// Where a whole block's finished results can be written by the kernel itself (saving `store`), or nil.
+    func directOutput(pixel0: Int) -> SpMMDirectOutput?
     /// Fills `panel[(k − k0)·width + q]` with activation (k, `pixel0 + q`) for k in `k0 ..< k0 + kc` and q in
     /// `0 ..< count`, zeros for q in `count ..< width`.
     func pack(_ panel: UnsafeMutablePointer<Float>, width: Int, k0: Int, kc: Int, pixel0: Int, count: Int)
-    /// Writes the finished results of `rows` for pixels `pixel0 ..< pixel0 + count`: row r's sums are at
-    /// `tile[(r − rows.lowerBound)·width + q]`.
+    /// Writes the results of `rows` for pixels `pixel0 ..< pixel0 + count` of a block not written directly:
+    /// row r's sums are at `tile[(r − rows.lowerBound)·width + q]`, without bias or activation.
     func store(_ tile: UnsafePointer<Float>, width: Int, rows: Range<Int>, pixel0: Int, count: Int)
 }
 
@@ -27,9 +33,18 @@ struct SpMMInPlace {
     let address: (_ pixel: Int) -> UnsafeRawPointer
 }
 
+/// A block's output rows in memory: row r at `output + r·rowStride`, and, for a fused residual, the same rows
+/// of the addend, which the sums start from.
+struct SpMMDirectOutput {
+    let output: UnsafeMutablePointer<Float>
+    let rowStride: Int
+    let addend: UnsafePointer<Float>?
+}
+
 /// Sparse weights × dense activations: `Y[row, pixel] = Σ_k W[row, k] · X[k, pixel]` with W compressed
 /// (`SparseWeights`), X read in place or packed by `operands` one block of pixels (the microkernel's
-/// width) and one K chunk at a time, and Y handed back to `operands` per tile.
+/// width) and one K chunk at a time, and Y written by the kernel (bias, residual and activation included)
+/// where `operands` allows it, else handed back to `operands` per tile.
 ///
 /// Work is split into tasks of (pixel block, range of row groups). With enough blocks to keep every
 /// thread busy, a task is a whole block and packs its own panels chunk by chunk (they stay in L1). With
@@ -80,6 +95,9 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
                 let endPair = g1 == weights.groups ? weights.pairsPerChunk : weights.firstPair(group: g1)
                 let packed = packs(block)
                 let start = packed ? nil : inPlace!.address(pixel0)
+                let direct = count == width ? operands.directOutput(pixel0: pixel0) : nil
+                let (low, high) = operands.clamp
+                var epilogue = SIMD4<Float>(0, 0, low, high)
                 for c in 0..<weights.chunks {
                     let k0 = c * weights.chunk
                     let base: UnsafeRawPointer, offsets: UnsafePointer<Int32>
@@ -94,14 +112,32 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
                         base = UnsafeRawPointer(scratch)
                         offsets = packedOffsets.baseAddress!
                     }
+                    let last = c == weights.chunks - 1
                     for index in firstPair..<endPair {
                         let pair = weights.pair(chunk: c, index)
-                        let outB = pair.rowB >= 0 ? tile + (pair.rowB - r0) * width : discard
-                        kernel(pair.steps, weights.indices + pair.first, weights.values + 2 * pair.first, base, offsets,
-                               tile + (pair.rowA - r0) * width, outB, c > 0)
+                        let steps = weights.indices + pair.first, values = weights.values + 2 * pair.first
+                        guard let direct else {
+                            let outA = tile + (pair.rowA - r0) * width
+                            let outB = pair.rowB >= 0 ? tile + (pair.rowB - r0) * width : discard
+                            kernel(pair.steps, steps, values, base, offsets, outA, outB, c > 0 ? outA : nil, c > 0 ? outB : nil, nil)
+                            continue
+                        }
+                        let outA = direct.output + pair.rowA * direct.rowStride
+                        let outB = pair.rowB >= 0 ? direct.output + pair.rowB * direct.rowStride : discard
+                        let initA = c > 0 ? UnsafePointer(outA) : direct.addend.map { $0 + pair.rowA * direct.rowStride }
+                        let initB = c > 0 ? UnsafePointer(outB) : pair.rowB >= 0 ? direct.addend.map { $0 + pair.rowB * direct.rowStride } : nil
+                        guard last else {
+                            kernel(pair.steps, steps, values, base, offsets, outA, outB, initA, initB, nil)
+                            continue
+                        }
+                        epilogue[0] = operands.bias(pair.rowA)
+                        epilogue[1] = pair.rowB >= 0 ? operands.bias(pair.rowB) : 0
+                        withUnsafeBytes(of: &epilogue) {
+                            kernel(pair.steps, steps, values, base, offsets, outA, outB, initA, initB, $0.baseAddress!.assumingMemoryBound(to: Float.self))
+                        }
                     }
                 }
-                operands.store(tile, width: width, rows: r0..<r1, pixel0: pixel0, count: count)
+                if direct == nil { operands.store(tile, width: width, rows: r0..<r1, pixel0: pixel0, count: count) }
             }
         }
     }

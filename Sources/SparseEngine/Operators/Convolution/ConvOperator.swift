@@ -18,6 +18,15 @@ enum FusedActivation: Equatable {
     static let minAttribute = "zoo.activation_min"
     static let maxAttribute = "zoo.activation_max"
 
+    /// The activation as [min, max] bounds: (−∞, ∞) for none, (0, ∞) for Relu.
+    var bounds: (low: Float, high: Float) {
+        switch self {
+        case .none: return (-.infinity, .infinity)
+        case .relu: return (0, .infinity)
+        case .clip(let lo, let hi): return (lo, hi)
+        }
+    }
+
     /// Applies the activation in place to `count` floats.
     func apply(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
         switch self {
@@ -84,6 +93,10 @@ struct ConvOperator: Operator {
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        if sparseWeightShape != nil, let weights = SparseWeights(inputs[1]!) {
+            try convolveSparse(inputs, weights, outputs[0], context)
+            return
+        }
         try convolve(inputs, outputs, context)
         if fusedAdd { FusedAdd.finish(outputs[0], inputs[3]!, activation, context) }
     }
@@ -91,11 +104,7 @@ struct ConvOperator: Operator {
     private func convolve(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let x = inputs[0]!, w = inputs[1]!, y = outputs[0]
         let bias = inputs.count > 2 ? inputs[2] : nil
-        if let shape = sparseWeightShape {
-            guard let weights = SparseWeights(w) else { throw c.error(.internalError, "the compressed weight is malformed") }
-            try convolveSparse(x, weights, shape, bias, y, context)
-            return
-        }
+        guard sparseWeightShape == nil else { throw c.error(.internalError, "the compressed weight is malformed") }
         let window = try window(x.shape, w.shape)
         if window.rank > 2 {
             try convolveND(x, w, bias, y, window, context)
@@ -149,9 +158,13 @@ struct ConvOperator: Operator {
         }
     }
 
-    /// A convolution with compressed weights, reading its input in place (`ShiftedConvolutionSpMMOperands`).
-    private func convolveSparse(_ x: Tensor, _ weights: SparseWeights, _ shape: [Int], _ bias: Tensor?, _ y: Tensor,
-                                _ context: KernelContext) throws {
+    /// A convolution with compressed weights, reading its input in place (`ShiftedConvolutionSpMMOperands`). A
+    /// fused residual of the output's shape is added by the kernel too; one that broadcasts is added after.
+    private func convolveSparse(_ inputs: [Tensor?], _ weights: SparseWeights, _ y: Tensor, _ context: KernelContext) throws {
+        let x = inputs[0]!, shape = sparseWeightShape!
+        let bias = inputs.count > 2 ? inputs[2] : nil
+        let addend = fusedAdd ? inputs[3]! : nil
+        let addsInKernel = addend.map { $0.shape == y.shape } ?? false
         let g = ConvGeometry(try window(x.shape, shape))
         let batch = x.shape[0], channels = x.shape[1]
         let (phaseH, phaseW) = phaseSize(g)
@@ -167,9 +180,10 @@ struct ConvOperator: Operator {
         }
         let operands = ShiftedConvolutionSpMMOperands(
             source: source, phaseH: phaseH, phaseW: phaseW, y: y.pointer(Float.self), bias: bias?.pointer(Float.self),
-            batch: batch, channels: channels, outChannels: shape[0], geometry: g, activation: inlineActivation, rowOffsets: offsets,
-            phaseCount: phaseCount)
+            addend: addsInKernel ? addend!.pointer(Float.self) : nil, batch: batch, channels: channels, outChannels: shape[0],
+            geometry: g, activation: addend == nil || addsInKernel ? activation : .none, rowOffsets: offsets, phaseCount: phaseCount)
         spmm(weights, operands, context: context)
+        if let addend, !addsInKernel { FusedAdd.finish(y, addend, activation, context) }
     }
 
     /// One filter per channel: direct loops, parallel over (image, channel).

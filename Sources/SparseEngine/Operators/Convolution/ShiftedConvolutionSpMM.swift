@@ -13,6 +13,8 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
     let phaseH: Int, phaseW: Int
     let y: UnsafeMutablePointer<Float>
     let bias: UnsafePointer<Float>?
+    /// A fused residual of the output's shape, added before the activation.
+    let addend: UnsafePointer<Float>?
     let batch: Int, channels: Int, outChannels: Int
     let geometry: ConvGeometry
     let activation: FusedActivation
@@ -50,6 +52,19 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
     var inPlace: SpMMInPlace? {
         SpMMInPlace(rowOffsets: rowOffsets, address: address)
     }
+    var clamp: (low: Float, high: Float) { activation.bounds }
+
+    func bias(_ row: Int) -> Float { bias?[row] ?? 0 }
+
+    /// Whole blocks go straight to the output when the phase rows have no extra columns (stride 1, no
+    /// horizontal padding: pointwise convolutions), so a block's pixels are contiguous in each output plane.
+    func directOutput(pixel0: Int) -> SpMMDirectOutput? {
+        guard phaseW == geometry.outW else { return nil }
+        let g = geometry, plane = g.outH * g.outW
+        let image = pixel0 / imagePixels, v = pixel0 % imagePixels
+        let offset = image * outChannels * plane + v
+        return SpMMDirectOutput(output: y + offset, rowStride: plane, addend: addend.map { $0 + offset })
+    }
 
     private func address(_ pixel: Int) -> UnsafeRawPointer {
         let image = pixel / imagePixels, v = pixel % imagePixels
@@ -78,9 +93,14 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
             let length = min(g.outW - ox, count - q)
             for m in rows {
                 let source = tile + (m - rows.lowerBound) * width + q
-                let destination = y + (image * outChannels + m) * plane + oy * g.outW + ox
+                let offset = (image * outChannels + m) * plane + oy * g.outW + ox
+                let destination = y + offset
                 let b = bias?[m] ?? 0
-                for j in 0..<length { destination[j] = source[j] + b }
+                if let addend {
+                    for j in 0..<length { destination[j] = source[j] + b + addend[offset + j] }
+                } else {
+                    for j in 0..<length { destination[j] = source[j] + b }
+                }
                 activation.apply(destination, length)
             }
             q += length

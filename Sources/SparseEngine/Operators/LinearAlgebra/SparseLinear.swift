@@ -15,6 +15,12 @@ struct LinearSpMMOperands: SpMMOperands {
     var imagePixels: Int { tokens }
     var images: Int { 1 }
     var inPlace: SpMMInPlace? { nil }
+    var clamp: (low: Float, high: Float) { activation.bounds }
+
+    func bias(_ row: Int) -> Float { 0 }
+
+    /// Tokens are columns of the transposed product, so results are always transposed back by `store`.
+    func directOutput(pixel0: Int) -> SpMMDirectOutput? { nil }
 
     func pack(_ panel: UnsafeMutablePointer<Float>, width: Int, k0: Int, kc: Int, pixel0: Int, count: Int) {
         if count < width {
