@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -63,6 +64,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="directory for every run's files (default .build/bench/DATE-TIME)")
     parser.add_argument("--json", type=Path, help="also write the results (every run, medians, ratios, bars) here")
     parser.add_argument("--markdown", type=Path, help="also write the markdown section here")
+    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                        help="before each run, wait up to this long for other work to take under 25 %% of the CPU (default 0)")
     parser.add_argument("--check-bars", action="store_true", help="exit 1 if a bar of issue 5 is not met")
     args = parser.parse_args(argv)
     unknown = [e for e in args.engines if e not in ENGINES]
@@ -166,7 +169,7 @@ def estimate_seconds(args: argparse.Namespace) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    started, clock, load_before = datetime.now(), time.perf_counter(), os.getloadavg()
+    started, clock = datetime.now(), time.perf_counter()
     out = args.out or ROOT / ".build" / "bench" / started.strftime("%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
     paths = ensure_models([w.variant for w in args.workloads], args.models)
@@ -191,13 +194,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         for round_index in range(args.rounds):
             for engine in args.engines:
                 tag = f"{workload.variant}.b{workload.batch}.r{round_index + 1}"
+                busy = machine.wait_for_quiet(args.wait_quiet)
                 result = measure(engine, model, workload.batch, settings, tools, out, tag)
-                record["runs"][engine].append(result.to_json())
+                record["runs"][engine].append({**result.to_json(), "others_cpu_before": busy})
                 done += 1
                 figures = (f"{result.median_ms:.2f} ms, {result.items_per_sec:.2f} items/s" if result.ok
                            else f"FAILED: {result.error}")
+                others = f", others' CPU before {busy:.0%}" if busy is not None else ""
                 log_line(f"[{done}/{total}] {workload.variant} b{workload.batch} round {round_index + 1}: "
-                         f"{ENGINE_NAMES[engine]} {figures} ({result.wall_seconds:.0f} s)")
+                         f"{ENGINE_NAMES[engine]} {figures} ({result.wall_seconds:.0f} s{others})")
         report.aggregate(record)
         records.append(record)
         (out / "results.json").write_text(json.dumps({"records": records}, indent=1) + "\n")
@@ -206,10 +211,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine_info = machine.describe()
     found = software(args, records)
     bars = report.evaluate_bars(records)
-    load = ", ".join(f"{a:.1f} → {b:.1f}" for a, b in zip(load_before, os.getloadavg()))
+    busy = sorted(run["others_cpu_before"] for r in records for runs in r["runs"].values() for run in runs
+                  if run["others_cpu_before"] is not None)
+    load = (f"; CPU taken by other work in the second before each run: median {statistics.median(busy):.0%}, "
+            f"max {busy[-1]:.0%}, over 25 % before {sum(b > 0.25 for b in busy)} of {len(busy)} runs") if busy else ""
     context = {
         "date": started.strftime("%Y-%m-%d %H:%M"),
-        "elapsed": f"{int(elapsed // 60)} min {int(elapsed % 60)} s; load average (1, 5, 15 min) from start to end: {load}",
+        "elapsed": f"{int(elapsed // 60)} min {int(elapsed % 60)} s{load}",
         "command": command_line(argv),
         "machine_line": machine.summary_line(machine_info),
         "software_line": software_line(found),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+import time
 from typing import Any
 
 # ISA flags that decide which kernels the engines can use.
@@ -24,6 +25,38 @@ def lscpu() -> dict[str, str]:
         if sep:
             fields[key.strip()] = value.strip()
     return fields
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of all CPUs together, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    return fields[3] + fields[4], sum(fields[:8])  # idle + iowait; user … steal
+
+
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """The fraction of the whole machine's CPU time that was busy over the next `seconds` (0 to 1), or None.
+
+    Sampled between runs, while the harness itself waits, it is the share that other work takes: on a shared
+    machine, the noise that a run is about to meet.
+    """
+    try:
+        idle0, total0 = _cpu_times()
+        time.sleep(seconds)
+        idle1, total1 = _cpu_times()
+    except (OSError, ValueError, IndexError):
+        return None
+    total = total1 - total0
+    return 1 - (idle1 - idle0) / total if total > 0 else None
+
+
+def wait_for_quiet(limit: float, threshold: float = 0.25, sample: float = 1.0) -> float | None:
+    """cpu_busy(), sampled again for up to `limit` seconds while it is above `threshold`; the last sample."""
+    busy = cpu_busy(sample)
+    deadline = time.monotonic() + limit
+    while busy is not None and busy > threshold and time.monotonic() < deadline:
+        busy = cpu_busy(sample)
+    return busy
 
 
 def memory_gib() -> float | None:

@@ -109,6 +109,9 @@ def _cells(record: dict[str, Any], engines: list[str], notes: list[str]) -> list
     for peer in engines[1:]:
         r = record["ratios"].get(peer, {})
         cells += [_ratio(r.get("throughput")), _ratio(r.get("latency"))]
+    busy = [run["others_cpu_before"] for runs in record["runs"].values() for run in runs
+            if run.get("others_cpu_before") is not None]
+    cells.append(f"{max(busy):.0%}" if busy else "—")
     return cells
 
 
@@ -117,7 +120,7 @@ def _header(engines: list[str]) -> list[str]:
     header += [f"{SHORT[e]} ms" for e in engines] + [f"{SHORT[e]} items/s" for e in engines]
     for peer in engines[1:]:
         header += [f"zoo/{SHORT[peer]} items/s", f"zoo/{SHORT[peer]} ms"]
-    return header
+    return header + ["others' CPU"]
 
 
 def text_table(records: list[dict[str, Any]], engines: list[str]) -> str:
