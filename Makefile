@@ -4,7 +4,7 @@ SWIFT ?= swift
 JOBS ?= 2
 ZOO := .build/release/zoo
 
-.PHONY: deps build release test conformance demo bench-catalog bench-engine bench-cache proto venv clean
+.PHONY: deps build release test conformance demo bench bench-catalog bench-engine bench-cache proto venv venv-deepsparse clean
 
 deps:
 	@scripts/install-deps.sh
@@ -33,10 +33,19 @@ bench-catalog: deps
 	$(SWIFT) build -c release -j $(JOBS) --product zoo-bench-catalog
 	.build/release/zoo-bench-catalog --zoo $(ZOO) --models 100000
 
-# The engine's speed bar: zoo against ONNX Runtime in one run, alternating (docs/benchmarks.md).
-# BENCH_ENGINE_ARGS passes options, e.g. BENCH_ENGINE_ARGS="--all --repeats 5".
-bench-engine: release venv
-	.venv/bin/python bench/engine_vs_ort.py --zoo $(ZOO) $(BENCH_ENGINE_ARGS)
+# The engine's bars (issue 5): zoo, ONNX Runtime and DeepSparse side by side on the reference workloads, rounds
+# interleaved; prints medians, ratios, bars and a markdown section for docs/benchmarks.md. Not part of `make test`.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--only resnet50:1,distilbert-pruned80 --rounds 1 -t 2 -w 1".
+# ZOO=PATH measures that binary instead of building .build/release/zoo.
+bench: export BENCH_COMMAND = make bench$(if $(BENCH_ARGS), BENCH_ARGS="$(BENCH_ARGS)")
+bench: $(if $(filter .build/release/zoo,$(ZOO)),release) venv venv-deepsparse
+	.venv/bin/python bench/engine_bench.py --zoo $(ZOO) $(BENCH_ARGS)
+
+# zoo against ONNX Runtime only (no DeepSparse): the same harness, by default ResNet-50 batch 1.
+# BENCH_ENGINE_ARGS replaces that default, e.g. BENCH_ENGINE_ARGS="--only resnet50,mobilenet_v1 -t 5".
+bench-engine: export BENCH_COMMAND = make bench-engine$(if $(BENCH_ENGINE_ARGS), BENCH_ENGINE_ARGS="$(BENCH_ENGINE_ARGS)")
+bench-engine: $(if $(filter .build/release/zoo,$(ZOO)),release) venv
+	.venv/bin/python bench/engine_bench.py --zoo $(ZOO) --engines zoo,ort $(or $(BENCH_ENGINE_ARGS),--only resnet50:1)
 
 # The cache's bars: a 1 GiB pull from nginx against curl in one run, peak RSS, `zoo ls` over 10,000 models.
 # BENCH_CACHE_ARGS passes options, e.g. BENCH_CACHE_ARGS="--repeats 7 --only pull".
@@ -50,6 +59,10 @@ proto: deps
 # The Python tools (onnx, onnxruntime, numpy) in .venv, for conformance cases and reference outputs.
 venv:
 	@scripts/venv.sh
+
+# DeepSparse 1.8.0 in its own .venv-deepsparse (Python 3.8-3.11; PYTHON=… chooses), for `make bench`.
+venv-deepsparse:
+	@scripts/venv.sh deepsparse
 
 clean:
 	rm -rf .build

@@ -6,6 +6,7 @@ Generator to an onnx.ModelProto.
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import numpy as np
@@ -17,5 +18,6 @@ FAMILIES: dict[str, Callable[[np.random.Generator], onnx.ModelProto]] = {
     "resnet50": resnet50.build,
     "mobilenet_v1": mobilenet_v1.build,
     "distilbert": distilbert.build,
+    "distilbert-opset14": functools.partial(distilbert.build, opset=14),
     "yolov5s": yolov5s.build,
 }

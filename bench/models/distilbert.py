@@ -10,6 +10,11 @@ opset 17 with a dynamic batch and sequence length fixed at 128:
     Softmax, residual Add + LayerNormalization, an Erf-GELU feed-forward block;
   - the first token's state through pre_classifier (Gemm, Relu) and classifier (Gemm).
 Inputs `input_ids` and `attention_mask` int64 [batch, 128]; output `logits` [batch, 2].
+
+`build(rng, opset=14)` gives the same network as torch.onnx exports it at opset 14, the opset of SparseZoo's
+DistilBERT exports: each LayerNormalization written out as primitive ops (ReduceMean, Sub, Pow, Sqrt, Div, Mul,
+Add). DeepSparse 1.8 runs that form in its optimised runtime, while it leaves LayerNormalization nodes to its
+naive fallback (bench `distilbert-opset14`, docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -71,18 +76,18 @@ def self_attention(b: GraphBuilder, x: str, bias: str, module: str) -> str:
     return L.linear(b, context, f"{module}.out_lin", HIDDEN, HIDDEN)
 
 
-def transformer_block(b: GraphBuilder, x: str, bias: str, module: str) -> str:
-    """Attention and feed-forward sub-blocks, each with residual Add and LayerNormalization."""
+def transformer_block(b: GraphBuilder, x: str, bias: str, module: str, opset: int) -> str:
+    """Attention and feed-forward sub-blocks, each with residual Add and layer normalisation."""
     s = L.scope(module)
     attended = b.node("Add", [self_attention(b, x, bias, f"{module}.attention"), x], s)
-    x = L.layer_norm(b, attended, f"{module}.sa_layer_norm", HIDDEN, EPSILON)
+    x = L.layer_norm(b, attended, f"{module}.sa_layer_norm", HIDDEN, EPSILON, opset)
     h = L.gelu(b, L.linear(b, x, f"{module}.ffn.lin1", HIDDEN, FFN), f"{module}.ffn.activation")
     y = b.node("Add", [L.linear(b, h, f"{module}.ffn.lin2", FFN, HIDDEN), x], s)
-    return L.layer_norm(b, y, f"{module}.output_layer_norm", HIDDEN, EPSILON)
+    return L.layer_norm(b, y, f"{module}.output_layer_norm", HIDDEN, EPSILON, opset)
 
 
-def build(rng: np.random.Generator) -> onnx.ModelProto:
-    """Build DistilBERT with random weights drawn from `rng`."""
+def build(rng: np.random.Generator, opset: int = OPSET) -> onnx.ModelProto:
+    """Build DistilBERT with random weights drawn from `rng`, written for `opset` (13 to 17)."""
     b = GraphBuilder(rng)
     ids = b.input("input_ids", TensorProto.INT64, ["batch", SEQ])
     mask = b.input("attention_mask", TensorProto.INT64, ["batch", SEQ])
@@ -91,11 +96,11 @@ def build(rng: np.random.Generator) -> onnx.ModelProto:
     positions = b.constant(np.arange(SEQ, dtype=np.int64)[None, :], "Gather")
     position_table = b.weight(f"{emb}.position_embeddings.weight", L.small(b, (MAX_POSITIONS, HIDDEN)))
     pos = b.node("Gather", [position_table, positions], L.scope(f"{emb}.position_embeddings"))
-    x = L.layer_norm(b, b.node("Add", [words, pos], L.scope(emb)), f"{emb}.LayerNorm", HIDDEN, EPSILON)
+    x = L.layer_norm(b, b.node("Add", [words, pos], L.scope(emb)), f"{emb}.LayerNorm", HIDDEN, EPSILON, opset)
     bias = attention_bias(b, mask)
     for i in range(LAYERS):
-        x = transformer_block(b, x, bias, f"distilbert.transformer.layer.{i}")
+        x = transformer_block(b, x, bias, f"distilbert.transformer.layer.{i}", opset)
     first = b.node("Gather", [x, b.constant(np.array(0, np.int64), "Gather")], "/distilbert", axis=1)
     pooled = L.relu(b, L.gemm(b, first, "pre_classifier", HIDDEN, HIDDEN), "relu")
     b.output(L.gemm(b, pooled, "classifier", HIDDEN, CLASSES), "logits", ["batch", CLASSES])
-    return b.model("main_graph", OPSET)
+    return b.model("main_graph", opset)

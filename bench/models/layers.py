@@ -101,11 +101,18 @@ def linear(b: GraphBuilder, x: str, module: str, fin: int, fout: int, std: float
     return b.node("Add", [b.weight(f"{module}.bias", small(b, (fout,))), y], scope(module))
 
 
-def layer_norm(b: GraphBuilder, x: str, module: str, dim: int, epsilon: float) -> str:
-    """LayerNormalization over the last axis (opset 17)."""
+def layer_norm(b: GraphBuilder, x: str, module: str, dim: int, epsilon: float, opset: int = 17) -> str:
+    """Layer normalisation over the last axis as torch.onnx writes it: one LayerNormalization node from opset 17,
+    before that the primitive ops (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add)."""
     gamma = b.weight(f"{module}.weight", 1.0 + small(b, (dim,), 0.05))
     beta = b.weight(f"{module}.bias", small(b, (dim,), 0.05))
-    return b.node("LayerNormalization", [x, gamma, beta], scope(module), axis=-1, epsilon=epsilon)
+    s = scope(module)
+    if opset >= 17:
+        return b.node("LayerNormalization", [x, gamma, beta], s, axis=-1, epsilon=epsilon)
+    centred = b.node("Sub", [x, b.node("ReduceMean", [x], s, axes=[-1])], s)
+    variance = b.node("ReduceMean", [b.node("Pow", [centred, b.constant(2.0, "Pow")], s)], s, axes=[-1])
+    deviation = b.node("Sqrt", [b.node("Add", [variance, b.constant(epsilon, "Add")], s)], s)
+    return b.node("Add", [b.node("Mul", [b.node("Div", [centred, deviation], s), gamma], s), beta], s)
 
 
 def gelu(b: GraphBuilder, x: str, module: str) -> str:
