@@ -33,12 +33,16 @@ public func f32_verf__avx512(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointe
 private typealias V = SIMD16<Float>
 
 /// e^v = 2ⁿ·e^r with n = round(v·log₂e) and r = v − n·ln 2 (ln 2 in two parts, so r is exact), e^r by a
-/// degree-6 polynomial (Cephes' expf): within 2 ulp; 0 below −87.3, ∞ above 88.7, NaN kept.
+/// degree-6 polynomial (Cephes' expf): within 2 ulp; 0 below −87.3, ∞ above 88.7, NaN kept. Rounding uses the
+/// 1.5·2²³ trick (the sum's low mantissa bits are n) and bounds compare-and-blend: Swift's `rounded`, integer
+/// conversion and `clamped` on SIMD types lower to per-lane calls.
 @inline(__always)
 private func exp(_ v: V) -> V {
-    let clamped = v.clamped(lowerBound: V(repeating: -87.33654), upperBound: V(repeating: 88.72283))
-    let n = (clamped * 1.442695041).rounded(.toNearestOrEven)
-    let r = clamped - n * 0.693359375 + n * 2.12194440e-4
+    var x = v.replacing(with: -87.33654, where: v .< -87.33654)
+    x.replace(with: 88.72283, where: x .> 88.72283)
+    let shifted = x * 1.442695041 + 12582912
+    let n = shifted - 12582912
+    let r = x - n * 0.693359375 + n * 2.12194440e-4
     var p = V(repeating: 1.9875691500e-4)
     p = p * r + 1.3981999507e-3
     p = p * r + 8.3334519073e-3
@@ -46,7 +50,7 @@ private func exp(_ v: V) -> V {
     p = p * r + 1.6666665459e-1
     p = p * r + 5.0000001201e-1
     p = p * r * r + r + 1
-    let scale = unsafeBitCast((SIMD16<Int32>(n, rounding: .towardZero) &+ 127) &<< 23, to: V.self)
+    let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23, to: V.self)
     var result = p * scale
     result.replace(with: 0, where: v .< -87.33654)
     result.replace(with: .infinity, where: v .> 88.72283)
