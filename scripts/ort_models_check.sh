@@ -19,6 +19,7 @@ max_error="${MAX_ERROR:-1e-4}"
 checks=(
   "resnet50 0,0.9 resnet50 resnet50-pruned90"
   "distilbert 0,0.8 distilbert distilbert-pruned80"
+  "distilbert-opset14 0,0.8 distilbert-opset14 distilbert-opset14-pruned80"
   "yolov5s 0,0.9 yolov5s yolov5s-pruned90"
 )
 

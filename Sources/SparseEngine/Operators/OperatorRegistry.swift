@@ -23,7 +23,8 @@ public enum OperatorRegistry {
         guard let kind = OpKind(rawValue: node.opType) else {
             throw EngineError(.unsupportedOperator, "unsupported operator '\(node.opType)' (node '\(node.displayName)', opset \(opset))")
         }
-        guard opset >= kind.earliestOpset && opset <= kind.latestOpset else {
+        // Nodes the engine's passes made (`zoo.fused`) are not bound to the model's opset.
+        guard (opset >= kind.earliestOpset && opset <= kind.latestOpset) || node.attributes[LayerNormFusion.fusedAttribute] != nil else {
             throw EngineError(.unsupportedOperator, "operator '\(node.opType)' (node '\(node.displayName)') uses opset \(opset); the engine supports it in ai.onnx opsets \(kind.earliestOpset)–\(kind.latestOpset), convert the model with onnx.version_converter")
         }
         let c = OpContext(node: node, opset: opset)
