@@ -25,9 +25,7 @@ public final class ZooServer: Sendable {
     public func run(
         verbose: Bool = false, handlingSignals: Bool = true, onReady: @escaping @Sendable ([String]) -> Void = { _ in }
     ) async throws {
-        var serverLogger = Logger(label: "zoo.serve")
-        serverLogger.logLevel = verbose ? .info : .warning
-        let logger = serverLogger
+        let logger = Logger(label: "zoo.serve") { label in ServeLogHandler(label: label, logLevel: verbose ? .info : .warning) }
         try await state.queries.run { _ in }  // opens (and migrates) the catalog now: a broken home fails here
         let socket = configuration.socketPath.map(UnixSocket.init(path:))
         try socket?.prepare()
