@@ -25,7 +25,7 @@ final class ServerState: Sendable {
         queries = WorkerPool(name: "zoo-query", threads: configuration.queryThreads, eager: true, makeSession: open)
         pulls = WorkerPool(name: "zoo-pull", threads: configuration.pullThreads, makeSession: open)
         coordinator = PullCoordinator(pool: pulls, journal: PullJournal(home: configuration.home), metrics: metrics)
-        bench = BenchQueue(version: configuration.version)
+        bench = BenchQueue(version: configuration.version, store: BenchJobStore(path: configuration.home.catalogPath))
     }
 
     /// Lets the pools' threads end.
