@@ -11,12 +11,14 @@ struct PullRequest: Sendable, Codable, Hashable {
     var registry: String?
     /// Never fetch for this pull.
     var offline: Bool
+    /// Fetch the recipes only (`zoo recipe`); nil, as journals written before it have it, is false.
+    var recipesOnly: Bool?
 
     /// Requests for the same model and files share one flight; the registry choice goes with the first.
     var flightKey: String {
         let body = (try? Stub(parsing: stub).withoutQuery.description) ?? stub
-        return "\(body)|training=\(training)"
+        return recipesOnly == true ? "\(body)|recipes" : "\(body)|training=\(training)"
     }
 
-    var selection: FileSelection { .model(includeTraining: training) }
+    var selection: FileSelection { recipesOnly == true ? .recipes : .model(includeTraining: training) }
 }

@@ -4,7 +4,8 @@ import ZooCatalog
 import ZooStore
 import ZooStub
 
-/// `GET /v1/ls`, `POST /v1/rm`, `/v1/gc` and `/v1/verify`: the cache, as `zoo ls`, `rm`, `gc` and `verify`.
+/// `GET /v1/ls`, `POST /v1/rm`, `/v1/pin`, `/v1/unpin`, `/v1/gc` and `/v1/verify`: the cache, as `zoo ls`, `rm`,
+/// `pin`, `unpin`, `gc` and `verify` (its check of the cached files).
 struct CacheRoutes {
     let state: ServerState
 
@@ -13,6 +14,14 @@ struct CacheRoutes {
         router.post("/v1/rm") { request, _ in
             var request = request
             return try await remove(try await RequestJSON.read(&request))
+        }
+        router.post("/v1/pin") { request, _ in
+            var request = request
+            return try await setPinned(try await RequestJSON.read(&request), true)
+        }
+        router.post("/v1/unpin") { request, _ in
+            var request = request
+            return try await setPinned(try await RequestJSON.read(&request), false)
         }
         router.post("/v1/gc") { request, _ in
             var request = request
@@ -40,15 +49,27 @@ struct CacheRoutes {
 
     /// `{"stubs": [...], "force": bool}` → `{"removed": [...]}`; stops at the first model that cannot be removed.
     private func remove(_ body: RequestJSON) async throws -> Response {
-        let stubs = try body.strings("stubs")
         let force = try body.flag("force")
+        return try await forEachModel(try body.strings("stubs"), answering: "removed") { session, key in
+            try session.store.remove(key, force: force)
+        }
+    }
+
+    /// `{"stubs": [...]}` → `{"pinned": [...]}` (or `unpinned`); stops at the first model that is not cached.
+    private func setPinned(_ body: RequestJSON, _ pinned: Bool) async throws -> Response {
+        try await forEachModel(try body.strings("stubs"), answering: pinned ? "pinned" : "unpinned") { session, key in
+            try session.store.setPinned(key, pinned)
+        }
+    }
+
+    /// Runs `body` for the cached model of each stub in turn and answers `{answering: [the stubs done]}`; the
+    /// first failure ends the request with its error, the models before it done.
+    private func forEachModel(
+        _ stubs: [String], answering name: String, _ body: @escaping @Sendable (StoreSession, ModelKey) throws -> Void
+    ) async throws -> Response {
         let answer = try await state.queries.run { session -> String in
-            var removed: [String] = []
-            for text in stubs {
-                try session.store.remove(try Self.key(for: text, in: session), force: force)
-                removed.append(text)
-            }
-            return JSONText.line(["removed": removed])
+            for text in stubs { try body(session, try Self.key(for: text, in: session)) }
+            return JSONText.line([name: stubs])
         }
         return JSONText.body(answer)
     }
