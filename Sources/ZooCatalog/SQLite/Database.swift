@@ -94,6 +94,14 @@ public final class Database {
         return try statement.step() ? statement.row : nil
     }
 
+    /// Runs `body`, which only reads, in one read transaction: its queries see one snapshot of the catalog, and
+    /// the file's locks are taken once rather than once per query.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        try run("BEGIN")
+        defer { try? run("COMMIT") }
+        return try body()
+    }
+
     /// Runs `body` in an immediate transaction: committed if it returns, rolled back if it throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")

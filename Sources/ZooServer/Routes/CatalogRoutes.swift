@@ -19,8 +19,11 @@ struct CatalogRoutes {
         return try await cached("resolve \(input)") {
             let stub = try Self.parse(input)
             return try await state.queries.run { session in
-                let model = try session.catalog.resolve(stub).map(session.catalog.details(of:))
-                let nearest = model == nil ? try session.catalog.nearestStubs(to: stub) : []
+                let catalog = session.catalog
+                let (model, nearest) = try catalog.database.read {
+                    let model = try catalog.resolve(stub).map(catalog.details(of:))
+                    return (model, model == nil ? try catalog.nearestStubs(to: stub) : [])
+                }
                 return try JSONText.line(encoding: ResolveAnswer(input: input, canonical: stub.description, model: model, nearest: nearest))
             }
         }
@@ -47,7 +50,7 @@ struct CatalogRoutes {
         }
         return try await cached("search \(request.uri.query ?? "")") { [filter] in
             try await state.queries.run { session in
-                let models = try session.catalog.search(filter)
+                let models = try session.catalog.database.read { try session.catalog.search(filter) }
                 return try JSONText.line(encoding: SearchAnswer(count: models.count, models: models))
             }
         }
@@ -59,10 +62,14 @@ struct CatalogRoutes {
         return try await cached("show \(input)") {
             let stub = try Self.parse(input)
             return try await state.queries.run { session in
-                guard let model = try session.catalog.resolve(stub) else {
-                    throw APIError.notInCatalog(stub, nearest: try session.catalog.nearestStubs(to: stub))
+                let catalog = session.catalog
+                let model = try catalog.database.read {
+                    guard let model = try catalog.resolve(stub) else {
+                        throw APIError.notInCatalog(stub, nearest: try catalog.nearestStubs(to: stub))
+                    }
+                    return try catalog.details(of: model)
                 }
-                return try JSONText.line(encoding: try session.catalog.details(of: model))
+                return try JSONText.line(encoding: model)
             }
         }
     }
