@@ -11,26 +11,11 @@ struct CacheRoutes {
 
     func add(to router: Router<ServerContext>) {
         router.get("/v1/ls") { request, _ in try await list(request) }
-        router.post("/v1/rm") { request, _ in
-            var request = request
-            return try await remove(try await RequestJSON.read(&request))
-        }
-        router.post("/v1/pin") { request, _ in
-            var request = request
-            return try await setPinned(try await RequestJSON.read(&request), true)
-        }
-        router.post("/v1/unpin") { request, _ in
-            var request = request
-            return try await setPinned(try await RequestJSON.read(&request), false)
-        }
-        router.post("/v1/gc") { request, _ in
-            var request = request
-            return try await collectGarbage(try await RequestJSON.read(&request))
-        }
-        router.post("/v1/verify") { request, _ in
-            var request = request
-            return try await verify(try await RequestJSON.read(&request))
-        }
+        router.post("/v1/rm") { body in try await remove(body) }
+        router.post("/v1/pin") { body in try await setPinned(body, true) }
+        router.post("/v1/unpin") { body in try await setPinned(body, false) }
+        router.post("/v1/gc") { body in try await collectGarbage(body) }
+        router.post("/v1/verify") { body in try await verify(body) }
     }
 
     /// The cached models (`zoo ls --json`'s records), or with `recipes=true` the cached recipes.

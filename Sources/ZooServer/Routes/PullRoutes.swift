@@ -10,10 +10,7 @@ struct PullRoutes {
     let state: ServerState
 
     func add(to router: Router<ServerContext>) {
-        router.post("/v1/pull") { request, _ in
-            var request = request
-            return try await pull(try await RequestJSON.read(&request))
-        }
+        router.post("/v1/pull") { body in try await pull(body) }
     }
 
     private func pull(_ body: RequestJSON) async throws -> Response {

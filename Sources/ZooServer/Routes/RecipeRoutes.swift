@@ -8,10 +8,7 @@ struct RecipeRoutes {
     let state: ServerState
 
     func add(to router: Router<ServerContext>) {
-        router.post("/v1/recipe") { request, _ in
-            var request = request
-            return try await recipe(try await RequestJSON.read(&request))
-        }
+        router.post("/v1/recipe") { body in try await recipe(body) }
     }
 
     /// `{"stub", "registry"?, "offline"?}` → `{stub, name, path, text, warnings}`: `stub` is the catalog's,
