@@ -22,3 +22,16 @@ struct PullRequest: Sendable, Codable, Hashable {
 
     var selection: FileSelection { recipesOnly == true ? .recipes : .model(includeTraining: training) }
 }
+
+extension PullRequest {
+    /// The pull a request body asks for: `{"stub", "training"?, "registry"?, "offline"?}` (training ignored with
+    /// `recipesOnly`); a malformed stub is 400 `stub.invalid`.
+    init(body: RequestJSON, recipesOnly: Bool = false) throws {
+        stub = try body.string("stub")
+        _ = try CatalogRoutes.parse(stub)
+        training = recipesOnly ? false : try body.flag("training")
+        registry = try body.optionalString("registry")
+        offline = try body.flag("offline")
+        self.recipesOnly = recipesOnly ? true : nil
+    }
+}

@@ -14,11 +14,8 @@ struct RecipeRoutes {
     /// `{"stub", "registry"?, "offline"?}` → `{stub, name, path, text, warnings}`: `stub` is the catalog's,
     /// `warnings` what registries that could not be asked said.
     private func recipe(_ body: RequestJSON) async throws -> Response {
-        let text = try body.string("stub")
-        let stub = try CatalogRoutes.parse(text)
-        let request = PullRequest(
-            stub: text, training: false, registry: try body.optionalString("registry"), offline: try body.flag("offline"),
-            recipesOnly: true)
+        let request = try PullRequest(body: body, recipesOnly: true)
+        let stub = try CatalogRoutes.parse(request.stub)
         var warnings: [String] = []
         var outcome: Result<PullReport, APIError>?
         for await update in try state.coordinator.flight(for: request).follow() {
@@ -30,7 +27,7 @@ struct RecipeRoutes {
                 outcome = result
             }
         }
-        guard let outcome else { throw APIError(.internalServerError, code: "api.internal", "the pull of \(text)'s recipes ended without an outcome") }
+        guard let outcome else { throw APIError(.internalServerError, code: "api.internal", "the pull of \(request.stub)'s recipes ended without an outcome") }
         let report = try outcome.get()
         let answer = try await state.queries.run { [warnings] session -> String in
             guard let model = try session.catalog.resolve(stub) else {
