@@ -37,12 +37,17 @@ struct StubCursor {
         return true
     }
 
-    /// Consumes the longest run of characters satisfying `predicate`, which accepts ASCII characters only (those
-    /// of segments and values), so that the run is copied as bytes rather than appended scalar by scalar.
+    /// Consumes the longest run of characters satisfying `predicate`. A run of ASCII characters (those of segments
+    /// and values, which is what the grammar reads) is copied as bytes rather than appended scalar by scalar.
     mutating func run(while predicate: (Unicode.Scalar) -> Bool) -> String {
         let start = index
         while index < scalars.count, predicate(scalars[index]) { index += 1 }
         let run = scalars[start..<index]
+        guard run.allSatisfy(\.isASCII) else {
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: run)
+            return String(text)
+        }
         return String(unsafeUninitializedCapacity: run.count) { bytes in
             for (offset, scalar) in run.enumerated() { bytes[offset] = UInt8(truncatingIfNeeded: scalar.value) }
             return run.count
