@@ -17,10 +17,14 @@ static const unsigned char migration_0001[] = {
 static const unsigned char migration_0002[] = {
 #embed "../../migrations/0002_store.sql"
 };
+static const unsigned char migration_0003[] = {
+#embed "../../migrations/0003_bench_jobs.sql"
+};
 
 static const CZooEmbeddedFile migrations[] = {
     {"0001_initial.sql", migration_0001, sizeof(migration_0001)},
     {"0002_store.sql", migration_0002, sizeof(migration_0002)},
+    {"0003_bench_jobs.sql", migration_0003, sizeof(migration_0003)},
 };
 const size_t CZooResources_migrationCount = sizeof(migrations) / sizeof(migrations[0]);
 

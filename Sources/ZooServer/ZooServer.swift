@@ -5,7 +5,8 @@ import ServiceLifecycle
 
 /// `zoo serve`: the daemon. It listens on a Unix socket (mode 0600) and optionally on TCP (a bearer token
 /// required off loopback), answers the REST API of docs/api.md and SparseZoo's GraphQL API, serves model files
-/// with Range, and on SIGTERM parks running pulls so that the cache stays consistent and they resume on restart.
+/// with Range, and on SIGTERM parks running pulls so that the cache stays consistent and they resume on restart;
+/// benchmark jobs are kept in the catalog and taken up again on restart.
 public final class ZooServer: Sendable {
     /// How it runs.
     public let configuration: ServerConfiguration
@@ -25,10 +26,9 @@ public final class ZooServer: Sendable {
     public func run(
         verbose: Bool = false, handlingSignals: Bool = true, onReady: @escaping @Sendable ([String]) -> Void = { _ in }
     ) async throws {
-        var serverLogger = Logger(label: "zoo.serve")
-        serverLogger.logLevel = verbose ? .info : .warning
-        let logger = serverLogger
+        let logger = Logger(label: "zoo.serve") { label in ServeLogHandler(label: label, logLevel: verbose ? .info : .warning) }
         try await state.queries.run { _ in }  // opens (and migrates) the catalog now: a broken home fails here
+        try state.bench.restore()
         let socket = configuration.socketPath.map(UnixSocket.init(path:))
         try socket?.prepare()
         defer {

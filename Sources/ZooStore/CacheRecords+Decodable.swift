@@ -57,3 +57,47 @@ extension PullReport: Decodable {
         complete = try c.decode(Bool.self, forKey: .complete)
     }
 }
+
+extension GCReport: Decodable {
+    private enum DecodingKeys: String, CodingKey {
+        case dryRun = "dry_run", bytesBefore = "bytes_before", bytesAfter = "bytes_after"
+        case removedModels = "removed_models", removedBlobs = "removed_blobs", removedLeftovers = "removed_leftovers", shortfall
+    }
+
+    /// Decodes a report encoded by ``GCReport``'s `Encodable` conformance.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: DecodingKeys.self)
+        dryRun = try c.decode(Bool.self, forKey: .dryRun)
+        bytesBefore = try c.decode(Int64.self, forKey: .bytesBefore)
+        bytesAfter = try c.decode(Int64.self, forKey: .bytesAfter)
+        removedModels = try c.decode([String].self, forKey: .removedModels)
+        removedBlobs = try c.decode(Int.self, forKey: .removedBlobs)
+        removedLeftovers = try c.decode(Int.self, forKey: .removedLeftovers)
+        shortfall = try c.decodeIfPresent(Int64.self, forKey: .shortfall)
+    }
+}
+
+extension FileCheck: Decodable {
+    private enum DecodingKeys: String, CodingKey { case name, sha256, status }
+
+    /// Decodes a check encoded by ``FileCheck``'s `Encodable` conformance.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: DecodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        sha256 = try c.decode(String.self, forKey: .sha256)
+        status = try c.decode(String.self, forKey: .status)
+    }
+}
+
+extension VerifyReport: Decodable {
+    private enum DecodingKeys: String, CodingKey { case stub, path, rehashed, files }
+
+    /// Decodes a report encoded by ``VerifyReport``'s `Encodable` conformance (`ok` follows from the files).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: DecodingKeys.self)
+        stub = try c.decode(String.self, forKey: .stub)
+        path = try c.decode(String.self, forKey: .path)
+        rehashed = try c.decode(Bool.self, forKey: .rehashed)
+        files = try c.decode([FileCheck].self, forKey: .files)
+    }
+}

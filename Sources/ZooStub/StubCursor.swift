@@ -32,21 +32,26 @@ struct StubCursor {
 
     /// Consumes `text` if the input continues with it.
     mutating func consume(_ text: String) -> Bool {
-        let wanted = Array(text.unicodeScalars)
-        guard scalars.count - index >= wanted.count, Array(scalars[index..<index + wanted.count]) == wanted else {
-            return false
-        }
-        index += wanted.count
+        guard scalars[index...].starts(with: text.unicodeScalars) else { return false }
+        index += text.unicodeScalars.count
         return true
     }
 
-    /// Consumes the longest run of characters satisfying `predicate`.
+    /// Consumes the longest run of characters satisfying `predicate`. A run of ASCII characters (those of segments
+    /// and values, which is what the grammar reads) is copied as bytes rather than appended scalar by scalar.
     mutating func run(while predicate: (Unicode.Scalar) -> Bool) -> String {
         let start = index
         while index < scalars.count, predicate(scalars[index]) { index += 1 }
-        var text = String.UnicodeScalarView()
-        text.append(contentsOf: scalars[start..<index])
-        return String(text)
+        let run = scalars[start..<index]
+        guard run.allSatisfy(\.isASCII) else {
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: run)
+            return String(text)
+        }
+        return String(unsafeUninitializedCapacity: run.count) { bytes in
+            for (offset, scalar) in run.enumerated() { bytes[offset] = UInt8(truncatingIfNeeded: scalar.value) }
+            return run.count
+        }
     }
 
     /// Reads one non-empty segment of `field`, then one of `separators`, where `nil` stands for the end

@@ -93,6 +93,7 @@ final class StubErrorTests: XCTestCase {
         XCTAssertEqual(unknown?.column, 11)
         XCTAssertEqual(error("zoo:a-b-c?recipe")?.expected, "'=' and a value after 'recipe'")
         XCTAssertEqual(error("zoo:a-b-c?x=1?y=2")?.found, "'x'")
+        XCTAssertEqual(error("zoo:a-b-c?récipe😀=x")?.found, "'récipe😀'", "a key beyond ASCII is quoted as written")
         XCTAssertEqual(error("zoo:a-b-c?recipe=a?b")?.found, "'?'")
         XCTAssertEqual(error("zoo:a-b-c?recipe=a=b")?.found, "'='")
         XCTAssertEqual(error("zoo:a-b-c?checkpoint=some_dummy_name")?.expected,

@@ -11,8 +11,8 @@ extension Catalog {
             """, [
                 .text(result.modelDigest), .optional(modelID), .text(result.engine), .optional(result.engineVersion),
                 .text(result.scenario), .int(result.batchSize), .int(result.numCores), .int(result.numStreams),
-                .real(result.itemsPerSecond), real(result.latencyMeanMs), real(result.latencyMedianMs),
-                real(result.latencyP90Ms), real(result.latencyP95Ms), real(result.latencyP99Ms),
+                .real(result.itemsPerSecond), .optional(result.latencyMeanMs), .optional(result.latencyMedianMs),
+                .optional(result.latencyP90Ms), .optional(result.latencyP95Ms), .optional(result.latencyP99Ms),
                 .optional(result.isa), .optional(result.machine),
             ])
     }
@@ -43,6 +43,4 @@ extension Catalog {
             return record
         }
     }
-
-    private func real(_ value: Double?) -> SQLValue { value.map(SQLValue.real) ?? .null }
 }

@@ -2,10 +2,18 @@ import CSQLite
 import Foundation
 
 /// One SQLite connection: opening, statements, transactions. Not shared between threads.
+///
+/// Statements are prepared once per SQL text and kept: a statement given back (when its ``Statement`` is
+/// released) is reset and reused by the next query with the same text, which saves SQLite's parser and planner
+/// on every repeated query (most of the cost of a small lookup).
 public final class Database {
     private let handle: OpaquePointer
     /// The file the connection is open on.
     public let path: String
+    /// Prepared statements not in use, by SQL text.
+    private var prepared: [String: OpaquePointer] = [:]
+    /// At most this many are kept; queries built with varying text are prepared afresh beyond it.
+    private static let preparedLimit = 64
 
     /// Opens (creating if needed) the database at `path`, waiting up to `busyTimeout` for other writers.
     public init(path: String, busyTimeout: Duration = .seconds(10)) throws {
@@ -24,7 +32,10 @@ public final class Database {
         sqlite3_extended_result_codes(db, 1)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        for statement in prepared.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
 
     /// Runs one or more statements that return no rows.
     public func execute(_ sql: String) throws {
@@ -37,14 +48,30 @@ public final class Database {
         }
     }
 
-    /// Prepares `sql` with `arguments` bound in order.
+    /// Prepares `sql` (or reuses the statement kept for it) with `arguments` bound in order. The statement is the
+    /// caller's until released; then it is reset and kept for the next query with the same text.
     public func statement(_ sql: String, _ arguments: [SQLValue] = []) throws -> Statement {
-        var raw: OpaquePointer?
-        let rc = sqlite3_prepare_v2(handle, sql, -1, &raw, nil)
-        guard rc == SQLITE_OK, let raw else { throw failure(rc, detail: lastErrorMessage, sql: sql) }
+        let raw: OpaquePointer
+        if let kept = prepared.removeValue(forKey: sql) {
+            raw = kept
+        } else {
+            var fresh: OpaquePointer?
+            let rc = sqlite3_prepare_v2(handle, sql, -1, &fresh, nil)
+            guard rc == SQLITE_OK, let fresh else { throw failure(rc, detail: lastErrorMessage, sql: sql) }
+            raw = fresh
+        }
         let statement = Statement(handle: raw, database: self, sql: sql)
         try statement.bind(arguments)
         return statement
+    }
+
+    /// Takes back a released statement, already reset: kept for reuse, or finalized when one is kept already.
+    func giveBack(_ statement: OpaquePointer, sql: String) {
+        if prepared[sql] == nil && prepared.count < Self.preparedLimit {
+            prepared[sql] = statement
+        } else {
+            sqlite3_finalize(statement)
+        }
     }
 
     /// Runs a statement that returns no rows.
@@ -65,6 +92,14 @@ public final class Database {
     public func row(_ sql: String, _ arguments: [SQLValue] = []) throws -> Row? {
         let statement = try statement(sql, arguments)
         return try statement.step() ? statement.row : nil
+    }
+
+    /// Runs `body`, which only reads, in one read transaction: its queries see one snapshot of the catalog, and
+    /// the file's locks are taken once rather than once per query.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        try run("BEGIN")
+        defer { try? run("COMMIT") }
+        return try body()
     }
 
     /// Runs `body` in an immediate transaction: committed if it returns, rolled back if it throws.

@@ -9,6 +9,8 @@ public enum SQLValue: Hashable, Sendable {
     public static func optional(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
     /// `.integer`, or `.null` for `nil`.
     public static func optional(_ value: Int?) -> SQLValue { value.map { .integer(Int64($0)) } ?? .null }
+    /// `.real`, or `.null` for `nil`.
+    public static func optional(_ value: Double?) -> SQLValue { value.map(SQLValue.real) ?? .null }
     /// `.integer(1)` or `.integer(0)`.
     public static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
     /// `.integer` from a Swift `Int`.

@@ -1,6 +1,7 @@
 import CSQLite
 
-/// A prepared statement: bind, step, read the current row. Finalized when released.
+/// A prepared statement: bind, step, read the current row. When released it is reset (ending its read) and
+/// given back to its ``Database`` for reuse.
 public final class Statement {
     private let handle: OpaquePointer
     private let database: Database
@@ -12,7 +13,11 @@ public final class Statement {
         self.sql = sql
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        database.giveBack(handle, sql: sql)
+    }
 
     func bind(_ arguments: [SQLValue]) throws {
         for (offset, value) in arguments.enumerated() {

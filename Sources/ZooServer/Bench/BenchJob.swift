@@ -3,9 +3,9 @@ import ZooBench
 
 /// One benchmark the daemon was asked to run, with its status and, when done, deepsparse.benchmark's fields.
 struct BenchJob: Sendable {
-    /// Where a job is.
-    enum Status: String, Sendable {
-        case queued, running, done, failed
+    /// Where a job is. `interrupted`: it was running when the daemon stopped.
+    enum Status: String, Sendable, CaseIterable {
+        case queued, running, done, failed, interrupted
     }
 
     let id: String
@@ -15,7 +15,7 @@ struct BenchJob: Sendable {
     let coreSet: CoreSet
     let settings: BenchmarkSettings
     var status: Status = .queued
-    let submittedAt = Date().timeIntervalSince1970
+    var submittedAt = Date().timeIntervalSince1970
     var startedAt: Double?
     var finishedAt: Double?
     /// `zoo bench --json`'s object, once done.

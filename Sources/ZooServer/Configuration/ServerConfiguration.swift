@@ -26,12 +26,16 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGrace: Double
     /// The version `/healthz` reports.
     public var version: String
+    /// The URL clients reach the daemon at (`https://zoo.example.com/models`, behind a proxy): the base of the
+    /// `downloadUrl`s GraphQL answers. Without it they use the `Host` the request came to.
+    public var publicURL: String?
 
     /// A configuration for `home`; the socket defaults to `$ZOO_HOME/zoo.sock`.
     public init(
         home: ZooHome, socketPath: String? = nil, tcp: ListenAddress? = nil, token: String? = nil,
         registries: String = "", offline: Bool = false, transfer: TransferOptions = TransferOptions(),
-        queryThreads: Int = 4, pullThreads: Int = 8, shutdownGrace: Double = 10, version: String = "dev"
+        queryThreads: Int = 4, pullThreads: Int = 8, shutdownGrace: Double = 10, version: String = "dev",
+        publicURL: String? = nil
     ) {
         self.home = home
         self.socketPath = socketPath ?? Self.defaultSocketPath(home)
@@ -44,6 +48,7 @@ public struct ServerConfiguration: Sendable {
         self.pullThreads = max(1, pullThreads)
         self.shutdownGrace = max(0, shutdownGrace)
         self.version = version
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
 
     /// `$ZOO_HOME/zoo.sock`: where the daemon listens and where the CLI looks for it.
@@ -58,6 +63,12 @@ public struct ServerConfiguration: Sendable {
         }
         if socketPath == nil && tcp == nil {
             throw ServerError(.invalidConfiguration, "nothing to listen on; keep the Unix socket or add --listen HOST:PORT")
+        }
+        if let publicURL {
+            let url = URLComponents(string: publicURL)
+            guard let url, ["http", "https"].contains(url.scheme ?? ""), !(url.host ?? "").isEmpty, url.query == nil, url.fragment == nil else {
+                throw ServerError(.invalidConfiguration, "--public-url takes the http(s) URL clients reach the daemon at, such as https://zoo.example.com, not '\(publicURL)'")
+            }
         }
     }
 }

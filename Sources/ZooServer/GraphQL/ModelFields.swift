@@ -54,6 +54,8 @@ struct ModelFields: Sendable {
                 return object
             }
         case "trainingResults":
+            // Always empty: the catalog keeps no training results (no table in migrations/, no field in
+            // stubs.json or catalog files, and registry answers' results are not imported); docs/api.md.
             _ = try subselection(field)
             return [Any]()
         default:

@@ -31,11 +31,17 @@ enum JSONText {
 
     /// A JSON response whose body is `text` (one line of JSON) and a newline.
     static func body(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        let text = text.hasSuffix("\n") ? text : text + "\n"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        var buffer = ByteBuffer(string: text)
+        if !text.hasSuffix("\n") { buffer.writeString("\n") }
+        return body(buffer, status: status)
     }
+
+    /// A JSON response whose body is `buffer` (one line of JSON and a newline), sent without a copy.
+    static func body(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: jsonHeaders, body: ResponseBody(byteBuffer: buffer))
+    }
+
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 
     private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()

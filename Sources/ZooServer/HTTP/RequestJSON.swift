@@ -53,6 +53,16 @@ struct RequestJSON {
     }
 }
 
+extension Router where Context == ServerContext {
+    /// `POST path`, its handler given the request's body as a JSON object.
+    func post(_ path: RouterPath, json handler: @escaping @Sendable (RequestJSON) async throws -> Response) {
+        post(path, use: { request, _ in
+            var request = request
+            return try await handler(try await RequestJSON.read(&request))
+        })
+    }
+}
+
 extension Request {
     /// A query parameter, percent-decoded; nil when absent or empty.
     func query(_ name: String) -> String? {

@@ -9,10 +9,7 @@ struct BenchRoutes {
     let state: ServerState
 
     func add(to router: Router<ServerContext>) {
-        router.post("/v1/bench") { request, _ in
-            var request = request
-            return try await submit(try await RequestJSON.read(&request))
-        }
+        router.post("/v1/bench") { body in try await submit(body) }
         router.get("/v1/bench") { _, _ in
             JSONText.response(["jobs": state.bench.all().map(\.jsonObject)])
         }

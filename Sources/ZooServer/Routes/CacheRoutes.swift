@@ -4,24 +4,18 @@ import ZooCatalog
 import ZooStore
 import ZooStub
 
-/// `GET /v1/ls`, `POST /v1/rm`, `/v1/gc` and `/v1/verify`: the cache, as `zoo ls`, `rm`, `gc` and `verify`.
+/// `GET /v1/ls`, `POST /v1/rm`, `/v1/pin`, `/v1/unpin`, `/v1/gc` and `/v1/verify`: the cache, as `zoo ls`, `rm`,
+/// `pin`, `unpin`, `gc` and `verify` (its check of the cached files).
 struct CacheRoutes {
     let state: ServerState
 
     func add(to router: Router<ServerContext>) {
         router.get("/v1/ls") { request, _ in try await list(request) }
-        router.post("/v1/rm") { request, _ in
-            var request = request
-            return try await remove(try await RequestJSON.read(&request))
-        }
-        router.post("/v1/gc") { request, _ in
-            var request = request
-            return try await collectGarbage(try await RequestJSON.read(&request))
-        }
-        router.post("/v1/verify") { request, _ in
-            var request = request
-            return try await verify(try await RequestJSON.read(&request))
-        }
+        router.post("/v1/rm") { body in try await remove(body) }
+        router.post("/v1/pin") { body in try await setPinned(body, true) }
+        router.post("/v1/unpin") { body in try await setPinned(body, false) }
+        router.post("/v1/gc") { body in try await collectGarbage(body) }
+        router.post("/v1/verify") { body in try await verify(body) }
     }
 
     /// The cached models (`zoo ls --json`'s records), or with `recipes=true` the cached recipes.
@@ -40,15 +34,27 @@ struct CacheRoutes {
 
     /// `{"stubs": [...], "force": bool}` → `{"removed": [...]}`; stops at the first model that cannot be removed.
     private func remove(_ body: RequestJSON) async throws -> Response {
-        let stubs = try body.strings("stubs")
         let force = try body.flag("force")
+        return try await forEachModel(try body.strings("stubs"), answering: "removed") { session, key in
+            try session.store.remove(key, force: force)
+        }
+    }
+
+    /// `{"stubs": [...]}` → `{"pinned": [...]}` (or `unpinned`); stops at the first model that is not cached.
+    private func setPinned(_ body: RequestJSON, _ pinned: Bool) async throws -> Response {
+        try await forEachModel(try body.strings("stubs"), answering: pinned ? "pinned" : "unpinned") { session, key in
+            try session.store.setPinned(key, pinned)
+        }
+    }
+
+    /// Runs `body` for the cached model of each stub in turn and answers `{answering: [the stubs done]}`; the
+    /// first failure ends the request with its error, the models before it done.
+    private func forEachModel(
+        _ stubs: [String], answering name: String, _ body: @escaping @Sendable (StoreSession, ModelKey) throws -> Void
+    ) async throws -> Response {
         let answer = try await state.queries.run { session -> String in
-            var removed: [String] = []
-            for text in stubs {
-                try session.store.remove(try Self.key(for: text, in: session), force: force)
-                removed.append(text)
-            }
-            return JSONText.line(["removed": removed])
+            for text in stubs { try body(session, try Self.key(for: text, in: session)) }
+            return JSONText.line([name: stubs])
         }
         return JSONText.body(answer)
     }

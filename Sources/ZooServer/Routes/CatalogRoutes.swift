@@ -16,11 +16,16 @@ struct CatalogRoutes {
     /// `{input, canonical, model, nearest}`: `model` is the full record or null, `nearest` the closest known stubs.
     private func resolve(_ request: Request) async throws -> Response {
         let input = try request.requiredQuery("stub")
-        let stub = try Self.parse(input)
-        return try await cached("resolve \(input)") { session in
-            let model = try session.catalog.resolve(stub).map(session.catalog.details(of:))
-            let nearest = model == nil ? try session.catalog.nearestStubs(to: stub) : []
-            return try JSONText.line(encoding: ResolveAnswer(input: input, canonical: stub.description, model: model, nearest: nearest))
+        return try await cached("resolve \(input)") {
+            let stub = try Self.parse(input)
+            return try await state.queries.run { session in
+                let catalog = session.catalog
+                let (model, nearest) = try catalog.database.read {
+                    let model = try catalog.resolve(stub).map(catalog.details(of:))
+                    return (model, model == nil ? try catalog.nearestStubs(to: stub) : [])
+                }
+                return try JSONText.line(encoding: ResolveAnswer(input: input, canonical: stub.description, model: model, nearest: nearest))
+            }
         }
     }
 
@@ -43,30 +48,36 @@ struct CatalogRoutes {
             guard let value = Int(limit), value >= 1 else { throw APIError.badRequest("limit must be a number of at least 1, not '\(limit)'") }
             filter.limit = value
         }
-        return try await cached("search \(request.uri.query ?? "")") { [filter] session in
-            let models = try session.catalog.search(filter)
-            return try JSONText.line(encoding: SearchAnswer(count: models.count, models: models))
+        return try await cached("search \(request.uri.query ?? "")") { [filter] in
+            try await state.queries.run { session in
+                let models = try session.catalog.database.read { try session.catalog.search(filter) }
+                return try JSONText.line(encoding: SearchAnswer(count: models.count, models: models))
+            }
         }
     }
 
     /// The full record; 404 `catalog.notFound` with the nearest stubs when the catalog does not have it.
     private func show(_ request: Request) async throws -> Response {
-        let stub = try Self.parse(try request.requiredQuery("stub"))
-        return try await cached("show \(stub)") { session in
-            guard let model = try session.catalog.resolve(stub) else {
-                throw APIError.notInCatalog(stub, nearest: try session.catalog.nearestStubs(to: stub))
+        let input = try request.requiredQuery("stub")
+        return try await cached("show \(input)") {
+            let stub = try Self.parse(input)
+            return try await state.queries.run { session in
+                let catalog = session.catalog
+                let model = try catalog.database.read {
+                    guard let model = try catalog.resolve(stub) else {
+                        throw APIError.notInCatalog(stub, nearest: try catalog.nearestStubs(to: stub))
+                    }
+                    return try catalog.details(of: model)
+                }
+                return try JSONText.line(encoding: model)
             }
-            return try JSONText.line(encoding: try session.catalog.details(of: model))
         }
     }
 
-    /// The answer kept for `key` while the catalog is unchanged, else `compute`'s on a worker thread.
-    private func cached(_ key: String, _ compute: @escaping @Sendable (StoreSession) throws -> String) async throws -> Response {
-        let (kept, version) = state.answers.lookup(key)
-        if let kept { return JSONText.body(kept) }
-        let answer = try await state.queries.run(compute)
-        state.answers.keep(key, answer, version: version)
-        return JSONText.body(answer)
+    /// The answer kept for `key` (the request as given: a kept answer needs no parsing) while the catalog is
+    /// unchanged, else `compute`'s.
+    private func cached(_ key: String, _ compute: @escaping @Sendable () async throws -> String) async throws -> Response {
+        JSONText.body(try await state.answers.answer(key, compute: compute))
     }
 
     /// The stub `text` names; a malformed one is 400 `stub.invalid`.

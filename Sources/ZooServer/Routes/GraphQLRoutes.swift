@@ -3,7 +3,8 @@ import Hummingbird
 
 /// `POST /v2/graphql`: the SparseZoo API, as far as its clients use it (research/sparsezoo.md §2.2–2.4):
 /// `models(...)` with either stub form's arguments and any selection of the model, file and result fields,
-/// answered from the catalog as `{"data": {"models": [...]}}`. Anything else gets `{"errors": [...]}`.
+/// answered from the catalog as `{"data": {"models": [...]}}`. Anything else gets `{"errors": [...]}`. File
+/// `downloadUrl`s start with `--public-url` when the daemon has one, else with the Host the client used.
 struct GraphQLRoutes {
     let state: ServerState
 
@@ -25,7 +26,7 @@ struct GraphQLRoutes {
         } catch let error as GraphQLSyntaxError {
             return Self.errors([error.message])
         }
-        let renderer = ModelFields(baseURL: "http://" + (host ?? "localhost"))
+        let renderer = ModelFields(baseURL: state.configuration.publicURL ?? "http://" + (host ?? "localhost"))
         do {
             let answer = try await state.queries.run { session -> String in
                 var data: [String: Any] = [:]

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import ZooStore
-import ZooStub
 
 /// `POST /v1/pull`: fetches a model into the cache and streams its progress as NDJSON, the events of
 /// `zoo pull --json`, ending with `done` (the report) or `error`. Clients asking for the same model at once
@@ -10,19 +9,11 @@ struct PullRoutes {
     let state: ServerState
 
     func add(to router: Router<ServerContext>) {
-        router.post("/v1/pull") { request, _ in
-            var request = request
-            return try await pull(try await RequestJSON.read(&request))
-        }
+        router.post("/v1/pull") { body in try await pull(body) }
     }
 
     private func pull(_ body: RequestJSON) async throws -> Response {
-        let stub = try body.string("stub")
-        _ = try CatalogRoutes.parse(stub)
-        let request = PullRequest(
-            stub: stub, training: try body.flag("training"), registry: try body.optionalString("registry"),
-            offline: try body.flag("offline"))
-        let updates = try state.coordinator.flight(for: request).follow()
+        let updates = try state.coordinator.flight(for: try PullRequest(body: body)).follow()
         var headers = HTTPFields()
         headers[.contentType] = "application/x-ndjson"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in

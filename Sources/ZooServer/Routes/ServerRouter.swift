@@ -12,6 +12,7 @@ enum ServerRouter {
         CatalogRoutes(state: state).add(to: router)
         PullRoutes(state: state).add(to: router)
         CacheRoutes(state: state).add(to: router)
+        RecipeRoutes(state: state).add(to: router)
         BenchRoutes(state: state).add(to: router)
         GraphQLRoutes(state: state).add(to: router)
         FileRoutes(state: state).add(to: router)

@@ -22,10 +22,10 @@ final class ServerState: Sendable {
         answers = AnswerCache(path: configuration.home.catalogPath)
         let cancellation = self.cancellation
         let open: @Sendable () throws -> StoreSession = { try StoreSession(configuration: configuration, cancellation: cancellation) }
-        queries = WorkerPool(name: "zoo-query", threads: configuration.queryThreads, makeSession: open)
+        queries = WorkerPool(name: "zoo-query", threads: configuration.queryThreads, eager: true, makeSession: open)
         pulls = WorkerPool(name: "zoo-pull", threads: configuration.pullThreads, makeSession: open)
         coordinator = PullCoordinator(pool: pulls, journal: PullJournal(home: configuration.home), metrics: metrics)
-        bench = BenchQueue(version: configuration.version)
+        bench = BenchQueue(version: configuration.version, store: BenchJobStore(path: configuration.home.catalogPath))
     }
 
     /// Lets the pools' threads end.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A fixed set of threads that run blocking store and catalog work off the event loops. Each thread opens its
-/// own ``StoreSession`` (one SQLite connection per thread) the first time it needs one, and keeps it.
+/// own ``StoreSession`` (one SQLite connection per thread) when it starts (`eager`) or the first time it needs
+/// one, and keeps it; a session that failed to open is tried again with the next job.
 final class WorkerPool: @unchecked Sendable {
     typealias Job = @Sendable (Result<StoreSession, any Error>) -> Void
 
@@ -11,11 +12,12 @@ final class WorkerPool: @unchecked Sendable {
     private var stopping = false
     private let makeSession: @Sendable () throws -> StoreSession
 
-    /// Starts `threads` threads named `name`, whose sessions `makeSession` opens.
-    init(name: String, threads: Int, makeSession: @escaping @Sendable () throws -> StoreSession) {
+    /// Starts `threads` threads named `name`, whose sessions `makeSession` opens; with `eager`, at once, so that
+    /// the first burst of requests does not wait for connections to open (the catalog's checks on open).
+    init(name: String, threads: Int, eager: Bool = false, makeSession: @escaping @Sendable () throws -> StoreSession) {
         self.makeSession = makeSession
         for index in 0..<threads {
-            let thread = Thread { self.work() }
+            let thread = Thread { self.work(eager: eager) }
             thread.name = "\(name)-\(index)"
             thread.stackSize = 4 << 20
             thread.start()
@@ -63,8 +65,8 @@ final class WorkerPool: @unchecked Sendable {
         return job
     }
 
-    private func work() {
-        var session: StoreSession?
+    private func work(eager: Bool) {
+        var session = eager ? try? makeSession() : nil
         while let job = next() {
             if session == nil {
                 do {

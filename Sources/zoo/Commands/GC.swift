@@ -26,7 +26,8 @@ extension Zoo {
                     }
                     limit = bytes
                 }
-                let report = try CacheContext().store.collectGarbage(maxSize: limit, dryRun: dryRun)
+                let report = try DaemonSession.current()?.collectGarbage(maxSize: limit, dryRun: dryRun)
+                    ?? CacheContext().store.collectGarbage(maxSize: limit, dryRun: dryRun)
                 if output.json { return try printJSON(report) }
                 let verb = dryRun ? "would remove" : "removed"
                 for stub in report.removedModels { print("\(verb) \(stub)") }

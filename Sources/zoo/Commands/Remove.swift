@@ -1,5 +1,6 @@
 import ArgumentParser
 import ZooStore
+import ZooStub
 
 extension Zoo {
     /// `zoo rm STUB…`: removes cached models and the blobs only they used.
@@ -17,10 +18,15 @@ extension Zoo {
 
         func run() throws {
             try reportingErrors {
-                let context = try CacheContext()
+                let daemon = try DaemonSession.current()
+                let context = daemon == nil ? try CacheContext() : nil
                 var removed: [String] = []
                 for text in stubs {
-                    try context.store.remove(try context.key(for: text), force: force)
+                    if let daemon {
+                        try daemon.remove(try Stub(parsing: text), force: force)
+                    } else if let context {
+                        try context.store.remove(try context.key(for: text), force: force)
+                    }
                     removed.append(text)
                     if !output.json { print("removed \(text)") }
                 }
@@ -50,9 +56,12 @@ extension Zoo {
     }
 }
 
-/// Pins or unpins each cached model `stubs` names.
+/// Pins or unpins each cached model `stubs` names, through the daemon when one runs.
 private func setPinned(_ stubs: [String], _ pinned: Bool) throws {
     try reportingErrors {
+        if let daemon = try DaemonSession.current() {
+            return try daemon.setPinned(try stubs.map { try Stub(parsing: $0) }, pinned)
+        }
         let context = try CacheContext()
         for text in stubs { try context.store.setPinned(try context.key(for: text), pinned) }
     }

@@ -27,6 +27,9 @@ extension Zoo {
         @Flag(help: "Listen on TCP only, without the Unix socket.")
         var noSocket = false
 
+        @Option(help: ArgumentHelp("The URL clients reach the daemon at, behind a proxy (e.g. https://zoo.example.com): the base of the download URLs of the SparseZoo API. Default: the Host each request came to.", valueName: "url"))
+        var publicURL: String?
+
         @Option(help: ArgumentHelp("Seconds SIGTERM waits for running pulls before parking them.", valueName: "seconds"))
         var grace: Double = 10
 
@@ -52,7 +55,7 @@ extension Zoo {
                 var configuration = ServerConfiguration(
                     home: home, socketPath: socket, tcp: try listen.map(Self.address), token: token,
                     registries: fetch.registryList, offline: fetch.isOffline, transfer: TransferOptions.fromEnvironment(),
-                    queryThreads: threads, shutdownGrace: grace, version: ZooVersion.current)
+                    queryThreads: threads, shutdownGrace: grace, version: ZooVersion.current, publicURL: publicURL)
                 if noSocket { configuration.socketPath = nil }
                 let server: ZooServer
                 do {

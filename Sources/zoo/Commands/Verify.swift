@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SparseEngine
 import ZooStore
+import ZooStub
 import ZooVerify
 
 extension Zoo {
@@ -12,7 +13,8 @@ extension Zoo {
             abstract: "Check a model: its cached files, then its sample inputs run through zoo's engine against its sample outputs.",
             discussion: """
                 STUB names a cached model: every file must be present with its size (with --files, re-hashed against \
-                its sha256); a damaged file is removed from the cache so that the next `zoo pull` fetches it again. \
+                its sha256); a damaged file is removed from the cache so that the next `zoo pull` fetches it again \
+                (a running daemon checks the files; the samples run in this process). \
                 DIR is a model directory (model.onnx or deployment/model.onnx). Then each sample-inputs/inp-NNNN.npz \
                 (directory or .tar.gz) runs through the engine and every output is compared with \
                 sample-outputs/out-NNNN.npz: an element matches when |engine - sample| <= atol + rtol * |sample| \
@@ -91,17 +93,25 @@ extension Zoo {
                 }
                 return try run(samples, in: directory, stub: nil, files: nil, tolerance: tolerance)
             }
-            let context = try CacheContext()
-            let filesReport = try context.store.verify(try context.key(for: model), rehash: files)
+            let filesReport: VerifyReport
+            if let daemon = try DaemonSession.current() {
+                filesReport = try daemon.verify(try Stub(parsing: model), rehash: files)
+            } else {
+                let context = try CacheContext()
+                filesReport = try context.store.verify(try context.key(for: model), rehash: files)
+            }
             let directory = URL(fileURLWithPath: filesReport.path)
-            guard filesReport.ok, !noSamples else {
-                return VerificationReport(model: model, stub: filesReport.stub, path: filesReport.path, rehashed: filesReport.rehashed, files: filesReport.files,
-                                          modelPath: nil, sampleInputs: nil, sampleOutputs: nil, tolerance: tolerance, samples: nil)
+            let filesOnly = VerificationReport(
+                model: model, stub: filesReport.stub, path: filesReport.path, rehashed: filesReport.rehashed, files: filesReport.files,
+                modelPath: nil, sampleInputs: nil, sampleOutputs: nil, tolerance: tolerance, samples: nil)
+            guard filesReport.ok, !noSamples else { return filesOnly }
+            guard FileManager.default.fileExists(atPath: directory.path) else {
+                printWarning("\(filesReport.stub) is cached on the daemon's machine (\(directory.path)), not this one; only its files were checked")
+                return filesOnly
             }
             guard let samples = try SampleData.locate(in: directory) else {
                 printWarning("\(filesReport.stub) has no sample-inputs and sample-outputs; only its files were checked")
-                return VerificationReport(model: model, stub: filesReport.stub, path: filesReport.path, rehashed: filesReport.rehashed, files: filesReport.files,
-                                          modelPath: nil, sampleInputs: nil, sampleOutputs: nil, tolerance: tolerance, samples: nil)
+                return filesOnly
             }
             return try run(samples, in: directory, stub: filesReport.stub, files: filesReport, tolerance: tolerance)
         }

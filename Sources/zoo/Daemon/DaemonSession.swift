@@ -79,7 +79,7 @@ struct DaemonSession {
     }
 
     /// The JSON object of a successful answer; a daemon error becomes the error the command would have thrown.
-    private func answer(_ response: DaemonClient.Response, stub: Stub?) throws -> [String: Any] {
+    func answer(_ response: DaemonClient.Response, stub: Stub?) throws -> [String: Any] {
         guard let object = response.object else {
             throw ExitCodeMessage(status: ExitStatus.failure, message: "the zoo daemon at \(client.endpoint) answered HTTP \(response.status) without JSON")
         }
@@ -95,7 +95,8 @@ struct DaemonSession {
         return array
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, from object: [String: Any]) throws -> T {
+    /// `object` read as a `T`.
+    static func decode<T: Decodable>(_ type: T.Type, from object: [String: Any]) throws -> T {
         try JSONDecoder().decode(type, from: try JSONSerialization.data(withJSONObject: object))
     }
 }

@@ -13,12 +13,12 @@ final class DaemonHarness: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let ready = DispatchSemaphore(value: 0)
 
-    /// Starts a daemon; `listenHost` and `token` set its TCP listener.
-    init(registry: String = "", listenHost: String = "127.0.0.1", token: String? = nil, grace: Double = 10) throws {
+    /// Starts a daemon; `listenHost` and `token` set its TCP listener, `publicURL` its `--public-url`.
+    init(registry: String = "", listenHost: String = "127.0.0.1", token: String? = nil, grace: Double = 10, publicURL: String? = nil) throws {
         port = try LoopbackPort.unused()
         let configuration = ServerConfiguration(
             home: ZooHome(url: home.url), tcp: ListenAddress(host: listenHost, port: port), token: token, registries: registry,
-            shutdownGrace: grace, version: "test")
+            shutdownGrace: grace, version: "test", publicURL: publicURL)
         server = try ZooServer(configuration: configuration)
         let server = self.server, ready = self.ready, finished = self.finished
         Task {
