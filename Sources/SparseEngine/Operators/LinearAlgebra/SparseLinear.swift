@@ -32,14 +32,20 @@ struct LinearSpMMOperands: SpMMOperands {
         }
     }
 
+    /// Transposes the tile back in slabs of 16 rows: the slab's rows of the tile (4 KiB) stay in L1 while each
+    /// token's 16 outputs are written as one contiguous run.
     func store(_ tile: UnsafePointer<Float>, width: Int, rows: Range<Int>, pixel0: Int, count: Int) {
-        for q in 0..<count {
-            let destination = y + (pixel0 + q) * n
-            for m in rows {
-                let value = tile[(m - rows.lowerBound) * width + q]
-                destination[m] = accumulate ? destination[m] + value : value
+        for slab in stride(from: rows.lowerBound, to: rows.upperBound, by: 16) {
+            let slabEnd = min(slab + 16, rows.upperBound)
+            let source = tile + (slab - rows.lowerBound) * width
+            for q in 0..<count {
+                let destination = y + (pixel0 + q) * n + slab
+                for r in 0..<(slabEnd - slab) {
+                    let value = source[r * width + q]
+                    destination[r] = accumulate ? destination[r] + value : value
+                }
+                activation.apply(destination, slabEnd - slab)
             }
-            activation.apply(destination + rows.lowerBound, rows.count)
         }
     }
 }
