@@ -1,17 +1,20 @@
 /// Chooses the layers that run on sparse kernels and compresses their weights: a `Conv` (2-D, one group),
-/// `MatMul` or `Gemm` whose constant f32 weight has at least `minimumSparsity` zeros gets its weight input
-/// replaced by a `SparseWeights` byte tensor, and the dense shape recorded in `zoo.sparse_weight_shape`.
+/// `MatMul` or `Gemm` whose constant f32 weight has at least its kind's minimum sparsity of zeros gets its
+/// weight input replaced by a `SparseWeights` byte tensor, and the dense shape recorded in
+/// `zoo.sparse_weight_shape`.
 /// The dense weight is then read by nobody and dead-code elimination drops it, so a pruned model holds
 /// only its nonzeros.
 ///
-/// The threshold comes from measurement (docs/sparse-kernels.md): below it the dense GEMM, which runs near
-/// peak, beats the sparse kernel's lower rate on fewer multiply-adds.
+/// The thresholds come from measurement (docs/sparse-kernels.md, `zoo bench --sparsify S` with and without
+/// `ZOO_SPARSE=0`): below them the dense GEMM, which runs nearer peak, beats the sparse kernel's lower rate on
+/// fewer multiply-adds. Convolutions break even between 50 % and 60 % zeros (ResNet-50); linear layers over
+/// a few hundred tokens, where the dense GEMM has few rows to work with, already gain at 50 % (DistilBERT).
 struct SparseWeightSelection: GraphPass {
     static let shapeAttribute = "zoo.sparse_weight_shape"
-    /// Share of zeros from which a layer runs sparse.
-    static let defaultMinimumSparsity = 0.5
-
-    var minimumSparsity = defaultMinimumSparsity
+    /// Share of zeros from which a convolution runs sparse.
+    static let convolutionMinimumSparsity = 0.6
+    /// Share of zeros from which a Gemm or MatMul runs sparse.
+    static let linearMinimumSparsity = 0.45
 
     var name: String { "sparse-weight-selection" }
 
@@ -28,7 +31,8 @@ struct SparseWeightSelection: GraphPass {
             if compressed[name] == nil {
                 let values = weight.buffer(Float.self)
                 let zeros = values.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-                guard Double(zeros) >= minimumSparsity * Double(values.count) else { continue }
+                let minimum = node.opType == "Conv" ? Self.convolutionMinimumSparsity : Self.linearMinimumSparsity
+                guard Double(zeros) >= minimum * Double(values.count) else { continue }
                 var sparseName = name + ".zoo_sparse"
                 while graph.initializers[sparseName] != nil { sparseName += "_" }
                 graph.initializers[sparseName] = SparseWeights.encode(
