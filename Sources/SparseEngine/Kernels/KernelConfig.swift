@@ -6,10 +6,20 @@ import SparseEngineKernelsAVX512
 struct KernelConfig: @unchecked Sendable {
     /// Signature of an f32 GEMM microkernel: `(kc, packedA, b, ldb, c, ldc, accumulate)`.
     typealias GemmMicrokernel = (Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Bool) -> Void
+    /// Signature of an f32 indirect GEMM microkernel: `(kc, packedA, base, rowOffsets, c, ldc, accumulate)`.
+    typealias IgemmMicrokernel = (Int, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>, UnsafeMutablePointer<Float>, Int, Bool) -> Void
+    /// Signature of an f32 indirect GEMM microkernel over output channels: `(kc, pixels, rowOffsets, packedB, c, ldc, accumulate)`.
+    typealias IgemmcMicrokernel = (Int, UnsafePointer<UnsafeRawPointer>, UnsafePointer<Int32>, UnsafePointer<Float>,
+                                   UnsafeMutablePointer<Float>, Int, Bool) -> Void
+    /// Signature of an f32 epilogue: `(rows, count, x, ldx, bias, residual, y, ldy, lo, hi)`.
+    typealias EpilogueMicrokernel = (Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafePointer<Float>?,
+                                     UnsafeMutablePointer<Float>, Int, Float, Float) -> Void
     /// Signature of an f32 SpMM microkernel: `(steps, indices, values, base, rowOffsets, outA, outB, initA, initB, epilogue)`.
     typealias SpMMMicrokernel = (Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>,
                                  UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>?, UnsafePointer<Float>?,
                                  UnsafePointer<Float>?) -> Void
+    /// Signature of an elementwise function over `(x, y, count)`.
+    typealias VectorFunction = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
 
     /// The instruction set: `avx512`, `avx2` or `generic`.
     let isa: String
@@ -21,29 +31,55 @@ struct KernelConfig: @unchecked Sendable {
     let gemmMR: Int
     /// Columns per GEMM microkernel tile.
     let gemmNR: Int
+    /// Name of the indirect GEMM microkernel (B rows found through byte offsets: convolutions without im2col).
+    let igemmName: String
+    /// The indirect GEMM microkernel; its tile is `igemmMR` × `igemmNR`.
+    let igemm: IgemmMicrokernel
+    /// Name of the indirect GEMM microkernel over output channels (pixels found through a base each plus
+    /// byte offsets: convolutions with few output pixels).
+    let igemmcName: String
+    /// The indirect GEMM microkernel over output channels; its tile is `igemmMR` pixels × `igemmNR` channels.
+    let igemmc: IgemmcMicrokernel
+    /// Rows of both indirect GEMM microkernels' tiles.
+    let igemmMR = 8
+    /// Columns of both indirect GEMM microkernels' tiles.
+    let igemmNR = 32
+    /// Name of the epilogue kernel (bias, residual and activation bounds on a convolution's finished tiles).
+    let epilogueName: String
+    /// The epilogue kernel.
+    let epilogue: EpilogueMicrokernel
     /// Name of the SpMM microkernel (sparse weights × dense activations).
     let spmmName: String
     /// The SpMM microkernel.
     let spmm: SpMMMicrokernel
     /// Pixels (or tokens) the SpMM microkernel computes per row: its vector width times four.
     let spmmPixels: Int
-    /// Elementwise e^x over `(x, y, count)`.
-    let exp: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
-    /// Elementwise erf over `(x, y, count)`.
-    let erf: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    /// Elementwise e^x.
+    let exp: VectorFunction
+    /// Elementwise erf.
+    let erf: VectorFunction
 
     /// Portable Swift (SIMD types lowered to the baseline x86-64 ISA).
-    static let generic = KernelConfig(isa: "generic", gemmName: "f32_gemm_8x32__generic", gemm: f32_gemm_8x32__generic, gemmMR: 8, gemmNR: 32,
-                                      spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64,
-                                      exp: f32_vexp__generic, erf: f32_verf__generic)
-    /// AVX2 + FMA (16 ymm registers).
-    static let avx2 = KernelConfig(isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
-                                   spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32,
-                                   exp: f32_vexp__avx2, erf: f32_verf__avx2)
+    static let generic = KernelConfig(
+        isa: "generic", gemmName: "f32_gemm_8x32__generic", gemm: f32_gemm_8x32__generic, gemmMR: 8, gemmNR: 32,
+        igemmName: "f32_igemm_8x32__generic", igemm: f32_igemm_8x32__generic,
+        igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
+        epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
+        spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64, exp: f32_vexp__generic, erf: f32_verf__generic)
+    /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogue are the portable ones.
+    static let avx2 = KernelConfig(
+        isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
+        igemmName: "f32_igemm_8x32__generic", igemm: f32_igemm_8x32__generic,
+        igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
+        epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
+        spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32, exp: f32_vexp__avx2, erf: f32_verf__avx2)
     /// AVX-512 (32 zmm registers).
-    static let avx512 = KernelConfig(isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
-                                     spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64,
-                                     exp: f32_vexp__avx512, erf: f32_verf__avx512)
+    static let avx512 = KernelConfig(
+        isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
+        igemmName: "f32_igemm_8x32__avx512", igemm: f32_igemm_8x32__avx512,
+        igemmcName: "f32_igemmc_8x32__avx512", igemmc: f32_igemmc_8x32__avx512,
+        epilogueName: "f32_vbias_minmax__avx512", epilogue: f32_vbias_minmax__avx512,
+        spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64, exp: f32_vexp__avx512, erf: f32_verf__avx512)
 
     /// The configuration for this machine.
     static let current: KernelConfig = {

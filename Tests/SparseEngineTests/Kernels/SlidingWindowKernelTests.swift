@@ -27,8 +27,17 @@ final class SlidingWindowKernelTests: XCTestCase {
     func testMaxPoolKernelMatchesDirectWindowMaximum() {
         let pool = ThreadPool(threads: 2)
         let scratch = KernelContext(pool: pool)
-        for w in [SlidingWindow2D(inH: 11, inW: 37, outH: 6, outW: 19, kH: 3, kW: 3, strideH: 2, strideW: 2, padTop: 1, padLeft: 1),
-                  SlidingWindow2D(inH: 5, inW: 4, outH: 4, outW: 3, kH: 2, kW: 2, strideH: 1, strideW: 1, padTop: 0, padLeft: 0)] {
+        // (in, kernel, stride, pad, ceil mode): odd sizes, rows longer than a vector, windows past the end.
+        var windows = [SlidingWindow2D(inH: 5, inW: 4, outH: 4, outW: 3, kH: 2, kW: 2, strideH: 1, strideW: 1, padTop: 0, padLeft: 0)]
+        for (size, k, s, pad, ceil) in [(11, 3, 2, 1, false), (37, 3, 2, 1, false), (36, 3, 2, 1, true), (112, 3, 2, 1, false),
+                                         (33, 3, 1, 1, false), (19, 5, 1, 2, false), (20, 2, 2, 0, false), (17, 2, 2, 0, true),
+                                         (29, 3, 3, 1, true), (40, 13, 1, 6, false), (9, 4, 2, 3, true)] {
+            let span = size + 2 * pad - k
+            let out = (ceil ? (span + s - 1) / s : span / s) + 1
+            windows.append(SlidingWindow2D(inH: size, inW: size + 2, outH: out, outW: (size + 2 + 2 * pad - k) / s + 1, kH: k, kW: k,
+                                           strideH: s, strideW: s, padTop: pad, padLeft: pad))
+        }
+        for w in windows {
             let planes = 3
             let x = randomFloats(planes * w.inH * w.inW, seed: 8)
             var y = [Float](repeating: 0, count: planes * w.outH * w.outW)
@@ -42,7 +51,7 @@ final class SlidingWindowKernelTests: XCTestCase {
                 } }
                 expected.append(best)
             } } }
-            XCTAssertEqual(y, expected)
+            XCTAssertEqual(y, expected, "\(w)")
         }
     }
 

@@ -58,6 +58,43 @@ final class ConvOperatorTests: XCTestCase {
         }
     }
 
+    /// Both forms of `ShiftedConvolutionGemm`: over pixels (a 7×7 stride-2 stem, partial panels, several K
+    /// blocks) and over channels (few output pixels, the pixels of all images in one sequence), with channel
+    /// counts that fill no tile exactly.
+    func testShiftedGemmFormsAgainstReference() throws {
+        let cases: [(n: Int, c: Int, m: Int, size: Int, k: Int, stride: Int, pad: Int, group: Int)] = [
+            (1, 3, 20, 37, 7, 2, 3, 1),
+            (2, 40, 36, 12, 3, 1, 1, 1),
+            (3, 32, 70, 7, 3, 1, 1, 1),
+            (2, 64, 40, 5, 1, 2, 0, 1),
+            (1, 8, 12, 9, 3, 2, 1, 2),
+        ]
+        for (i, t) in cases.enumerated() {
+            let x = Tensor.f([t.n, t.c, t.size, t.size], randomFloats(t.n * t.c * t.size * t.size, seed: UInt64(300 + i)))
+            let w = Tensor.f([t.m, t.c / t.group, t.k, t.k], randomFloats(t.m * t.c / t.group * t.k * t.k, seed: UInt64(400 + i)))
+            let b = randomFloats(t.m, seed: UInt64(500 + i))
+            let y = try runOp("Conv", inputs: [("x", x)], constants: [("w", w), ("b", .f([t.m], b))],
+                              attributes: ["group": .int(t.group), "strides": .ints([t.stride, t.stride]), "pads": .ints([t.pad, t.pad, t.pad, t.pad])])["y"]!
+            let expected = referenceConv(x: x, w: w, b: b, strides: [t.stride, t.stride], pads: [t.pad, t.pad, t.pad, t.pad], group: t.group)
+            assertClose(y.floats, expected, tolerance: 1e-4)
+        }
+    }
+
+    /// Few output pixels go over channels, many over pixels.
+    func testShiftedGemmPicksTheFormThatPadsLess() {
+        let source = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        defer { source.deallocate() }
+        func prefersChannels(size: Int, batch: Int) -> Bool {
+            let g = ConvGeometry(spatial: [size, size], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], out: [size, size])
+            let (phaseH, phaseW) = phaseSize(g)
+            return ShiftedConvolutionGemm(source: source, phaseH: phaseH, phaseW: phaseW, geometry: g, batch: batch, channels: 512,
+                                          rowOffsets: [], phaseCount: 1).prefersChannels(outChannels: 512, mr: 8, nr: 32)
+        }
+        XCTAssertTrue(prefersChannels(size: 7, batch: 1))
+        XCTAssertTrue(prefersChannels(size: 7, batch: 16))
+        XCTAssertFalse(prefersChannels(size: 56, batch: 1))
+    }
+
     func testAutoPadSameUpperAndValid() throws {
         let x = Tensor.f([1, 1, 4, 4], (1...16).map(Float.init))
         let w = Tensor.f([1, 1, 2, 2], [1, 1, 1, 1])

@@ -17,6 +17,24 @@ final class AddFusionTests: XCTestCase {
         try assertFusedMatchesPlain(m, input: .f([1, 3, 4, 4], randomFloats(48, seed: 2)), fusedNodes: 1, plainNodes: 3)
     }
 
+    /// The same around a 1×1 Conv on a 7×7 image with 40 channels, which runs over channels, and a 3×3 one on a
+    /// 20×20 image, which runs over pixels: the residual is added in either epilogue.
+    func testResidualAddAndReluFoldIntoBothConvolutionForms() throws {
+        for (kernel, size) in [(1, 7), (3, 20)] {
+            var m = TestModel()
+            m.nodes = [
+                TestNode("Conv", ["x", "w", "b"], ["c"], ["pads": .ints([kernel / 2, kernel / 2, kernel / 2, kernel / 2])]),
+                TestNode("Add", ["c", "x"], ["s"]),
+                TestNode("Relu", ["s"], ["y"]),
+            ]
+            m.inputs = [.init(name: "x", type: .float, dims: [2, 40, size, size])]
+            m.outputs = [.init(name: "y", type: .float, dims: nil)]
+            m.initializers = [("w", .f([40, 40, kernel, kernel], randomFloats(1600 * kernel * kernel, seed: 6))),
+                              ("b", .f([40], randomFloats(40, seed: 7)))]
+            try assertFusedMatchesPlain(m, input: .f([2, 40, size, size], randomFloats(80 * size * size, seed: 8)), fusedNodes: 1, plainNodes: 3)
+        }
+    }
+
     /// MatMul → Add(bias) → Relu on a 3-D activation: a linear layer as PyTorch exports it.
     func testBiasAddAndReluFoldIntoMatMul() throws {
         var m = TestModel()

@@ -50,41 +50,6 @@ struct ConvGeometry: Hashable {
     }
 }
 
-/// Unfolds one image `[channels, inH, inW]` into columns `[channels·kH·kW, outH·outW]`.
-func im2col(_ src: UnsafePointer<Float>, channels: Int, _ g: ConvGeometry, _ dst: UnsafeMutablePointer<Float>, pool: ThreadPool) {
-    let plane = g.outH * g.outW
-    pool.parallelFor(channels) { ch, _ in
-        let s = src + ch * g.inH * g.inW
-        for ki in 0..<g.kH {
-            for kj in 0..<g.kW {
-                let row = dst + ((ch * g.kH + ki) * g.kW + kj) * plane
-                for oy in 0..<g.outH {
-                    let iy = oy * g.strideH - g.padTop + ki * g.dilationH
-                    let d = row + oy * g.outW
-                    if iy < 0 || iy >= g.inH {
-                        d.update(repeating: 0, count: g.outW)
-                        continue
-                    }
-                    let srow = s + iy * g.inW
-                    let x0 = kj * g.dilationW - g.padLeft
-                    if g.strideW == 1 {
-                        // Valid ox range: 0 <= ox + x0 < inW.
-                        let lo = min(max(0, -x0), g.outW), hi = max(lo, min(g.outW, g.inW - x0))
-                        if lo > 0 { d.update(repeating: 0, count: lo) }
-                        if hi > lo { (d + lo).update(from: srow + lo + x0, count: hi - lo) }
-                        if hi < g.outW { (d + hi).update(repeating: 0, count: g.outW - hi) }
-                    } else {
-                        for ox in 0..<g.outW {
-                            let ix = ox * g.strideW + x0
-                            d[ox] = ix >= 0 && ix < g.inW ? srow[ix] : 0
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 extension OpContext {
     /// Checks that the optional bias input (index 2) of a convolution is a vector of `outputChannels`.
     func checkBias(_ inputs: [ValueSpec?], outputChannels m: Int) throws {

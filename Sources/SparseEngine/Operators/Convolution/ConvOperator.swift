@@ -37,10 +37,11 @@ enum FusedActivation: Equatable {
     }
 }
 
-/// `Conv` (any spatial rank, groups, dilations, pads, auto_pad, strides): im2col + SGEMM per
-/// image and group; depthwise convolutions use a direct kernel; 1×1 stride-1 convolutions skip
-/// im2col; 3-D and more use `convolveND`. Bias and a fused activation are applied in the epilogue.
-/// A convolution whose weight `SparseWeightSelection` compressed runs on `spmm` instead.
+/// `Conv` (any spatial rank, groups, dilations, pads, auto_pad, strides): 1-D and 2-D convolutions run
+/// as a GEMM reading the input through its stride phases (`ShiftedConvolutionGemm`), depthwise ones on a
+/// direct kernel, 3-D and more on `convolveND`. Bias, a fused residual Add of the output's shape and a fused
+/// activation are applied in the epilogue. A convolution whose weight `SparseWeightSelection` compressed runs
+/// on `spmm` instead.
 struct ConvOperator: Operator {
     let c: OpContext
     let attributes: ConvGeometry.Attributes
@@ -54,6 +55,8 @@ struct ConvOperator: Operator {
     let sparseWeightShape: [Int]?
     /// The in-place row offsets of the sparse path, per input geometry.
     private let sparseOffsets = ShiftedRowOffsetCache()
+    /// The row offsets of the dense path, per input geometry.
+    private let denseOffsets = ShiftedRowOffsetCache()
 
     init(_ c: OpContext) throws {
         self.c = c
@@ -97,65 +100,46 @@ struct ConvOperator: Operator {
             try convolveSparse(inputs, weights, outputs[0], context)
             return
         }
-        try convolve(inputs, outputs, context)
-        if fusedAdd { FusedAdd.finish(outputs[0], inputs[3]!, activation, context) }
+        if try convolve(inputs, outputs, context) { FusedAdd.finish(outputs[0], inputs[3]!, activation, context) }
     }
 
-    private func convolve(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+    /// Computes the convolution; true when the fused Add (and the activation after it) is still to be applied.
+    private func convolve(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws -> Bool {
         let x = inputs[0]!, w = inputs[1]!, y = outputs[0]
         let bias = inputs.count > 2 ? inputs[2] : nil
         guard sparseWeightShape == nil else { throw c.error(.internalError, "the compressed weight is malformed") }
         let window = try window(x.shape, w.shape)
         if window.rank > 2 {
             try convolveND(x, w, bias, y, window, context)
-            return
+            return fusedAdd
         }
         let g = ConvGeometry(window)
         let n = x.shape[0], channels = x.shape[1], m = w.shape[0]
-        let cg = channels / group, mg = m / group
-        let kSize = cg * g.kH * g.kW
-        let plane = g.outH * g.outW
-        let inPlane = g.inH * g.inW
         let xp = x.pointer(Float.self), wp = w.pointer(Float.self), yp = y.pointer(Float.self)
         let bp = bias?.pointer(Float.self)
-
-        if cg == 1 && mg == 1 {
+        if channels == group && m == group {
             if g.dilationH == 1 && g.dilationW == 1 {
                 let window = SlidingWindow2D(inH: g.inH, inW: g.inW, outH: g.outH, outW: g.outW, kH: g.kH, kW: g.kW,
                                              strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft)
                 f32DepthwiseConv2D(xp, wp, bp, yp, planes: n * channels, channels: channels, window,
                                    epilogue: inlineActivation.apply, scratch: context.scratchFloats, pool: context.pool)
-                return
+            } else {
+                depthwise(xp, wp, bp, yp, n: n, channels: channels, g, context)
             }
-            depthwise(xp, wp, bp, yp, n: n, channels: channels, g, context)
-            return
+            return fusedAdd
         }
-        let pointwise = g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1
-            && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0
-        let cols = pointwise ? nil : context.scratchFloats(thread: 0, kSize * plane)
-        for img in 0..<n {
-            for gi in 0..<group {
-                let xg = xp + (img * channels + gi * cg) * inPlane
-                let yg = yp + (img * m + gi * mg) * plane
-                // Start from the bias (or zero) and accumulate the product.
-                for oc in 0..<mg {
-                    yg.advanced(by: oc * plane).update(repeating: bp?[gi * mg + oc] ?? 0, count: plane)
-                }
-                let b: UnsafePointer<Float>
-                if let cols {
-                    im2col(xg, channels: cg, g, cols, pool: context.pool)
-                    b = UnsafePointer(cols)
-                } else {
-                    b = UnsafePointer(xg)
-                }
-                sgemm(transA: false, transB: false, m: mg, n: plane, k: kSize, alpha: 1,
-                      a: wp + gi * mg * kSize, lda: kSize, b: b, ldb: plane, beta: 1, c: yg, ldc: plane, context: context)
-            }
+        let residual = fusedAdd && inputs[3]!.shape == y.shape ? inputs[3]!.pointer(Float.self) : nil
+        let epilogue = ConvEpilogue(bias: bp, residual: residual.map { UnsafePointer($0) },
+                                    activation: residual == nil ? inlineActivation : activation, kernels: context.kernels)
+        let (phaseH, phaseW) = phaseSize(g)
+        guard let offsets = denseOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
+            throw c.error(.unsupportedDataType, "input \(x.shape) is too large for the convolution (offsets past 2 GiB)")
         }
-        if inlineActivation != .none {
-            let act = inlineActivation
-            context.pool.parallelFor(n * m) { i, _ in act.apply(yp + i * plane, plane) }
-        }
+        let gemm = ShiftedConvolutionGemm(source: stridePhases(xp, batch: n, channels: channels, g, context: context),
+                                          phaseH: phaseH, phaseW: phaseW, geometry: g, batch: n, channels: channels,
+                                          rowOffsets: offsets, phaseCount: usedPhases(g).count)
+        gemm.run(weights: wp, outChannels: m, groups: group, epilogue: epilogue, y: yp, context: context)
+        return fusedAdd && residual == nil
     }
 
     /// A convolution with compressed weights, reading its input in place (`ShiftedConvolutionSpMMOperands`). A

@@ -1,5 +1,5 @@
-/// Convolution over three or more spatial axes: the same im2col/col2im + SGEMM scheme as the
-/// 2-D path, with the column layout taken from `SpatialWindow`'s tables.
+/// Convolution over three or more spatial axes: im2col/col2im + SGEMM, with the column layout taken
+/// from `SpatialWindow`'s tables.
 extension ConvOperator {
     func convolveND(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ y: Tensor, _ window: SpatialWindow, _ context: KernelContext) throws {
         let table = window.sourceTable()

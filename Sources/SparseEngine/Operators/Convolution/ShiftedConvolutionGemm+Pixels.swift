@@ -1,0 +1,79 @@
+extension ShiftedConvolutionGemm {
+    /// Bytes of packed weights a task keeps in L2 while it goes through its panels.
+    static let chunkBytes = 512 * 1024
+
+    /// `Y = W · B` in tiles of MR output channels × NR consecutive pixels v. Tasks of (chunk of the weights'
+    /// MR-row slivers, range of NR-pixel panels): for each panel and K block a task runs the indirect GEMM
+    /// microkernel over the chunk's slivers, whose packing (cached, weights are constant) fits in `chunkBytes`
+    /// and so stays in L2 from one panel to the next. B's rows are read in place through the row offsets; only
+    /// an image's last, partial panel is first copied into per-thread scratch, zero-padded.
+    func runOverPixels(weights: UnsafePointer<Float>, k: Int, rowOffsets: UnsafePointer<Int32>, output: ConvGemmOutput,
+                       context: KernelContext) {
+        let g = geometry, config = context.kernels, workspace = context.gemmWorkspace
+        let mr = config.igemmMR, nr = config.igemmNR, m = output.channels
+        let shape = GemmShape(m: m, k: k, mr: mr)
+        let packed = workspace.packed(weights, rows: m, columns: k, ld: k, alpha: 1, transposed: false, layout: .slivers(shape),
+                                      count: shape.packedCount, slot: .left) { buffer in
+            packSlivers(transA: false, m: m, k: k, alpha: 1, a: weights, lda: k, shape: shape, into: buffer, pool: context.pool)
+        }
+        let panelOffsets = (0..<shape.kcMax).map { Int32($0 * nr * MemoryLayout<Float>.size) }
+        let plane = g.outH * g.outW, imagePixels = imagePixels, imageBytes = imageBytes
+        let panelsPerImage = (imagePixels + nr - 1) / nr, panels = batch * panelsPerImage
+        let chunkSlivers = min(shape.slivers, max(1, Self.chunkBytes / (k * mr * MemoryLayout<Float>.size)))
+        let chunks = (shape.slivers + chunkSlivers - 1) / chunkSlivers
+        let targetTasks = context.pool.threadCount == 1 ? 1 : context.pool.threadCount * 4
+        let ranges = min(panels, max(1, (targetTasks + chunks - 1) / chunks))
+        panelOffsets.withUnsafeBufferPointer { panelOffsets in
+            context.pool.parallelFor(chunks * ranges) { task, thread in
+                let chunk = task / ranges, range = task % ranges
+                let firstSliver = chunk * chunkSlivers, endSliver = min(shape.slivers, firstSliver + chunkSlivers)
+                let r0 = firstSliver * mr, r1 = min(m, endSliver * mr)
+                let bPanel = workspace.threadBuffer(thread, shape.kcMax * nr + chunkSlivers * mr * nr)
+                let tiles = bPanel + shape.kcMax * nr
+                for panel in (panels * range / ranges)..<(panels * (range + 1) / ranges) {
+                    let image = panel / panelsPerImage, v0 = (panel % panelsPerImage) * nr
+                    let count = min(nr, imagePixels - v0)
+                    let start = UnsafeRawPointer(source) + image * imageBytes + v0 * MemoryLayout<Float>.size
+                    for block in 0..<shape.kBlocks {
+                        let k0 = shape.blockStart(block), kc = shape.blockLength(block)
+                        var base = start, offsets = rowOffsets + k0
+                        if count < nr {
+                            packShiftedPanel(start, offsets, kc: kc, count: count, width: nr, into: bPanel)
+                            base = UnsafeRawPointer(bPanel)
+                            offsets = panelOffsets.baseAddress!
+                        }
+                        for s in firstSliver..<endSliver {
+                            config.igemm(kc, packed + shape.sliverOffset(block: block, sliver: s), base, offsets,
+                                         tiles + (s - firstSliver) * mr * nr, nr, block > 0)
+                        }
+                    }
+                    // Tile row r − r0 holds output channel r at pixels v0 ..< v0 + count: runs of one output row
+                    // each, or a single run when no column is dropped.
+                    var q = 0
+                    while q < count {
+                        let v = v0 + q, oy = v / phaseW, ox = v - oy * phaseW
+                        guard ox < g.outW else {
+                            q += phaseW - ox
+                            continue
+                        }
+                        let length = phaseW == g.outW ? count - q : min(g.outW - ox, count - q), channel = output.firstChannel + r0
+                        output.epilogue.store(rows: r1 - r0, count: length, tiles + q, ldSums: nr, channel: channel, into: output.y,
+                                              at: (image * output.outChannels + channel) * plane + oy * g.outW + ox, ldy: plane)
+                        q += length
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Copies `kc` rows of `count` floats, row r from `start + offsets[r]` bytes, into a `width`-float panel,
+/// zero-padded.
+private func packShiftedPanel(_ start: UnsafeRawPointer, _ offsets: UnsafePointer<Int32>, kc: Int, count: Int, width: Int,
+                              into panel: UnsafeMutablePointer<Float>) {
+    for r in 0..<kc {
+        let row = panel + r * width
+        row.update(from: (start + Int(offsets[r])).assumingMemoryBound(to: Float.self), count: count)
+        (row + count).update(repeating: 0, count: width - count)
+    }
+}
