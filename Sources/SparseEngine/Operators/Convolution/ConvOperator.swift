@@ -47,6 +47,8 @@ struct ConvOperator: Operator {
     let attributes: ConvGeometry.Attributes
     let group: Int
     let activation: FusedActivation
+    /// SiLU folded in by `SiLUFusion`, applied to the finished output.
+    let silu: Bool
     /// An Add folded in by `AddFusion` (input #3); the activation then waits until it has been added.
     let fusedAdd: Bool
     /// The activation the convolution paths apply themselves: none when a fused Add comes first.
@@ -63,6 +65,7 @@ struct ConvOperator: Operator {
         attributes = try ConvGeometry.Attributes(c)
         group = try c.int("group", 1)
         activation = try FusedActivation(c)
+        silu = try c.int(SiLUFusion.attribute, 0) != 0
         fusedAdd = try FusedAdd.isPresent(c)
         sparseWeightShape = try c.ints(SparseWeightSelection.shapeAttribute)
         guard group >= 1 else { throw c.error(.invalidModel, "group must be at least 1, got \(group)") }
@@ -98,9 +101,10 @@ struct ConvOperator: Operator {
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         if sparseWeightShape != nil, let weights = SparseWeights(inputs[1]!) {
             try convolveSparse(inputs, weights, outputs[0], context)
-            return
+        } else if try convolve(inputs, outputs, context) {
+            FusedAdd.finish(outputs[0], inputs[3]!, activation, context)
         }
-        if try convolve(inputs, outputs, context) { FusedAdd.finish(outputs[0], inputs[3]!, activation, context) }
+        if silu { f32SiLU(outputs[0].pointer(Float.self), count: outputs[0].count, kernels: context.kernels, pool: context.pool) }
     }
 
     /// Computes the convolution; true when the fused Add (and the activation after it) is still to be applied.
