@@ -48,17 +48,23 @@ enum GemmPlan {
         return n <= 256 && roundUp(n, mr) * roundUp(m, nr) < roundUp(m, mr) * roundUp(n, nr)
     }
 
-    /// The K block for reading a row-major B panel in place, or nil when it must be packed. A block's
-    /// rows, `ldb` floats apart, must spread over enough L1 sets (64-byte lines, 64 sets, 12 ways) not
-    /// to evict each other: rows whose stride is a multiple of g lines fall on 64/g sets, so at most
-    /// 512/g rows fit. Strides that are multiples of 8 lines (e.g. 112×112 images) are packed.
+    /// The K block for reading a row-major B panel in place, or nil when it must be packed: at most
+    /// `l1Rows(stride: ldb)`, and at least 128 rows. Strides that are multiples of 8 lines (e.g. 112×112
+    /// images) are packed.
     static func inPlaceBlock(ldb: Int) -> Int? {
-        let bytes = ldb * MemoryLayout<Float>.size
-        guard bytes % 64 == 0 else { return GemmShape.defaultKcLimit }
+        let rows = l1Rows(stride: ldb)
+        return rows >= 128 ? min(rows, GemmShape.defaultKcLimit) : nil
+    }
+
+    /// How many rows `stride` floats apart can be read together without evicting each other from L1
+    /// (64-byte lines, 64 sets, 12 ways): rows whose stride is a multiple of g lines fall on 64/g sets,
+    /// so at most 512/g fit; `Int.max` when the stride is no whole number of lines.
+    static func l1Rows(stride: Int) -> Int {
+        let bytes = stride * MemoryLayout<Float>.size
+        guard bytes % 64 == 0 else { return .max }
         var g = (bytes / 64) % 64, b = 64
         while b != 0 { (g, b) = (b, g % b) }
-        let rows = 512 / g
-        return rows >= 128 ? min(rows, GemmShape.defaultKcLimit) : nil
+        return 512 / g
     }
 }
 

@@ -5,13 +5,18 @@ extension ShiftedConvolutionGemm {
     /// `Y = W · B` in tiles of MR output channels × NR consecutive pixels v. Tasks of (chunk of the weights'
     /// MR-row slivers, range of NR-pixel panels): for each panel and K block a task runs the indirect GEMM
     /// microkernel over the chunk's slivers, whose packing (cached, weights are constant) fits in `chunkBytes`
-    /// and so stays in L2 from one panel to the next. B's rows are read in place through the row offsets; only
-    /// an image's last, partial panel is first copied into per-thread scratch, zero-padded.
+    /// and so stays in L2 from one panel to the next. B's rows are read in place through the row offsets, in K
+    /// blocks of no more channels than `GemmPlan.l1Rows` keeps in L1 together; when that is too few (input
+    /// planes of a multiple of 8 cache lines), and for an image's last, partial panel, a panel is first copied
+    /// into per-thread scratch, zero-padded.
     func runOverPixels(weights: UnsafePointer<Float>, k: Int, rowOffsets: UnsafePointer<Int32>, output: ConvGemmOutput,
                        context: KernelContext) {
         let g = geometry, config = context.kernels, workspace = context.gemmWorkspace
         let mr = config.igemmMR, nr = config.igemmNR, m = output.channels
-        let shape = GemmShape(m: m, k: k, mr: mr)
+        let channelsInL1 = GemmPlan.l1Rows(stride: phaseH * phaseW)
+        let rowsInL1 = channelsInL1 >= GemmShape.defaultKcLimit ? GemmShape.defaultKcLimit : channelsInL1 * g.kH * g.kW
+        let inPlace = rowsInL1 >= 128
+        let shape = GemmShape(m: m, k: k, mr: mr, kcLimit: inPlace ? min(rowsInL1, GemmShape.defaultKcLimit) : GemmShape.defaultKcLimit)
         let packed = workspace.packed(weights, rows: m, columns: k, ld: k, alpha: 1, transposed: false, layout: .slivers(shape),
                                       count: shape.packedCount, slot: .left) { buffer in
             packSlivers(transA: false, m: m, k: k, alpha: 1, a: weights, lda: k, shape: shape, into: buffer, pool: context.pool)
@@ -37,7 +42,7 @@ extension ShiftedConvolutionGemm {
                     for block in 0..<shape.kBlocks {
                         let k0 = shape.blockStart(block), kc = shape.blockLength(block)
                         var base = start, offsets = rowOffsets + k0
-                        if count < nr {
+                        if count < nr || !inPlace {
                             packShiftedPanel(start, offsets, kc: kc, count: count, width: nr, into: bPanel)
                             base = UnsafeRawPointer(bPanel)
                             offsets = panelOffsets.baseAddress!
