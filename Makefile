@@ -52,6 +52,10 @@ bench-engine: $(if $(filter .build/release/zoo,$(ZOO)),release) venv
 bench-cache: release
 	python3 bench/cache_bench.py --zoo $(ZOO) $(BENCH_CACHE_ARGS)
 
+# Regenerates the per-instruction-set microkernels that share one source (scripts/gen-kernels.py).
+kernels:
+	python3 scripts/gen-kernels.py
+
 # Regenerates the committed protobuf-c code for ONNX from Sources/CONNX/onnx.proto.
 proto: deps
 	scripts/gen-onnx-proto.sh
