@@ -4,7 +4,7 @@ SWIFT ?= swift
 JOBS ?= 2
 ZOO := .build/release/zoo
 
-.PHONY: deps build release test conformance demo bench bench-catalog bench-engine bench-cache proto venv venv-deepsparse clean
+.PHONY: deps build release test conformance demo bench bench-catalog bench-engine bench-cache proto kernels venv venv-deepsparse clean
 
 deps:
 	@scripts/install-deps.sh
