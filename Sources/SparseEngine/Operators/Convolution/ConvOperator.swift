@@ -55,10 +55,8 @@ struct ConvOperator: Operator {
     var inlineActivation: FusedActivation { fusedAdd ? .none : activation }
     /// The dense weight's shape when the weight input holds `SparseWeights`.
     let sparseWeightShape: [Int]?
-    /// The in-place row offsets of the sparse path, per input geometry.
-    private let sparseOffsets = ShiftedRowOffsetCache()
-    /// The row offsets of the dense path, per input geometry.
-    private let denseOffsets = ShiftedRowOffsetCache()
+    /// The row offsets through the input's stride phases (dense and sparse paths), per input geometry.
+    private let rowOffsets = ShiftedRowOffsetCache()
 
     init(_ c: OpContext) throws {
         self.c = c
@@ -136,12 +134,12 @@ struct ConvOperator: Operator {
         let epilogue = ConvEpilogue(bias: bp, residual: residual.map { UnsafePointer($0) },
                                     activation: residual == nil ? inlineActivation : activation, kernels: context.kernels)
         let (phaseH, phaseW) = phaseSize(g)
-        guard let offsets = denseOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
+        guard let (offsets, phaseCount) = rowOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
             throw c.error(.unsupportedDataType, "input \(x.shape) is too large for the convolution (offsets past 2 GiB)")
         }
-        let gemm = ShiftedConvolutionGemm(source: stridePhases(xp, batch: n, channels: channels, g, context: context),
-                                          phaseH: phaseH, phaseW: phaseW, geometry: g, batch: n, channels: channels,
-                                          rowOffsets: offsets, phaseCount: usedPhases(g).count)
+        let source = stridePhases(xp, batch: n, channels: channels, g, phaseCount: phaseCount, context: context)
+        let gemm = ShiftedConvolutionGemm(source: source, phaseH: phaseH, phaseW: phaseW, geometry: g, batch: n, channels: channels,
+                                          rowOffsets: offsets, phaseCount: phaseCount)
         gemm.run(weights: wp, outChannels: m, groups: group, epilogue: epilogue, y: yp, context: context)
         return fusedAdd && residual == nil
     }
@@ -156,16 +154,10 @@ struct ConvOperator: Operator {
         let g = ConvGeometry(try window(x.shape, shape))
         let batch = x.shape[0], channels = x.shape[1]
         let (phaseH, phaseW) = phaseSize(g)
-        guard let offsets = sparseOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
+        guard let (offsets, phaseCount) = rowOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
             throw c.error(.unsupportedDataType, "input \(x.shape) is too large for the sparse convolution (offsets past 2 GiB)")
         }
-        let phaseCount = usedPhases(g).count
-        var source = UnsafePointer(x.pointer(Float.self))
-        if phaseH != g.inH || phaseW != g.inW || g.strideH != 1 || g.strideW != 1 {
-            let phases = context.sharedFloats(.second, batch * phaseCount * channels * phaseH * phaseW)
-            polyphase(source, into: phases, batch: batch, channels: channels, g, pool: context.pool)
-            source = UnsafePointer(phases)
-        }
+        let source = stridePhases(x.pointer(Float.self), batch: batch, channels: channels, g, phaseCount: phaseCount, context: context)
         let operands = ShiftedConvolutionSpMMOperands(
             source: source, phaseH: phaseH, phaseW: phaseW, y: y.pointer(Float.self), bias: bias?.pointer(Float.self),
             addend: addsInKernel ? addend!.pointer(Float.self) : nil, batch: batch, channels: channels, outChannels: shape[0],

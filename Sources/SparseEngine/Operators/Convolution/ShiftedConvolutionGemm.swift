@@ -66,10 +66,11 @@ struct ConvGemmOutput {
 
 /// The input as the shifted convolutions read it: `x` itself when it needs neither padding nor stride phases,
 /// else `polyphase`'s copy in the context's second shared buffer.
-func stridePhases(_ x: UnsafePointer<Float>, batch: Int, channels: Int, _ g: ConvGeometry, context: KernelContext) -> UnsafePointer<Float> {
+func stridePhases(_ x: UnsafePointer<Float>, batch: Int, channels: Int, _ g: ConvGeometry, phaseCount: Int,
+                  context: KernelContext) -> UnsafePointer<Float> {
     let (phaseH, phaseW) = phaseSize(g)
     guard phaseH != g.inH || phaseW != g.inW || g.strideH != 1 || g.strideW != 1 else { return x }
-    let phases = context.sharedFloats(.second, batch * usedPhases(g).count * channels * phaseH * phaseW)
+    let phases = context.sharedFloats(.second, batch * phaseCount * channels * phaseH * phaseW)
     polyphase(x, into: phases, batch: batch, channels: channels, g, pool: context.pool)
     return UnsafePointer(phases)
 }

@@ -115,13 +115,15 @@ final class ShiftedRowOffsetCache: @unchecked Sendable {
         let channels: Int, phaseH: Int, phaseW: Int
         let geometry: ConvGeometry
     }
-    private var cache: [Key: [Int32]?] = [:]
+    private var cache: [Key: (offsets: [Int32], phaseCount: Int)?] = [:]
 
-    /// `ShiftedConvolutionSpMMOperands.rowOffsets` for this geometry, made on first use.
-    func offsets(channels: Int, phaseH: Int, phaseW: Int, _ g: ConvGeometry) -> [Int32]? {
+    /// `ShiftedConvolutionSpMMOperands.rowOffsets` for this geometry and the number of stride phases they
+    /// read (`usedPhases`), made on first use; nil when the offsets do not fit in 32 bits.
+    func offsets(channels: Int, phaseH: Int, phaseW: Int, _ g: ConvGeometry) -> (offsets: [Int32], phaseCount: Int)? {
         let key = Key(channels: channels, phaseH: phaseH, phaseW: phaseW, geometry: g)
         if let cached = cache[key] { return cached }
         let made = ShiftedConvolutionSpMMOperands.rowOffsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g)
+            .map { ($0, usedPhases(g).count) }
         cache[key] = made
         return made
     }
