@@ -64,6 +64,7 @@ extension BenchmarkReport: Encodable {
         try zoo.encode(summary.weightSparsity, forKey: "weight_sparsity")
         try zoo.encode(settings.sparsify, forKey: "sparsify")
         try zoo.encode(weightBytes, forKey: "weight_bytes")
+        try zoo.encode(sliceItems, forKey: "slice_items")
         if let profile {
             try zoo.encode(profile.map {
                 NodeTimingJSON(name: $0.name, op_type: $0.opType, output_shape: $0.outputShape, weight_sparsity: $0.weightSparsity,

@@ -34,6 +34,9 @@ extension BenchmarkReport {
         let pruned = settings.sparsify.map { String(format: " (pruned to %.0f %% in memory by --sparsify)", $0 * 100) } ?? ""
         lines.append("Sparsity: weight sparsity \(sparsity) over \(summary.weightLayers) layers, \(summary.sparseLayers) run sparse\(pruned)")
         lines.append(String(format: "Weight memory: %.1f MiB held by the engine (constants, compressed and packed weights)", Double(weightBytes) / 1_048_576))
+        if sliceItems < batchSize {
+            lines.append("Batch slices: \(batchSize) items run \(sliceItems) at a time (the whole batch's activations exceed the cache)")
+        }
         if let profile { lines.append(profileText(profile)) }
         return lines.joined(separator: "\n")
     }

@@ -25,6 +25,8 @@ public struct BenchmarkReport: Sendable {
     public let profile: [NodeTiming]?
     /// Bytes of weights the first session holds after the measurement (`InferenceSession.weightBytes`).
     public let weightBytes: Int
+    /// Items per slice the batch ran in (`InferenceSession.sliceItems`): the batch size when it ran whole.
+    public let sliceItems: Int
 
     /// Assembles the report of a finished benchmark.
     public init(benchmark: Benchmark, measurement: BenchmarkMeasurement, originalModelPath: String, modelPath: String, version: String,
@@ -40,6 +42,7 @@ public struct BenchmarkReport: Sendable {
         self.measurement = measurement
         summary = benchmark.summary
         weightBytes = benchmark.sessions[0].weightBytes
+        sliceItems = (try? benchmark.sessions[0].sliceItems(benchmark.feeds)) ?? benchmark.batchSize
     }
 
     /// The engine's description (`engine`), laid out like deepsparse's `str(Engine)`.

@@ -25,14 +25,21 @@ public final class InferenceSession: @unchecked Sendable {
         /// Before anything else, set this share of each Conv/Gemm/MatMul weight to zero, smallest
         /// magnitudes first (`zoo bench --sparsify`): what pruning to that sparsity would buy.
         public var sparsify: Double?
+        /// The most bytes a batch's intermediate values may take before the batch runs in slices that fit
+        /// (`BatchSlicing`, for graphs that keep batch items apart); nil never slices. Default: a quarter of the
+        /// last-level cache; `ZOO_BATCH_SLICING` in the environment sets it in MiB (0 turns slicing off).
+        public var sliceBudget: Int?
 
-        /// Defaults: all active processors, optimizations and sparse kernels on, no pruning.
+        /// Defaults: all active processors, optimizations and sparse kernels on, no pruning, large batches
+        /// sliced to fit the cache.
         public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, optimize: Bool = true,
-                    sparseKernels: Bool = ProcessInfo.processInfo.environment["ZOO_SPARSE"] != "0", sparsify: Double? = nil) {
+                    sparseKernels: Bool = ProcessInfo.processInfo.environment["ZOO_SPARSE"] != "0", sparsify: Double? = nil,
+                    sliceBudget: Int? = BatchSlicing.environmentBudget) {
             self.threads = max(1, threads)
             self.optimize = optimize
             self.sparseKernels = sparseKernels
             self.sparsify = sparsify
+            self.sliceBudget = sliceBudget
         }
     }
 
@@ -62,7 +69,11 @@ public final class InferenceSession: @unchecked Sendable {
     /// Inputs whose contents decide shapes (e.g. a Reshape target fed by the caller); their values key the plans too.
     private let planTimeInputs: Set<String>
     private let context: KernelContext
+    /// The default-domain opset, for operators whose defaults changed between opsets.
+    private let opset: Int
     private var plans: [[[Int]]: Plan] = [:]
+    /// How each input signature's batch runs (whole when `items == batch`).
+    private var slicings: [[[Int]]: BatchSlicing] = [:]
     private let lock = NSLock()
 
     /// Prepares `model` for running; throws `.unsupportedOperator` etc. before any run.
@@ -73,6 +84,7 @@ public final class InferenceSession: @unchecked Sendable {
     /// A session on the given instruction set's kernels (tests compare them).
     init(model: ONNXModel, options: Options, kernels: KernelConfig) throws {
         self.options = options
+        opset = model.opsetImports[""] ?? model.opsetImports["ai.onnx"] ?? OperatorRegistry.maximumOpset
         context = KernelContext(pool: ThreadPool(threads: options.threads), kernels: kernels)
         var graph = model.graph
         graph.nodes = try graph.topologicallySorted()
@@ -106,37 +118,104 @@ public final class InferenceSession: @unchecked Sendable {
         let signature = try validate(feeds)
         lock.lock()
         defer { lock.unlock() }
-        return try plan(for: feeds, signature: signature).execute(feeds, context: context)
+        let slicing = try slicing(for: feeds, signature: signature)
+        guard slicing.items < slicing.batch else { return try plan(for: feeds, signature: signature).execute(feeds, context: context) }
+        return try BatchSlicing.join(slicing.ranges.map { range in
+            let part = BatchSlicing.slice(feeds, range)
+            return try plan(for: part, signature: try validate(part)).execute(part, context: context)
+        })
+    }
+
+    /// Items per slice when a batch of these feeds runs (`BatchSlicing`): the whole batch, or fewer.
+    public func sliceItems(_ feeds: [String: Tensor]) throws -> Int {
+        let signature = try validate(feeds)
+        lock.lock()
+        defer { lock.unlock() }
+        return try slicing(for: feeds, signature: signature).items
     }
 
     /// Runs the model `runs` times on `feeds` and returns the mean seconds per run spent in each node
-    /// that ran (nodes evaluated while planning take none), in execution order.
+    /// that ran (nodes evaluated while planning take none), in execution order. A batch run in slices is
+    /// timed as such, with the first slice's shapes.
     public func profile(_ feeds: [String: Tensor], runs: Int) throws -> [NodeTiming] {
         let signature = try validate(feeds)
         lock.lock()
         defer { lock.unlock() }
-        let plan = try plan(for: feeds, signature: signature)
-        var seconds = [Double](repeating: 0, count: plan.steps.count)
+        let slicing = try slicing(for: feeds, signature: signature)
+        let parts = slicing.ranges.map { BatchSlicing.slice(feeds, $0) }
+        let slicePlans = try parts.map { try plan(for: $0, signature: try validate($0)) }
+        let first = slicePlans[0]
+        var seconds = [Double](repeating: 0, count: first.steps.count)
         try seconds.withUnsafeMutableBufferPointer { buffer in
-            for _ in 0..<max(runs, 1) { _ = try plan.execute(feeds, context: context, timings: buffer.baseAddress!) }
+            for _ in 0..<max(runs, 1) {
+                for (part, slicePlan) in zip(parts, slicePlans) {
+                    // A smaller last slice has a plan of its own; its steps match the first's node for node.
+                    let timings = slicePlan.steps.count == first.steps.count ? buffer.baseAddress! : nil
+                    _ = try slicePlan.execute(part, context: context, timings: timings)
+                }
+            }
         }
-        return zip(plan.steps, seconds).map { step, total in
-            let weight = step.inputs.count > 1 ? step.inputs[1].flatMap { plan.table[$0] } : nil
+        return zip(first.steps, seconds).map { step, total in
+            let weight = step.inputs.count > 1 ? step.inputs[1].flatMap { first.table[$0] } : nil
             let layer = LayerKind(step.node, weight: weight, kernels: context.kernels)
             return NodeTiming(name: step.node.displayName, opType: step.node.opType, seconds: total / Double(max(runs, 1)),
-                              outputShape: plan.table[step.outputs[0]]?.shape ?? [], weightSparsity: layer.weightSparsity,
+                              outputShape: first.table[step.outputs[0]]?.shape ?? [], weightSparsity: layer.weightSparsity,
                               kernel: layer.kernel)
+        }
+    }
+
+    /// Whether these feeds' batch runs whole or in slices, decided on first use: in slices when every
+    /// input has the same batch (axis 0) of more than one item, no input decides shapes, the graph keeps
+    /// items apart and the whole batch's arena exceeds `options.sliceBudget`. Deciding whole plans the
+    /// batch at once. Call with `lock` held.
+    private func slicing(for feeds: [String: Tensor], signature: [[Int]]) throws -> BatchSlicing {
+        if let known = slicings[signature] { return known }
+        let batch = feeds.values.first?.shape.first ?? 1
+        var decided = BatchSlicing(batch: batch, items: batch)
+        if let budget = options.sliceBudget, batch > 1, planTimeInputs.isEmpty,
+           feeds.values.allSatisfy({ $0.shape.first == batch }), plans[signature] == nil {
+            let planner = Planner(graph: graph, nodes: nodes, operators: operators, context: context)
+            let shapes = inputShapes(feeds)
+            let inference = try planner.infer(inputShapes: shapes)
+            let items = BatchSlicing.items(batch: batch, arenaBytes: planner.arenaBytes(inference), budget: budget)
+            if items < batch, slicesKeepItemsApart(inference, planner: planner, feeds: feeds, batch: batch, items: items) {
+                decided = BatchSlicing(batch: batch, items: items)
+            } else {
+                plans[signature] = planner.plan(inference, inputShapes: shapes)
+            }
+        }
+        slicings[signature] = decided
+        return decided
+    }
+
+    /// Whether the batch of `feeds` (whose planning is `whole`) can run in slices of `items`: the graph keeps
+    /// items apart, and slices of `items` (and the smaller last one) plan to the same nodes, item for item.
+    private func slicesKeepItemsApart(_ whole: Planner.Inference, planner: Planner, feeds: [String: Tensor],
+                                      batch: Int, items: Int) -> Bool {
+        guard BatchSeparability.holds(whole, nodes: nodes, operators: operators, inputs: inputs.map(\.name),
+                                      outputs: outputs.map(\.name), batch: batch, opset: opset)
+        else { return false }
+        return Set([items, batch % items].filter { $0 > 0 }).allSatisfy { size in
+            let slice = inputShapes(BatchSlicing.slice(feeds, 0..<size))
+            guard let inference = try? planner.infer(inputShapes: slice) else { return false }
+            return BatchSeparability.slicePlansMatch(whole, inference, batch: batch, items: size)
         }
     }
 
     /// The plan for these feeds' signature, built on first use. Call with `lock` held.
     private func plan(for feeds: [String: Tensor], signature: [[Int]]) throws -> Plan {
         if let cached = plans[signature] { return cached }
-        var shapes: [String: (DataType, [Int])] = [:]
-        for input in inputs { shapes[input.name] = (feeds[input.name]!.dataType, feeds[input.name]!.shape) }
-        let plan = try Planner(graph: graph, nodes: nodes, operators: operators, context: context).plan(inputShapes: shapes, inputValues: feeds.filter { planTimeInputs.contains($0.key) })
+        let plan = try Planner(graph: graph, nodes: nodes, operators: operators, context: context)
+            .plan(inputShapes: inputShapes(feeds), inputValues: feeds.filter { planTimeInputs.contains($0.key) })
         plans[signature] = plan
         return plan
+    }
+
+    /// Each input's element type and shape in `feeds`.
+    private func inputShapes(_ feeds: [String: Tensor]) -> [String: (DataType, [Int])] {
+        var shapes: [String: (DataType, [Int])] = [:]
+        for input in inputs { shapes[input.name] = (feeds[input.name]!.dataType, feeds[input.name]!.shape) }
+        return shapes
     }
 
     /// Checks the feeds and returns the shape signature (input shapes in `inputs` order).

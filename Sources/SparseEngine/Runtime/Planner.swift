@@ -7,16 +7,33 @@ struct Planner {
     let operators: [Operator]
     let context: KernelContext
 
+    /// Every value's type and shape for these inputs, with the nodes left to run.
+    struct Inference {
+        /// One node that must run per call, and the names its outputs get (placeholders for omitted ones).
+        struct Pending { let index: Int; let outputs: [String] }
+        /// Type, shape and (for values known while planning) contents of every value.
+        let specs: [String: ValueSpec]
+        /// The nodes that run, in order.
+        let pending: [Pending]
+        /// Nodes evaluated while planning (constant for this signature).
+        let folded: Int
+    }
+
     /// `inputValues` holds the contents of the inputs that decide shapes (`planTimeGraphInputs`).
     func plan(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:]) throws -> Plan {
+        plan(try infer(inputShapes: inputShapes, inputValues: inputValues), inputShapes: inputShapes)
+    }
+
+    /// Infers every value's type and shape and evaluates the nodes whose inputs are all known, without
+    /// placing anything in memory.
+    func infer(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:]) throws -> Inference {
         var specs: [String: ValueSpec] = [:]
         for (name, t) in graph.initializers { specs[name] = ValueSpec(known: t) }
         for input in graph.inputs {
             guard let (type, shape) = inputShapes[input.name] else { continue }
             specs[input.name] = ValueSpec(type, shape, value: inputValues[input.name]?.copy())
         }
-        struct Pending { let index: Int; let outputs: [String] }
-        var pending: [Pending] = []
+        var pending: [Inference.Pending] = []
         var folded = 0
         for (index, node) in nodes.enumerated() {
             let op = operators[index]
@@ -42,10 +59,16 @@ struct Planner {
                 for i in outputs.indices { outputs[i].value = tensors[i] }
                 folded += 1
             } else {
-                pending.append(Pending(index: index, outputs: names))
+                pending.append(Inference.Pending(index: index, outputs: names))
             }
             for (name, spec) in zip(names, outputs) { specs[name] = spec }
         }
+        return Inference(specs: specs, pending: pending, folded: folded)
+    }
+
+    /// Places the values of `inference` (made for `inputShapes`) in one arena and builds the plan.
+    func plan(_ inference: Inference, inputShapes: [String: (DataType, [Int])]) -> Plan {
+        let specs = inference.specs
 
         // Slots: graph inputs, constants used by steps, and step outputs (arena).
         var slotOf: [String: Int] = [:]
@@ -62,21 +85,7 @@ struct Planner {
         var inputSlots: [String: Int] = [:]
         for input in graph.inputs where inputShapes[input.name] != nil { inputSlots[input.name] = slot(input.name) }
 
-        var requests: [MemoryPlanner.Request] = []
-        var requestNames: [String] = []
-        var lastUse: [String: Int] = [:]
-        var steps: [Plan.Step] = []
-        for (stepIndex, p) in pending.enumerated() {
-            let node = nodes[p.index]
-            for name in node.inputs where !name.isEmpty { lastUse[name] = stepIndex }
-            for name in p.outputs {
-                requestNames.append(name)
-                let spec = specs[name]!
-                requests.append(.init(size: spec.count * (spec.dataType.byteSize ?? 0), firstStep: stepIndex, lastStep: stepIndex))
-            }
-        }
-        for output in graph.outputs { lastUse[output.name] = pending.count }
-        for i in requests.indices { requests[i].lastStep = max(requests[i].lastStep, lastUse[requestNames[i]] ?? 0) }
+        let (requestNames, requests) = memoryRequests(inference)
         let (offsets, arenaSize) = MemoryPlanner.plan(requests)
         let arena = TensorStorage(zeroedByteCount: arenaSize)
         for (i, name) in requestNames.enumerated() {
@@ -84,13 +93,38 @@ struct Planner {
             let s = slot(name)
             table[s] = Tensor(dataType: spec.dataType, shape: spec.shape, storage: arena, byteOffset: offsets[i])
         }
-        for p in pending {
+        var steps: [Plan.Step] = []
+        for p in inference.pending {
             let node = nodes[p.index]
             steps.append(Plan.Step(op: operators[p.index], node: node,
                                    inputs: node.inputs.map { $0.isEmpty ? nil : slot($0) },
                                    outputs: p.outputs.map { slot($0) }))
         }
         let outputSlots = graph.outputs.map { ($0.name, slot($0.name)) }
-        return Plan(steps: steps, table: table, inputSlots: inputSlots, outputSlots: outputSlots, arena: arena, foldedNodes: folded)
+        return Plan(steps: steps, table: table, inputSlots: inputSlots, outputSlots: outputSlots, arena: arena, foldedNodes: inference.folded)
+    }
+
+    /// Bytes the arena of a plan for `inference` would take (nothing is allocated).
+    func arenaBytes(_ inference: Inference) -> Int {
+        MemoryPlanner.plan(memoryRequests(inference).requests).arenaSize
+    }
+
+    /// One arena request per output of a node that runs, alive from that node to its last reader (the end
+    /// for graph outputs), named by value.
+    private func memoryRequests(_ inference: Inference) -> (names: [String], requests: [MemoryPlanner.Request]) {
+        var requests: [MemoryPlanner.Request] = []
+        var names: [String] = []
+        var lastUse: [String: Int] = [:]
+        for (stepIndex, p) in inference.pending.enumerated() {
+            for name in nodes[p.index].inputs where !name.isEmpty { lastUse[name] = stepIndex }
+            for name in p.outputs {
+                names.append(name)
+                let spec = inference.specs[name]!
+                requests.append(.init(size: spec.count * (spec.dataType.byteSize ?? 0), firstStep: stepIndex, lastStep: stepIndex))
+            }
+        }
+        for output in graph.outputs { lastUse[output.name] = inference.pending.count }
+        for i in requests.indices { requests[i].lastStep = max(requests[i].lastStep, lastUse[names[i]] ?? 0) }
+        return (names, requests)
     }
 }

@@ -1,0 +1,119 @@
+import XCTest
+@testable import SparseEngine
+
+/// `BatchSlicing` and `BatchSeparability`: a batch runs in slices only when the graph keeps its items apart,
+/// and then gives the whole batch's results.
+final class BatchSlicingTests: XCTestCase {
+    /// A small CNN (convolution, residual, pooling, classifier) over a batch of 5 runs one item at a time
+    /// under a 1-byte budget, with the outputs of the whole batch.
+    func testSeparableNetworkRunsInSlicesWithTheWholeBatchesOutputs() throws {
+        var m = TestModel()
+        m.nodes = [
+            TestNode("Conv", ["x", "w", "b"], ["c"], ["pads": .ints([1, 1, 1, 1])]),
+            TestNode("Add", ["c", "x"], ["s"]),
+            TestNode("Relu", ["s"], ["r"]),
+            TestNode("MaxPool", ["r"], ["p"], ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2])]),
+            TestNode("GlobalAveragePool", ["p"], ["g"]),
+            TestNode("Flatten", ["g"], ["f"]),
+            TestNode("Gemm", ["f", "fw", "fb"], ["y"], ["transB": .int(1)]),
+        ]
+        m.inputs = [.init(name: "x", type: .float, dims: ["N", 4, 8, 8])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        m.initializers = [("w", .f([4, 4, 3, 3], randomFloats(144, seed: 1))), ("b", .f([4], randomFloats(4, seed: 2))),
+                          ("fw", .f([3, 4], randomFloats(12, seed: 3))), ("fb", .f([3], randomFloats(3, seed: 4)))]
+        let x = Tensor.f([5, 4, 8, 8], randomFloats(5 * 256, seed: 5))
+        let (items, sliced, whole) = try runBothWays(m, ["x": x])
+        XCTAssertEqual(items, 1)
+        XCTAssertEqual(sliced["y"]!.shape, [5, 3])
+        XCTAssertTrue(whole["y"]!.floats.contains { $0 != 0 })
+        assertClose(sliced["y"]!.floats, whole["y"]!.floats, tolerance: 1e-5)
+    }
+
+    /// Operators used along other axes than the batch's keep items apart: the graph is sliced.
+    func testOperatorsAlongOtherAxesAreSliced() throws {
+        let cases: [(String, [TestNode], [(String, Tensor)])] = [
+            ("softmax axis 1", [TestNode("Softmax", ["x"], ["y"], ["axis": .int(1)])], []),
+            ("reduce axis 1", [TestNode("ReduceSum", ["x", "axes"], ["y"])], [("axes", .i64([1], [1]))]),
+            ("transpose keeping axis 0", [TestNode("Reshape", ["x", "s"], ["t"]), TestNode("Transpose", ["t"], ["y"], ["perm": .ints([0, 2, 1])])],
+             [("s", .i64([3], [-1, 2, 3]))]),
+            ("bias broadcast", [TestNode("Add", ["x", "bias"], ["y"])], [("bias", .f([6], randomFloats(6, seed: 9)))]),
+            ("batched product", [TestNode("Reshape", ["x", "s"], ["t"]), TestNode("Transpose", ["t"], ["u"], ["perm": .ints([0, 2, 1])]),
+                                 TestNode("MatMul", ["t", "u"], ["y"])], [("s", .i64([3], [-1, 2, 3]))]),
+            ("reshape to the shape's batch", [TestNode("Shape", ["x"], ["shape"]), TestNode("Slice", ["shape", "zero", "one"], ["n"]),
+                                              TestNode("Concat", ["n", "rest"], ["target"], ["axis": .int(0)]),
+                                              TestNode("Reshape", ["x", "target"], ["y"])],
+             [("zero", .i64([1], [0])), ("one", .i64([1], [1])), ("rest", .i64([2], [3, 2]))]),
+        ]
+        for (name, nodes, constants) in cases {
+            let (items, sliced, whole) = try runBothWays(model(nodes, constants), ["x": .f([4, 6], randomFloats(24, seed: 7))])
+            XCTAssertEqual(items, 1, name)
+            assertClose(sliced["y"]!.floats, whole["y"]!.floats, tolerance: 1e-6)
+        }
+    }
+
+    /// An embedding table (a constant) gathered at batched token ids along its axis 0 keeps items apart.
+    func testEmbeddingLookupIsSliced() throws {
+        let m = model([TestNode("Gather", ["table", "ids"], ["y"])], [("table", .f([10, 3], randomFloats(30, seed: 3)))], input: "ids")
+        let ids = Tensor.i64([4, 2], [1, 2, 3, 4, 5, 6, 7, 9])
+        let (items, sliced, whole) = try runBothWays(m, ["ids": ids])
+        XCTAssertEqual(items, 1)
+        XCTAssertEqual(sliced["y"]!.floats, whole["y"]!.floats)
+    }
+
+    /// Operators that reach across items make the graph run whole, with correct results.
+    func testOperatorsAcrossItemsRunWhole() throws {
+        let cases: [(String, [TestNode], [(String, Tensor)])] = [
+            ("softmax axis 0", [TestNode("Softmax", ["x"], ["y"], ["axis": .int(0)])], []),
+            ("reduce axis 0", [TestNode("ReduceSum", ["x", "axes"], ["r"]), TestNode("Add", ["x", "r"], ["y"])], [("axes", .i64([1], [0]))]),
+            ("transpose moving axis 0", [TestNode("Transpose", ["x"], ["t"], ["perm": .ints([1, 0])]), TestNode("MatMul", ["x", "t"], ["y"])], []),
+            ("constant per item", [TestNode("Add", ["x", "perItem"], ["y"])], [("perItem", .f([4, 6], randomFloats(24, seed: 4)))]),
+            ("gather along the batch", [TestNode("Gather", ["x", "index"], ["g"], ["axis": .int(0)]), TestNode("Add", ["x", "g"], ["y"])],
+             [("index", .i64([4], [3, 2, 1, 0]))]),
+            ("shape as data", [TestNode("Shape", ["x"], ["s"]), TestNode("Cast", ["s"], ["f"], ["to": .int(1)]),
+                               TestNode("Slice", ["f", "zero", "one"], ["n"]), TestNode("Mul", ["x", "n"], ["y"])],
+             [("zero", .i64([1], [0])), ("one", .i64([1], [1]))]),
+            ("reshape across items", [TestNode("Reshape", ["x", "s"], ["y"])], [("s", .i64([2], [2, 12]))]),
+            ("reshape to a fixed batch", [TestNode("Reshape", ["x", "s"], ["y"])], [("s", .i64([3], [4, 3, 2]))]),
+        ]
+        for (name, nodes, constants) in cases {
+            let x = Tensor.f([4, 6], randomFloats(24, seed: 8))
+            let (items, sliced, whole) = try runBothWays(model(nodes, constants), ["x": x])
+            XCTAssertEqual(items, 4, name)
+            assertClose(sliced["y"]!.floats, whole["y"]!.floats, tolerance: 1e-6)
+        }
+    }
+
+    /// Slice sizes follow the budget; slices are views of the feeds and join back in order, the last one
+    /// smaller.
+    func testSliceSizesViewsAndJoin() throws {
+        XCTAssertEqual(BatchSlicing.items(batch: 16, arenaBytes: 1600, budget: 2000), 16)
+        XCTAssertEqual(BatchSlicing.items(batch: 16, arenaBytes: 1600, budget: 250), 2)
+        XCTAssertEqual(BatchSlicing.items(batch: 16, arenaBytes: 1600, budget: 1), 1)
+        let slicing = BatchSlicing(batch: 5, items: 2)
+        XCTAssertEqual(slicing.ranges, [0..<2, 2..<4, 4..<5])
+        let x = Tensor.f([5, 3], (0..<15).map(Float.init))
+        let parts = slicing.ranges.map { BatchSlicing.slice(["x": x], $0) }
+        XCTAssertEqual(parts[2]["x"]!.shape, [1, 3])
+        XCTAssertEqual(parts[1]["x"]!.floats, [6, 7, 8, 9, 10, 11])
+        XCTAssertEqual(try BatchSlicing.join(parts.map { $0.mapValues { $0.copy() } })["x"]!.floats, x.floats)
+    }
+
+    /// A one-node-chain model over `x` [4, 6] (or another input name) with these constants, output `y`.
+    private func model(_ nodes: [TestNode], _ constants: [(String, Tensor)], input: String = "x") -> TestModel {
+        var m = TestModel()
+        m.nodes = nodes
+        m.inputs = [.init(name: input, type: input == "x" ? .float : .int64, dims: ["N", input == "x" ? 6 : 2])]
+        m.outputs = [.init(name: "y", type: nil, dims: nil)]
+        m.initializers = constants
+        return m
+    }
+
+    /// Items per slice under a 1-byte budget, the outputs run that way, and the outputs run whole.
+    private func runBothWays(_ m: TestModel, _ feeds: [String: Tensor]) throws -> (Int, [String: Tensor], [String: Tensor]) {
+        let onnx = try ONNXModel(data: m.data())
+        let sliced = try InferenceSession(model: onnx, options: .init(threads: 2, sliceBudget: 1))
+        let whole = try InferenceSession(model: onnx, options: .init(threads: 2, sliceBudget: nil))
+        XCTAssertEqual(try whole.sliceItems(feeds), feeds.values.first!.shape[0])
+        return (try sliced.sliceItems(feeds), try sliced.run(feeds), try whole.run(feeds))
+    }
+}
