@@ -14,8 +14,9 @@ struct KernelConfig: @unchecked Sendable {
     /// Signature of an f32 epilogue: `(rows, count, x, ldx, bias, residual, y, ldy, lo, hi)`.
     typealias EpilogueMicrokernel = (Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafePointer<Float>?,
                                      UnsafeMutablePointer<Float>, Int, Float, Float) -> Void
-    /// Signature of an f32 SpMM microkernel: `(steps, indices, values, base, rowOffsets, outA, outB, initA, initB, epilogue)`.
-    typealias SpMMMicrokernel = (Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>,
+    /// Signature of an f32 SpMM microkernel:
+    /// `(steps, indices, values, base, rowOffsets or nil, rowStride, outA, outB, initA, initB, epilogue)`.
+    typealias SpMMMicrokernel = (Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>?, Int,
                                  UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>?, UnsafePointer<Float>?,
                                  UnsafePointer<Float>?) -> Void
     /// Signature of an elementwise function over `(x, y, count)`.

@@ -29,6 +29,9 @@ protocol SpMMOperands {
 struct SpMMInPlace {
     /// Byte offset of activation row k from a block's start, for every k.
     let rowOffsets: [Int32]
+    /// The stride every row offset is a multiple of (`rowOffsets[k] == k · rowStride`), when there is one:
+    /// the kernel then computes offsets instead of reading the table.
+    let rowStride: Int?
     /// The address of pixel `pixel` in activation row 0.
     let address: (_ pixel: Int) -> UnsafeRawPointer
 }
@@ -65,7 +68,7 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
     let wanted = threads == 1 ? 1 : threads * 3
     let splits = min(weights.groups, max(1, (wanted + blocks - 1) / blocks))
     let panelFloats = weights.chunk * width
-    let packedOffsets = (0..<weights.chunk).map { Int32($0 * width * MemoryLayout<Float>.size) }
+    let panelStride = width * MemoryLayout<Float>.size
 
     var shared: UnsafeMutablePointer<Float>?
     if splits > 1 {
@@ -82,63 +85,61 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
     }
     let kernel = context.kernels.spmm
     let maxRows = (weights.groups + splits - 1) / splits * SparseWeights.groupRows
-    packedOffsets.withUnsafeBufferPointer { packedOffsets in
-        (inPlace?.rowOffsets ?? []).withUnsafeBufferPointer { inPlaceOffsets in
-            context.pool.parallelFor(blocks * splits) { task, thread in
-                let block = task / splits, split = task % splits
-                let g0 = weights.groups * split / splits, g1 = weights.groups * (split + 1) / splits
-                let r0 = g0 * SparseWeights.groupRows, r1 = min(weights.m, g1 * SparseWeights.groupRows)
-                let (pixel0, count) = pixelRange(block)
-                let scratch = context.scratchFloats(thread: thread, panelFloats + (maxRows + 1) * width)
-                let tile = scratch + panelFloats, discard = tile + maxRows * width
-                let firstPair = weights.firstPair(group: g0)
-                let endPair = g1 == weights.groups ? weights.pairsPerChunk : weights.firstPair(group: g1)
-                let packed = packs(block)
-                let start = packed ? nil : inPlace!.address(pixel0)
-                let direct = count == width ? operands.directOutput(pixel0: pixel0) : nil
-                let (low, high) = operands.clamp
-                var epilogue = SIMD4<Float>(0, 0, low, high)
-                for c in 0..<weights.chunks {
-                    let k0 = c * weights.chunk
-                    let base: UnsafeRawPointer, offsets: UnsafePointer<Int32>
-                    if let start {
-                        base = start
-                        offsets = inPlaceOffsets.baseAddress! + k0
-                    } else if let shared {
-                        base = UnsafeRawPointer(shared + (block * weights.chunks + c) * panelFloats)
-                        offsets = packedOffsets.baseAddress!
-                    } else {
-                        operands.pack(scratch, width: width, k0: k0, kc: min(weights.chunk, weights.k - k0), pixel0: pixel0, count: count)
-                        base = UnsafeRawPointer(scratch)
-                        offsets = packedOffsets.baseAddress!
+    (inPlace?.rowOffsets ?? []).withUnsafeBufferPointer { inPlaceOffsets in
+        context.pool.parallelFor(blocks * splits) { task, thread in
+            let block = task / splits, split = task % splits
+            let g0 = weights.groups * split / splits, g1 = weights.groups * (split + 1) / splits
+            let r0 = g0 * SparseWeights.groupRows, r1 = min(weights.m, g1 * SparseWeights.groupRows)
+            let (pixel0, count) = pixelRange(block)
+            let scratch = context.scratchFloats(thread: thread, panelFloats + (maxRows + 1) * width)
+            let tile = scratch + panelFloats, discard = tile + maxRows * width
+            let firstPair = weights.firstPair(group: g0)
+            let endPair = g1 == weights.groups ? weights.pairsPerChunk : weights.firstPair(group: g1)
+            let packed = packs(block)
+            let start = packed ? nil : inPlace!.address(pixel0)
+            let direct = count == width ? operands.directOutput(pixel0: pixel0) : nil
+            let (low, high) = operands.clamp
+            var epilogue = SIMD4<Float>(0, 0, low, high)
+            for c in 0..<weights.chunks {
+                let k0 = c * weights.chunk
+                // Rows at a fixed stride are addressed by the kernel; others through the offset table.
+                let base: UnsafeRawPointer, offsets: UnsafePointer<Int32>?, stride: Int
+                if let start {
+                    stride = inPlace!.rowStride ?? 0
+                    base = start + k0 * stride
+                    offsets = inPlace!.rowStride == nil ? inPlaceOffsets.baseAddress! + k0 : nil
+                } else if let shared {
+                    (base, offsets, stride) = (UnsafeRawPointer(shared + (block * weights.chunks + c) * panelFloats), nil, panelStride)
+                } else {
+                    operands.pack(scratch, width: width, k0: k0, kc: min(weights.chunk, weights.k - k0), pixel0: pixel0, count: count)
+                    (base, offsets, stride) = (UnsafeRawPointer(scratch), nil, panelStride)
+                }
+                let last = c == weights.chunks - 1
+                for index in firstPair..<endPair {
+                    let pair = weights.pair(chunk: c, index)
+                    let steps = weights.indices + pair.first, values = weights.values + 2 * pair.first
+                    guard let direct else {
+                        let outA = tile + (pair.rowA - r0) * width
+                        let outB = pair.rowB >= 0 ? tile + (pair.rowB - r0) * width : discard
+                        kernel(pair.steps, steps, values, base, offsets, stride, outA, outB, c > 0 ? outA : nil, c > 0 ? outB : nil, nil)
+                        continue
                     }
-                    let last = c == weights.chunks - 1
-                    for index in firstPair..<endPair {
-                        let pair = weights.pair(chunk: c, index)
-                        let steps = weights.indices + pair.first, values = weights.values + 2 * pair.first
-                        guard let direct else {
-                            let outA = tile + (pair.rowA - r0) * width
-                            let outB = pair.rowB >= 0 ? tile + (pair.rowB - r0) * width : discard
-                            kernel(pair.steps, steps, values, base, offsets, outA, outB, c > 0 ? outA : nil, c > 0 ? outB : nil, nil)
-                            continue
-                        }
-                        let outA = direct.output + pair.rowA * direct.rowStride
-                        let outB = pair.rowB >= 0 ? direct.output + pair.rowB * direct.rowStride : discard
-                        let initA = c > 0 ? UnsafePointer(outA) : direct.addend.map { $0 + pair.rowA * direct.rowStride }
-                        let initB = c > 0 ? UnsafePointer(outB) : pair.rowB >= 0 ? direct.addend.map { $0 + pair.rowB * direct.rowStride } : nil
-                        guard last else {
-                            kernel(pair.steps, steps, values, base, offsets, outA, outB, initA, initB, nil)
-                            continue
-                        }
-                        epilogue[0] = operands.bias(pair.rowA)
-                        epilogue[1] = pair.rowB >= 0 ? operands.bias(pair.rowB) : 0
-                        withUnsafeBytes(of: &epilogue) {
-                            kernel(pair.steps, steps, values, base, offsets, outA, outB, initA, initB, $0.baseAddress!.assumingMemoryBound(to: Float.self))
-                        }
+                    let outA = direct.output + pair.rowA * direct.rowStride
+                    let outB = pair.rowB >= 0 ? direct.output + pair.rowB * direct.rowStride : discard
+                    let initA = c > 0 ? UnsafePointer(outA) : direct.addend.map { $0 + pair.rowA * direct.rowStride }
+                    let initB = c > 0 ? UnsafePointer(outB) : pair.rowB >= 0 ? direct.addend.map { $0 + pair.rowB * direct.rowStride } : nil
+                    guard last else {
+                        kernel(pair.steps, steps, values, base, offsets, stride, outA, outB, initA, initB, nil)
+                        continue
+                    }
+                    epilogue[0] = operands.bias(pair.rowA)
+                    epilogue[1] = pair.rowB >= 0 ? operands.bias(pair.rowB) : 0
+                    withUnsafeBytes(of: &epilogue) {
+                        kernel(pair.steps, steps, values, base, offsets, stride, outA, outB, initA, initB, $0.baseAddress!.assumingMemoryBound(to: Float.self))
                     }
                 }
-                if direct == nil { operands.store(tile, width: width, rows: r0..<r1, pixel0: pixel0, count: count) }
             }
+            if direct == nil { operands.store(tile, width: width, rows: r0..<r1, pixel0: pixel0, count: count) }
         }
     }
 }

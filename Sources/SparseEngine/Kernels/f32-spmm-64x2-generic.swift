@@ -4,14 +4,16 @@
 /// Portable f32 SpMM microkernel: two output rows (one pair of `SparseWeights`) over 64 pixels.
 ///
 /// For each step s: `outA[0..<64] += values[2s] · row(kA(s))` and `outB[0..<64] += values[2s+1] · row(kB(s))`, where
-/// `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the 64 floats at `base + rowOffsets[k]` bytes
-/// (a packed panel, or the activations read in place). Sums start from `initA`/`initB` (zero when nil; `out` itself to
+/// `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the 64 floats at `base + rowOffsets[k]` bytes,
+/// or at `base + k · rowStride` bytes when `rowOffsets` is nil (a packed panel, or activations in place at a fixed stride:
+/// two table loads fewer per step). Sums start from `initA`/`initB` (zero when nil; `out` itself to
 /// continue a previous chunk). With an `epilogue` [biasA, biasB, min, max] the bias is added and the result clamped
 /// before it is stored (the last chunk: bias and fused activation in registers; compare-and-blend, as `clamped`
 /// lowers to scalar code).
 @inline(never)
 public func f32_spmm_64x2__generic(_ steps: Int, _ indices: UnsafePointer<UInt32>, _ values: UnsafePointer<Float>,
-    _ base: UnsafeRawPointer, _ rowOffsets: UnsafePointer<Int32>, _ outA: UnsafeMutablePointer<Float>, _ outB: UnsafeMutablePointer<Float>,
+    _ base: UnsafeRawPointer, _ rowOffsets: UnsafePointer<Int32>?, _ rowStride: Int,
+    _ outA: UnsafeMutablePointer<Float>, _ outB: UnsafeMutablePointer<Float>,
     _ initA: UnsafePointer<Float>?, _ initB: UnsafePointer<Float>?, _ epilogue: UnsafePointer<Float>?) {
     typealias V = SIMD16<Float>
     var a0 = V(), a1 = V(), a2 = V(), a3 = V()
@@ -26,14 +28,26 @@ public func f32_spmm_64x2__generic(_ steps: Int, _ indices: UnsafePointer<UInt32
         b0 = p.loadUnaligned(as: V.self); b1 = p.loadUnaligned(fromByteOffset: 64, as: V.self)
         b2 = p.loadUnaligned(fromByteOffset: 128, as: V.self); b3 = p.loadUnaligned(fromByteOffset: 192, as: V.self)
     }
-    for s in 0..<steps {
-        let index = indices[s]
-        let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
-        let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
-        a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-        a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-        a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
-        a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+    if let rowOffsets {
+        for s in 0..<steps {
+            let index = indices[s]
+            let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
+            let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
+            a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+            a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+            a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
+            a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+        }
+    } else {
+        for s in 0..<steps {
+            let index = indices[s]
+            let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
+            let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
+            a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+            a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+            a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
+            a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+        }
     }
     if let epilogue {
         let biasA = V(repeating: epilogue[0]), biasB = V(repeating: epilogue[1])

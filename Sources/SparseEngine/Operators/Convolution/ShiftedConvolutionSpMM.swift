@@ -50,7 +50,7 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
     }
 
     var inPlace: SpMMInPlace? {
-        SpMMInPlace(rowOffsets: rowOffsets, address: address)
+        SpMMInPlace(rowOffsets: rowOffsets, rowStride: uniformRowStride(rowOffsets), address: address)
     }
     var clamp: (low: Float, high: Float) { activation.bounds }
 
@@ -127,6 +127,15 @@ final class ShiftedRowOffsetCache: @unchecked Sendable {
         cache[key] = made
         return made
     }
+}
+
+/// The stride when `offsets[k] == k · stride` for every k (pointwise convolutions: one input plane per row),
+/// else nil.
+func uniformRowStride(_ offsets: [Int32]) -> Int? {
+    guard offsets.count > 1 else { return offsets.isEmpty ? nil : 0 }
+    let stride = Int(offsets[1])
+    for (k, offset) in offsets.enumerated() where Int(offset) != k * stride { return nil }
+    return stride
 }
 
 /// The height and width of one stride phase of the padded input (see `ShiftedConvolutionSpMMOperands`).
