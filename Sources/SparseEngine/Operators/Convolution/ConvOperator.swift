@@ -161,7 +161,8 @@ struct ConvOperator: Operator {
         let operands = ShiftedConvolutionSpMMOperands(
             source: source, phaseH: phaseH, phaseW: phaseW, y: y.pointer(Float.self), bias: bias?.pointer(Float.self),
             addend: addsInKernel ? addend!.pointer(Float.self) : nil, batch: batch, channels: channels, outChannels: shape[0],
-            geometry: g, activation: addend == nil || addsInKernel ? activation : .none, rowOffsets: offsets, phaseCount: phaseCount)
+            geometry: g, activation: addend == nil || addsInKernel ? activation : .none, rowOffsets: offsets, phaseCount: phaseCount,
+            epilogue: context.kernels.epilogue)
         spmm(weights, operands, context: context)
         if let addend, !addsInKernel { FusedAdd.finish(y, addend, activation, context) }
     }

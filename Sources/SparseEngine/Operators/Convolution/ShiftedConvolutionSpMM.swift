@@ -22,6 +22,8 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
     let rowOffsets: [Int32]
     /// `usedPhases(geometry).count`.
     let phaseCount: Int
+    /// Finishes tiles that are not written directly: bias, residual and activation bounds, vectorized.
+    let epilogue: KernelConfig.EpilogueMicrokernel
 
     /// Pixels up to the last valid one of the last output row.
     var imagePixels: Int { (geometry.outH - 1) * phaseW + geometry.outW }
@@ -91,18 +93,10 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
                 continue
             }
             let length = min(g.outW - ox, count - q)
-            for m in rows {
-                let source = tile + (m - rows.lowerBound) * width + q
-                let offset = (image * outChannels + m) * plane + oy * g.outW + ox
-                let destination = y + offset
-                let b = bias?[m] ?? 0
-                if let addend {
-                    for j in 0..<length { destination[j] = source[j] + b + addend[offset + j] }
-                } else {
-                    for j in 0..<length { destination[j] = source[j] + b }
-                }
-                activation.apply(destination, length)
-            }
+            let offset = (image * outChannels + rows.lowerBound) * plane + oy * g.outW + ox
+            let (low, high) = activation.bounds
+            epilogue(rows.count, length, tile + q, width, bias.map { $0 + rows.lowerBound }, addend.map { $0 + offset },
+                     y + offset, plane, low, high)
             q += length
         }
     }
