@@ -67,6 +67,13 @@ enum FusedAdd {
         }
     }
 
+    /// The addend as one value per output feature (the last axis) when that is what it is: shape `[features]`,
+    /// or that with leading 1s (a linear layer's bias); else nil.
+    static func featureBias(_ addend: Tensor, features: Int) -> UnsafePointer<Float>? {
+        guard addend.dataType == .float, addend.shape.last == features, addend.shape.dropLast().allSatisfy({ $0 == 1 }) else { return nil }
+        return UnsafePointer(addend.pointer(Float.self))
+    }
+
     /// `y += addend` (broadcast), then the activation, over the whole output.
     static func finish(_ y: Tensor, _ addend: Tensor, _ activation: FusedActivation, _ context: KernelContext) {
         let yp = y.pointer(Float.self), ap = addend.pointer(Float.self)
@@ -83,7 +90,11 @@ enum FusedAdd {
         let inner = loop.inner, stride = loop.innerStride(0)
         loop.forEachRow { out, offsets in
             let source = ap + offsets[0]
-            for j in 0..<inner { yp[out + j] += source[j * stride] }
+            if stride == 1 {
+                for j in 0..<inner { yp[out + j] += source[j] }
+            } else {
+                for j in 0..<inner { yp[out + j] += source[j * stride] }
+            }
         }
         activation.apply(yp, y.count)
     }

@@ -57,6 +57,18 @@ final class SparseLayerTests: XCTestCase {
         matMul.outputs = [.init(name: "y", type: .float, dims: nil)]
         matMul.initializers = [("w", .f([130, 77], prunedFloats(130 * 77, sparsity: 0.8, seed: 31))), ("bias", .f([77], randomFloats(77, seed: 32)))]
         try assertSparseMatchesDense(matMul, feeds: ["x": .f([2, 65, 130], randomFloats(2 * 65 * 130, seed: 33))], sparseLayers: 1, "MatMul")
+
+        // The bias (added by the kernel) then Relu, and a residual of the output's shape (added after it).
+        for (addend, shape) in [("bias", [1, 1, 77]), ("residual", [2, 65, 77])] {
+            var fused = TestModel()
+            fused.nodes = [TestNode("MatMul", ["x", "w"], ["p"]), TestNode("Add", ["p", addend], ["s"]), TestNode("Relu", ["s"], ["y"])]
+            fused.inputs = [.init(name: "x", type: .float, dims: [2, 65, 130])]
+            fused.outputs = [.init(name: "y", type: .float, dims: nil)]
+            fused.initializers = [("w", .f([130, 77], prunedFloats(130 * 77, sparsity: 0.8, seed: 34))),
+                                  (addend, .f(shape, randomFloats(shape.reduce(1, *), seed: 35)))]
+            try assertSparseMatchesDense(fused, feeds: ["x": .f([2, 65, 130], randomFloats(2 * 65 * 130, seed: 36))], sparseLayers: 1,
+                                         "MatMul with a fused \(addend) and Relu")
+        }
     }
 
     /// Weights below the sparsity threshold, grouped convolutions and Gemm with alpha stay dense.
@@ -86,7 +98,7 @@ final class SparseLayerTests: XCTestCase {
                 var y = [Float](repeating: .nan, count: tokens * n)
                 x.withUnsafeBufferPointer { xp in
                     y.withUnsafeMutableBufferPointer { yp in
-                        spmm(weights, LinearSpMMOperands(x: xp.baseAddress!, y: yp.baseAddress!, tokens: tokens, k: k, n: n,
+                        spmm(weights, LinearSpMMOperands(x: xp.baseAddress!, y: yp.baseAddress!, tokens: tokens, k: k, n: n, bias: nil,
                                                          accumulate: false, activation: .none), context: context)
                     }
                 }

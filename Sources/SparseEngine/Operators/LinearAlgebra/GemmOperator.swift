@@ -52,7 +52,7 @@ struct GemmOperator: Operator {
         }
         if sparseWeightShape != nil {
             guard let weights = SparseWeights(b) else { throw c.error(.internalError, "the compressed weight is malformed") }
-            let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: yp, tokens: m, k: k, n: n,
+            let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: yp, tokens: m, k: k, n: n, bias: nil,
                                               accumulate: accumulate != 0, activation: activation)
             spmm(weights, operands, context: context)
             return
@@ -96,9 +96,14 @@ struct MatMulOperator: Operator {
         if let shape = sparseWeightShape {
             guard let weights = SparseWeights(inputs[1]!) else { throw c.error(.internalError, "the compressed weight is malformed") }
             let a = inputs[0]!, y = outputs[0]
+            // A fused bias (one value per output feature) is added by the kernel, with the activation after it.
+            let bias = fusedAdd ? FusedAdd.featureBias(inputs[2]!, features: shape[1]) : nil
+            let finishedByKernel = !fusedAdd || bias != nil
             let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: y.pointer(Float.self), tokens: a.count / shape[0],
-                                              k: shape[0], n: shape[1], accumulate: false, activation: fusedAdd ? .none : activation)
+                                              k: shape[0], n: shape[1], bias: bias, accumulate: false,
+                                              activation: finishedByKernel ? activation : .none)
             spmm(weights, operands, context: context)
+            if finishedByKernel { return }
         } else {
             multiply(inputs, outputs, context)
         }

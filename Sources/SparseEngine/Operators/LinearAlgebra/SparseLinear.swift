@@ -8,6 +8,8 @@ struct LinearSpMMOperands: SpMMOperands {
     /// Y, [tokens, N] row-major.
     let y: UnsafeMutablePointer<Float>
     let tokens: Int, k: Int, n: Int
+    /// One value per output feature, added before the activation (a fused bias), or nil.
+    let bias: UnsafePointer<Float>?
     /// Add the product to what Y holds (a `Gemm`'s beta·C) instead of overwriting it.
     let accumulate: Bool
     let activation: FusedActivation
@@ -17,7 +19,7 @@ struct LinearSpMMOperands: SpMMOperands {
     var inPlace: SpMMInPlace? { nil }
     var clamp: (low: Float, high: Float) { activation.bounds }
 
-    func bias(_ row: Int) -> Float { 0 }
+    func bias(_ row: Int) -> Float { bias?[row] ?? 0 }
 
     /// Tokens are columns of the transposed product, so results are always transposed back by `store`.
     func directOutput(pixel0: Int) -> SpMMDirectOutput? { nil }
@@ -41,7 +43,7 @@ struct LinearSpMMOperands: SpMMOperands {
             for q in 0..<count {
                 let destination = y + (pixel0 + q) * n + slab
                 for r in 0..<(slabEnd - slab) {
-                    let value = source[r * width + q]
+                    let value = source[r * width + q] + (bias?[slab + r] ?? 0)
                     destination[r] = accumulate ? destination[r] + value : value
                 }
                 activation.apply(destination, slabEnd - slab)
