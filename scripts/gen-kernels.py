@@ -194,6 +194,47 @@ def emit_gemm_avx2():
 
 
 
+def emit_transpose(isa, path, header, public_doc):
+    """A 16×16 f32 transpose with a bias and bounds on the way out: four rounds of even/odd unshuffles of
+    vector pairs (each rotates the 8-bit index row·16 + column right by one; four swap row and column)."""
+    L = []; w = L.append
+    w(GENERATED); w(header); w("")
+    w(public_doc)
+    w("///")
+    w("/// `destination[j·ldDestination + i] = min(max(source[i·ldSource + j] + bias[i] (+ destination[…] when accumulating), lo), hi)`")
+    w("/// for i, j in 0..<16: one block of a transposed product stored back (bias per source row), or, with no bias and")
+    w("/// infinite bounds, a plain transpose (packing a panel).")
+    w("@inline(never)")
+    w(f"public func f32_transpose_16x16__{isa}(_ source: UnsafePointer<Float>, _ ldSource: Int, _ destination: UnsafeMutablePointer<Float>,")
+    w("    _ ldDestination: Int, _ bias: UnsafePointer<Float>?, _ accumulate: Bool, _ lo: Float, _ hi: Float) {")
+    w("    typealias V = SIMD16<Float>")
+    w("    var v: (V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V) = (V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V())")
+    w("    withUnsafeMutableBytes(of: &v) { rows in")
+    w("        for i in 0..<16 { rows.storeBytes(of: UnsafeRawPointer(source + i * ldSource).loadUnaligned(as: V.self), toByteOffset: i * 64, as: V.self) }")
+    w("    }")
+    w("    for _ in 0..<4 {")
+    pairs = ", ".join(f"p{m} = SIMD32(lowHalf: v.{2*m}, highHalf: v.{2*m+1})" for m in range(8))
+    w(f"        let {pairs}")
+    evens = ", ".join(f"p{m}.evenHalf" for m in range(8)); odds = ", ".join(f"p{m}.oddHalf" for m in range(8))
+    w(f"        v = ({evens},")
+    w(f"             {odds})")
+    w("    }")
+    w("    // Vector j now holds column j of the block: element i of it came from row i.")
+    w("    let shift = bias.map { UnsafeRawPointer($0).loadUnaligned(as: V.self) } ?? V()")
+    w("    let low = V(repeating: lo), high = V(repeating: hi)")
+    w("    withUnsafeBytes(of: &v) { columns in")
+    w("        for j in 0..<16 {")
+    w("            let out = UnsafeMutableRawPointer(destination + j * ldDestination)")
+    w("            var x = columns.load(fromByteOffset: j * 64, as: V.self) + shift")
+    w("            if accumulate { x += out.loadUnaligned(as: V.self) }")
+    w("            x.replace(with: low, where: x .< low); x.replace(with: high, where: x .> high)")
+    w("            out.storeBytes(of: x, as: V.self)")
+    w("        }")
+    w("    }")
+    w("}")
+    open(path, "w").write("\n".join(L) + "\n")
+
+
 def main():
     emit_spmm("avx512", 16, "Sources/SparseEngineKernelsAVX512/f32-spmm-64x2-avx512.swift",
          "// f32 SpMM microkernel, 64 pixels × 2 output rows, built with -target-cpu skylake-avx512:\n// each `addProduct` on SIMD16<Float> becomes one vfmadd231ps zmm, each weight one vbroadcastss.",
@@ -211,6 +252,12 @@ def main():
     emit_vmath("generic", 16, "Sources/SparseEngine/Kernels/f32-vmath-generic.swift",
          "// f32 exp and erf, 16 lanes of SIMD lowered to the baseline ISA.")
     emit_gemm_avx2()
+    emit_transpose("avx512", "Sources/SparseEngineKernelsAVX512/f32-transpose-16x16-avx512.swift",
+         "// f32 16×16 transpose with bias and bounds, built with -target-cpu skylake-avx512 (even/odd unshuffles: vpermt2ps).",
+         "/// AVX-512 f32 transposing store of one 16×16 block. Call only when `CPUFeatures.current.avx512`.")
+    emit_transpose("generic", "Sources/SparseEngine/Kernels/f32-transpose-16x16-generic.swift",
+         "// f32 16×16 transpose with bias and bounds, for any CPU (SIMD16 lowered to the baseline ISA).",
+         "/// Portable f32 transposing store of one 16×16 block.")
 
 
 if __name__ == "__main__":

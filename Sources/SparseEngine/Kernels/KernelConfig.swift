@@ -19,6 +19,9 @@ struct KernelConfig: @unchecked Sendable {
     typealias SpMMMicrokernel = (Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>?, Int,
                                  UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>?, UnsafePointer<Float>?,
                                  UnsafePointer<Float>?) -> Void
+    /// Signature of a transposing 16×16 store: `(source, ldSource, destination, ldDestination, bias, accumulate, lo, hi)`.
+    typealias TransposeMicrokernel = (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>?, Bool,
+                                      Float, Float) -> Void
     /// Signature of an elementwise function over `(x, y, count)`.
     typealias VectorFunction = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
 
@@ -55,6 +58,8 @@ struct KernelConfig: @unchecked Sendable {
     let spmm: SpMMMicrokernel
     /// Pixels (or tokens) the SpMM microkernel computes per row: its vector width times four.
     let spmmPixels: Int
+    /// The 16×16 transpose (with bias and bounds) that packs and stores transposed sparse linear layers.
+    let transpose: TransposeMicrokernel
     /// Elementwise e^x.
     let exp: VectorFunction
     /// Elementwise erf.
@@ -66,21 +71,24 @@ struct KernelConfig: @unchecked Sendable {
         igemmName: "f32_igemm_8x32__generic", igemm: f32_igemm_8x32__generic,
         igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
-        spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64, exp: f32_vexp__generic, erf: f32_verf__generic)
+        spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64,
+        transpose: f32_transpose_16x16__generic, exp: f32_vexp__generic, erf: f32_verf__generic)
     /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogue are the portable ones.
     static let avx2 = KernelConfig(
         isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
         igemmName: "f32_igemm_8x32__generic", igemm: f32_igemm_8x32__generic,
         igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
-        spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32, exp: f32_vexp__avx2, erf: f32_verf__avx2)
+        spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32,
+        transpose: f32_transpose_16x16__generic, exp: f32_vexp__avx2, erf: f32_verf__avx2)
     /// AVX-512 (32 zmm registers).
     static let avx512 = KernelConfig(
         isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
         igemmName: "f32_igemm_8x32__avx512", igemm: f32_igemm_8x32__avx512,
         igemmcName: "f32_igemmc_8x32__avx512", igemmc: f32_igemmc_8x32__avx512,
         epilogueName: "f32_vbias_minmax__avx512", epilogue: f32_vbias_minmax__avx512,
-        spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64, exp: f32_vexp__avx512, erf: f32_verf__avx512)
+        spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64,
+        transpose: f32_transpose_16x16__avx512, exp: f32_vexp__avx512, erf: f32_verf__avx512)
 
     /// The configuration for this machine.
     static let current: KernelConfig = {

@@ -99,7 +99,8 @@ final class SparseLayerTests: XCTestCase {
                 x.withUnsafeBufferPointer { xp in
                     y.withUnsafeMutableBufferPointer { yp in
                         spmm(weights, LinearSpMMOperands(x: xp.baseAddress!, y: yp.baseAddress!, tokens: tokens, k: k, n: n, bias: nil,
-                                                         accumulate: false, activation: .none), context: context)
+                                                         accumulate: false, activation: .none, transpose: context.kernels.transpose),
+                                 context: context)
                     }
                 }
                 assertClose(y, expected, tolerance: 1e-5)

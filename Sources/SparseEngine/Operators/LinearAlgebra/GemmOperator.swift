@@ -53,7 +53,8 @@ struct GemmOperator: Operator {
         if sparseWeightShape != nil {
             guard let weights = SparseWeights(b) else { throw c.error(.internalError, "the compressed weight is malformed") }
             let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: yp, tokens: m, k: k, n: n, bias: nil,
-                                              accumulate: accumulate != 0, activation: activation)
+                                              accumulate: accumulate != 0, activation: activation,
+                                              transpose: context.kernels.transpose)
             spmm(weights, operands, context: context)
             return
         }
@@ -101,7 +102,8 @@ struct MatMulOperator: Operator {
             let finishedByKernel = !fusedAdd || bias != nil
             let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: y.pointer(Float.self), tokens: a.count / shape[0],
                                               k: shape[0], n: shape[1], bias: bias, accumulate: false,
-                                              activation: finishedByKernel ? activation : .none)
+                                              activation: finishedByKernel ? activation : .none,
+                                              transpose: context.kernels.transpose)
             spmm(weights, operands, context: context)
             if finishedByKernel { return }
         } else {

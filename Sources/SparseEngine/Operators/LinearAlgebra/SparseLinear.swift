@@ -13,6 +13,8 @@ struct LinearSpMMOperands: SpMMOperands {
     /// Add the product to what Y holds (a `Gemm`'s beta·C) instead of overwriting it.
     let accumulate: Bool
     let activation: FusedActivation
+    /// The 16×16 transposing kernel (`KernelConfig.transpose`).
+    let transpose: KernelConfig.TransposeMicrokernel
 
     var imagePixels: Int { tokens }
     var images: Int { 1 }
@@ -28,25 +30,40 @@ struct LinearSpMMOperands: SpMMOperands {
         if count < width {
             for r in 0..<kc { (panel + r * width + count).update(repeating: 0, count: width - count) }
         }
-        for q in 0..<count {
-            let source = x + (pixel0 + q) * k + k0
-            for r in 0..<kc { panel[r * width + q] = source[r] }
+        // Whole 16×16 blocks through the transpose kernel, the edges one by one.
+        let source = x + pixel0 * k + k0
+        for q0 in stride(from: 0, to: count, by: 16) {
+            for r0 in stride(from: 0, to: kc, by: 16) {
+                if q0 + 16 <= count && r0 + 16 <= kc {
+                    transpose(source + q0 * k + r0, k, panel + r0 * width + q0, width, nil, false, -.infinity, .infinity)
+                    continue
+                }
+                for q in q0..<min(q0 + 16, count) {
+                    for r in r0..<min(r0 + 16, kc) { panel[r * width + q] = source[q * k + r] }
+                }
+            }
         }
     }
 
-    /// Transposes the tile back in slabs of 16 rows: the slab's rows of the tile (4 KiB) stay in L1 while each
-    /// token's 16 outputs are written as one contiguous run.
+    /// Transposes the tile back block by block: 16 features × 16 tokens at a time through the transpose kernel,
+    /// which adds the bias (and what Y holds, for a `Gemm`'s C) and applies the activation bounds on the way.
     func store(_ tile: UnsafePointer<Float>, width: Int, rows: Range<Int>, pixel0: Int, count: Int) {
-        for slab in stride(from: rows.lowerBound, to: rows.upperBound, by: 16) {
-            let slabEnd = min(slab + 16, rows.upperBound)
-            let source = tile + (slab - rows.lowerBound) * width
-            for q in 0..<count {
-                let destination = y + (pixel0 + q) * n + slab
-                for r in 0..<(slabEnd - slab) {
-                    let value = source[r * width + q] + (bias?[slab + r] ?? 0)
-                    destination[r] = accumulate ? destination[r] + value : value
+        let (low, high) = activation.bounds
+        for r0 in stride(from: rows.lowerBound, to: rows.upperBound, by: 16) {
+            let source = tile + (r0 - rows.lowerBound) * width
+            for q0 in stride(from: 0, to: count, by: 16) {
+                let destination = y + (pixel0 + q0) * n + r0
+                if r0 + 16 <= rows.upperBound && q0 + 16 <= count {
+                    transpose(source + q0, width, destination, n, bias.map { $0 + r0 }, accumulate, low, high)
+                    continue
                 }
-                activation.apply(destination, slabEnd - slab)
+                for q in 0..<min(16, count - q0) {
+                    for r in 0..<min(16, rows.upperBound - r0) {
+                        var value = source[r * width + q0 + q] + (bias?[r0 + r] ?? 0)
+                        if accumulate { value += destination[q * n + r] }
+                        destination[q * n + r] = Swift.min(Swift.max(value, low), high)
+                    }
+                }
             }
         }
     }
