@@ -54,7 +54,8 @@ struct SpMMDirectOutput {
 /// few blocks (small images, batch 1), every block's rows are split between tasks, so panels that need
 /// packing are first packed once, in parallel, into memory all tasks read.
 func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands, context: KernelContext) {
-    let width = context.kernels.spmmPixels
+    let inPlace = operands.inPlace
+    let (kernel, width) = context.kernels.spmmKernel(imagePixels: operands.imagePixels, readsInPlace: inPlace != nil)
     let blocksPerImage = (operands.imagePixels + width - 1) / width
     let blocks = blocksPerImage * operands.images
     guard blocks > 0, weights.m > 0 else { return }
@@ -62,7 +63,6 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
         let image = block / blocksPerImage, start = (block % blocksPerImage) * width
         return (image * operands.imagePixels + start, min(width, operands.imagePixels - start))
     }
-    let inPlace = operands.inPlace
     func packs(_ block: Int) -> Bool { inPlace == nil || pixelRange(block).count < width }
     let threads = context.pool.threadCount
     let wanted = threads == 1 ? 1 : threads * 3
@@ -83,7 +83,6 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
         }
         shared = panels
     }
-    let kernel = context.kernels.spmm
     let maxRows = (weights.groups + splits - 1) / splits * SparseWeights.groupRows
     (inPlace?.rowOffsets ?? []).withUnsafeBufferPointer { inPlaceOffsets in
         context.pool.parallelFor(blocks * splits) { task, thread in

@@ -10,7 +10,7 @@ struct LayerKind {
     init(_ node: Node, weight: Tensor?, kernels: KernelConfig) {
         let weightLayer = ["Conv", "Gemm", "MatMul"].contains(node.opType) && node.domain.isEmpty
         if weightLayer, node.attributes[SparseWeightSelection.shapeAttribute] != nil, let weight, let sparse = SparseWeights(weight) {
-            kernel = "sparse " + kernels.spmmName
+            kernel = "sparse " + kernels.spmmNames
             weightSparsity = sparse.sparsity
         } else if weightLayer, let weight, weight.dataType == .float, weight.rank >= 2 {
             var group = 1

@@ -45,7 +45,7 @@ public struct SessionSummary: Sendable, Equatable {
         isa = CPUFeatures.current.isaName
         vnni = CPUFeatures.current.avx512vnni
         gemmKernel = kernels.gemmName
-        spmmKernel = kernels.spmmName
+        spmmKernel = kernels.spmmNames
         self.threads = threads
         self.nodesLoaded = nodesLoaded
         nodesAfterOptimization = graph.nodes.count

@@ -15,6 +15,8 @@ final class SparseLayerTests: XCTestCase {
         (3, 1, [0, 1, 2, 0], 1, 8, 9, 2),     // asymmetric pads
         (2, 3, [1, 0, 0, 1], 1, 17, 16, 1),   // stride above kernel
         (1, 1, [0, 0, 0, 0], 1, 1, 1, 5),     // 1×1 images, a batch
+        (1, 1, [0, 0, 0, 0], 1, 16, 16, 2),   // pointwise on the wide kernel (256 pixels)
+        (3, 1, [1, 1, 1, 1], 1, 30, 30, 1),   // 3×3 on the wide kernel, partial last block
     ]
 
     func testConvolutionsMatchTheDensePath() throws {
@@ -85,25 +87,32 @@ final class SparseLayerTests: XCTestCase {
     /// Each instruction set's SpMM microkernel (generic, and AVX2 and AVX-512 where the CPU has them) against
     /// a naive product: every path agrees with it, and so with each other, within 1e-5.
     func testEverySpMMKernelMatchesNaiveProduct() throws {
-        let tokens = 150, k = 700, n = 41
-        let x = randomFloats(tokens * k, seed: 51), w = prunedFloats(k * n, sparsity: 0.9, seed: 52)
-        var expected = [Float](repeating: 0, count: tokens * n)
-        for t in 0..<tokens { for j in 0..<n { for p in 0..<k where w[p * n + j] != 0 { expected[t * n + j] += x[t * k + p] * w[p * n + j] } } }
-        let tensor = w.withUnsafeBufferPointer { SparseWeights.encode($0.baseAddress!, m: n, k: k, rowStride: 1, columnStride: n) }
-        let weights = try XCTUnwrap(SparseWeights(tensor))
         XCTAssertEqual(KernelConfig.available.count, 1 + (CPUFeatures.current.avx2 ? 1 : 0) + (CPUFeatures.current.avx512 ? 1 : 0))
-        for config in KernelConfig.available {
-            for threads in [1, 2] {
-                let context = KernelContext(pool: ThreadPool(threads: threads), kernels: config)
-                var y = [Float](repeating: .nan, count: tokens * n)
-                x.withUnsafeBufferPointer { xp in
-                    y.withUnsafeMutableBufferPointer { yp in
-                        spmm(weights, LinearSpMMOperands(x: xp.baseAddress!, y: yp.baseAddress!, tokens: tokens, k: k, n: n, bias: nil,
-                                                         accumulate: false, activation: .none, transpose: context.kernels.transpose),
-                                 context: context)
+        // Linear layers pack their panels, so they run on the narrow kernels at any width; convolutions read in
+        // place and take the wide kernel where there is one (`testConvolutionsMatchTheDensePath`'s last two).
+        for tokens in [150, 250] {
+            let k = 700, n = 41
+            let x = randomFloats(tokens * k, seed: 51), w = prunedFloats(k * n, sparsity: 0.9, seed: 52)
+            var expected = [Float](repeating: 0, count: tokens * n)
+            for t in 0..<tokens { for j in 0..<n { for p in 0..<k where w[p * n + j] != 0 { expected[t * n + j] += x[t * k + p] * w[p * n + j] } } }
+            let tensor = w.withUnsafeBufferPointer { SparseWeights.encode($0.baseAddress!, m: n, k: k, rowStride: 1, columnStride: n) }
+            let weights = try XCTUnwrap(SparseWeights(tensor))
+            for config in KernelConfig.available {
+                XCTAssertEqual(config.spmmKernel(imagePixels: tokens, readsInPlace: false).pixels, config.spmmPixels, config.isa)
+                XCTAssertEqual(config.spmmKernel(imagePixels: 958, readsInPlace: true).pixels, config.spmmWide?.pixels ?? config.spmmPixels)
+                XCTAssertEqual(config.spmmKernel(imagePixels: 49, readsInPlace: true).pixels, config.spmmPixels)
+                for threads in [1, 2] {
+                    let context = KernelContext(pool: ThreadPool(threads: threads), kernels: config)
+                    var y = [Float](repeating: .nan, count: tokens * n)
+                    x.withUnsafeBufferPointer { xp in
+                        y.withUnsafeMutableBufferPointer { yp in
+                            spmm(weights, LinearSpMMOperands(x: xp.baseAddress!, y: yp.baseAddress!, tokens: tokens, k: k, n: n, bias: nil,
+                                                             accumulate: false, activation: .none, transpose: context.kernels.transpose),
+                                     context: context)
+                        }
                     }
+                    assertClose(y, expected, tolerance: 1e-5)
                 }
-                assertClose(y, expected, tolerance: 1e-5)
             }
         }
     }
