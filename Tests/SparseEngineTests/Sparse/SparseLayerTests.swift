@@ -46,12 +46,15 @@ final class SparseLayerTests: XCTestCase {
     }
 
     func testGemmAndMatMulMatchTheDensePath() throws {
-        var gemm = TestModel()
-        gemm.nodes = [TestNode("Gemm", ["x", "w", "c"], ["g"], ["transB": .int(1)]), TestNode("Relu", ["g"], ["y"])]
-        gemm.inputs = [.init(name: "x", type: .float, dims: [70, 300])]
-        gemm.outputs = [.init(name: "y", type: .float, dims: nil)]
-        gemm.initializers = [("w", .f([45, 300], prunedFloats(45 * 300, sparsity: 0.9, seed: 21))), ("c", .f([45], randomFloats(45, seed: 22)))]
-        try assertSparseMatchesDense(gemm, feeds: ["x": .f([70, 300], randomFloats(21000, seed: 23))], sparseLayers: 1, "Gemm")
+        // 70 rows run on the SpMM kernel; 1 and 3 (a classifier at batch 1) one nonzero at a time.
+        for rows in [70, 1, 3] {
+            var gemm = TestModel()
+            gemm.nodes = [TestNode("Gemm", ["x", "w", "c"], ["g"], ["transB": .int(1)]), TestNode("Relu", ["g"], ["y"])]
+            gemm.inputs = [.init(name: "x", type: .float, dims: [rows, 300])]
+            gemm.outputs = [.init(name: "y", type: .float, dims: nil)]
+            gemm.initializers = [("w", .f([45, 300], prunedFloats(45 * 300, sparsity: 0.9, seed: 21))), ("c", .f([45], randomFloats(45, seed: 22)))]
+            try assertSparseMatchesDense(gemm, feeds: ["x": .f([rows, 300], randomFloats(rows * 300, seed: 23))], sparseLayers: 1, "Gemm, \(rows) rows")
+        }
 
         var matMul = TestModel()
         matMul.nodes = [TestNode("MatMul", ["x", "w"], ["p"]), TestNode("Add", ["p", "bias"], ["y"])]
@@ -61,14 +64,14 @@ final class SparseLayerTests: XCTestCase {
         try assertSparseMatchesDense(matMul, feeds: ["x": .f([2, 65, 130], randomFloats(2 * 65 * 130, seed: 33))], sparseLayers: 1, "MatMul")
 
         // The bias (added by the kernel) then Relu, and a residual of the output's shape (added after it).
-        for (addend, shape) in [("bias", [1, 1, 77]), ("residual", [2, 65, 77])] {
+        for (addend, shape, tokens) in [("bias", [1, 1, 77], 65), ("residual", [2, 65, 77], 65), ("bias", [1, 1, 77], 1)] {
             var fused = TestModel()
             fused.nodes = [TestNode("MatMul", ["x", "w"], ["p"]), TestNode("Add", ["p", addend], ["s"]), TestNode("Relu", ["s"], ["y"])]
-            fused.inputs = [.init(name: "x", type: .float, dims: [2, 65, 130])]
+            fused.inputs = [.init(name: "x", type: .float, dims: [2, tokens, 130])]
             fused.outputs = [.init(name: "y", type: .float, dims: nil)]
             fused.initializers = [("w", .f([130, 77], prunedFloats(130 * 77, sparsity: 0.8, seed: 34))),
                                   (addend, .f(shape, randomFloats(shape.reduce(1, *), seed: 35)))]
-            try assertSparseMatchesDense(fused, feeds: ["x": .f([2, 65, 130], randomFloats(2 * 65 * 130, seed: 36))], sparseLayers: 1,
+            try assertSparseMatchesDense(fused, feeds: ["x": .f([2, tokens, 130], randomFloats(2 * tokens * 130, seed: 36))], sparseLayers: 1,
                                          "MatMul with a fused \(addend) and Relu")
         }
     }

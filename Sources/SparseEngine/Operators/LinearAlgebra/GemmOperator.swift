@@ -55,7 +55,7 @@ struct GemmOperator: Operator {
             let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: yp, tokens: m, k: k, n: n, bias: nil,
                                               accumulate: accumulate != 0, activation: activation,
                                               transpose: context.kernels.transpose)
-            spmm(weights, operands, context: context)
+            sparseLinear(weights, operands, context: context)
             return
         }
         sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
@@ -104,7 +104,7 @@ struct MatMulOperator: Operator {
                                               k: shape[0], n: shape[1], bias: bias, accumulate: false,
                                               activation: finishedByKernel ? activation : .none,
                                               transpose: context.kernels.transpose)
-            spmm(weights, operands, context: context)
+            sparseLinear(weights, operands, context: context)
             if finishedByKernel { return }
         } else {
             multiply(inputs, outputs, context)
