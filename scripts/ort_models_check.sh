@@ -2,7 +2,8 @@
 # Whole-model correctness: runs the benchmark models (bench/make_models.py) through the engine and
 # compares every output with ONNX Runtime's (scripts/ort_reference.py). The error of an output is
 # max|engine − ort| / max|ort|; each must be at most MAX_ERROR (default 1e-4). Pruned models, which run on
-# sparse kernels, are also checked with ZOO_ISA=avx2 and ZOO_ISA=scalar (the other kernel sets).
+# sparse kernels, are also checked with ZOO_ISA=avx2 and ZOO_ISA=scalar (the other kernel sets), and the
+# pruned CNNs at batch 3, which the engine runs in slices.
 #
 # Usage: scripts/ort_models_check.sh ZOO_CONFORMANCE [MODELS_DIR]
 # Models and reference outputs are cached in MODELS_DIR (default .build/models) and made again only
@@ -47,5 +48,18 @@ for check in "${checks[@]}"; do
       done
     fi
   done
+done
+
+# A batch of 3 of the pruned CNNs: their activations exceed the slice budget, so the engine runs the batch
+# in slices (BatchSlicing); the joined outputs must match ONNX Runtime's whole-batch ones.
+for variant in resnet50-pruned90 yolov5s-pruned90; do
+  model="$models/$variant/model.onnx"
+  reference="$models/$variant/ort-reference-b3"
+  if [[ ! -f "$reference/reference.json" || "$reference/reference.json" -ot "$model" ]]; then
+    rm -rf "$reference"
+    "$python" "$root/scripts/ort_reference.py" "$model" "$reference" --batch 3 --seed 1
+  fi
+  printf '[batch 3, sliced] '
+  "$runner" --reference "$model" "$reference" --max-error "$max_error" || status=1
 done
 exit "$status"
