@@ -2,7 +2,8 @@
 /// kernel (its weight compressed by `SparseWeightSelection`) or the dense GEMM; other nodes on their
 /// operator's own loops.
 struct LayerKind {
-    /// `sparse <spmm kernel>`, `dense <gemm kernel>`, or the operator type.
+    /// `sparse <spmm kernels>`, `dense <indirect GEMM kernels>` (convolutions), `dense <gemm kernel>`, or the
+    /// operator type.
     let kernel: String
     /// Zeros among the weight's elements, for weight layers.
     let weightSparsity: Double?
@@ -15,7 +16,14 @@ struct LayerKind {
         } else if weightLayer, let weight, weight.dataType == .float, weight.rank >= 2 {
             var group = 1
             if case .int(let g)? = node.attributes["group"] { group = g }
-            kernel = group > 1 && weight.shape[1] == 1 ? "dense depthwise" : "dense " + kernels.gemmName
+            if group > 1 && weight.shape[1] == 1 {
+                kernel = "dense depthwise"
+            } else if node.opType == "Conv" && weight.rank <= 4 {
+                // 1-D and 2-D convolutions run an indirect GEMM over pixels or over channels, chosen per shape.
+                kernel = "dense " + kernels.igemmName + " + " + kernels.igemmcName
+            } else {
+                kernel = "dense " + kernels.gemmName
+            }
             let zeros = weight.buffer(Float.self).reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
             weightSparsity = Double(zeros) / Double(max(weight.count, 1))
         } else {

@@ -76,6 +76,23 @@ final class SparseLayerTests: XCTestCase {
         }
     }
 
+    /// The profile names each weight layer's kernels: SpMM for a compressed weight, the indirect GEMMs for a
+    /// dense convolution, the GEMM for a dense matrix product.
+    func testProfileNamesTheKernels() throws {
+        var m = TestModel()
+        m.nodes = [TestNode("Conv", ["x", "sparse"], ["a"]), TestNode("Conv", ["a", "dense"], ["f"]),
+                   TestNode("Flatten", ["f"], ["g"]), TestNode("MatMul", ["g", "fc"], ["y"])]
+        m.inputs = [.init(name: "x", type: .float, dims: [1, 8, 4, 4])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        m.initializers = [("sparse", .f([8, 8, 1, 1], prunedFloats(64, sparsity: 0.9, seed: 1))),
+                          ("dense", .f([8, 8, 1, 1], randomFloats(64, seed: 2))), ("fc", .f([128, 3], randomFloats(384, seed: 3)))]
+        let session = try InferenceSession(model: try ONNXModel(data: m.data()), options: .init(threads: 1))
+        let kernels = try session.profile(["x": .f([1, 8, 4, 4], randomFloats(128, seed: 4))], runs: 1).map(\.kernel)
+        let config = KernelConfig.current
+        XCTAssertEqual(kernels, ["sparse " + config.spmmNames, "dense \(config.igemmName) + \(config.igemmcName)", "Flatten",
+                                 "dense " + config.gemmName])
+    }
+
     /// Weights below the sparsity threshold, grouped convolutions and Gemm with alpha stay dense.
     func testLayersTheSparsePathDoesNotTakeStayDense() throws {
         var m = TestModel()
