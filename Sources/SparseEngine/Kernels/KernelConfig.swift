@@ -14,6 +14,9 @@ struct KernelConfig: @unchecked Sendable {
     /// Signature of an f32 epilogue: `(rows, count, x, ldx, bias, residual, y, ldy, lo, hi)`.
     typealias EpilogueMicrokernel = (Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafePointer<Float>?,
                                      UnsafeMutablePointer<Float>, Int, Float, Float) -> Void
+    /// Signature of an f32 transposing epilogue over 8 pixels: `(columns, tile, ldt, bias, residual, y, ldy, lo, hi)`.
+    typealias TransposingEpilogueMicrokernel = (Int, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafePointer<Float>?,
+                                                UnsafeMutablePointer<Float>, Int, Float, Float) -> Void
     /// Signature of an f32 SpMM microkernel: `(steps, indices, values, base, rowOffsets, outA, outB, initA, initB, epilogue)`.
     typealias SpMMMicrokernel = (Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>,
                                  UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>?, UnsafePointer<Float>?,
@@ -48,6 +51,10 @@ struct KernelConfig: @unchecked Sendable {
     let epilogueName: String
     /// The epilogue kernel.
     let epilogue: EpilogueMicrokernel
+    /// Name of the transposing epilogue kernel (tiles of 8 pixels × output channels, stored channel by channel).
+    let transposingEpilogueName: String
+    /// The transposing epilogue kernel.
+    let transposingEpilogue: TransposingEpilogueMicrokernel
     /// Name of the SpMM microkernel (sparse weights × dense activations).
     let spmmName: String
     /// The SpMM microkernel.
@@ -65,13 +72,15 @@ struct KernelConfig: @unchecked Sendable {
         igemmName: "f32_igemm_8x32__generic", igemm: f32_igemm_8x32__generic,
         igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
+        transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64, exp: f32_vexp__generic, erf: f32_verf__generic)
-    /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogue are the portable ones.
+    /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogues are the portable ones.
     static let avx2 = KernelConfig(
         isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
         igemmName: "f32_igemm_8x32__generic", igemm: f32_igemm_8x32__generic,
         igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
+        transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32, exp: f32_vexp__avx2, erf: f32_verf__avx2)
     /// AVX-512 (32 zmm registers).
     static let avx512 = KernelConfig(
@@ -79,6 +88,7 @@ struct KernelConfig: @unchecked Sendable {
         igemmName: "f32_igemm_8x32__avx512", igemm: f32_igemm_8x32__avx512,
         igemmcName: "f32_igemmc_8x32__avx512", igemmc: f32_igemmc_8x32__avx512,
         epilogueName: "f32_vbias_minmax__avx512", epilogue: f32_vbias_minmax__avx512,
+        transposingEpilogueName: "f32_vbias_minmax_t8__avx512", transposingEpilogue: f32_vbias_minmax_t8__avx512,
         spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64, exp: f32_vexp__avx512, erf: f32_verf__avx512)
 
     /// The configuration for this machine.
