@@ -1,9 +1,6 @@
 extension ShiftedConvolutionGemm {
     /// Bytes of packed weights a task keeps in L2 while it goes through its panels.
     static let chunkBytes = 512 * 1024
-    /// Largest input (all images, after `stridePhases`) whose panels are read in place. Larger ones come from
-    /// L3 or memory, where copying a panel first, with its loads independent of each other, waits less.
-    static let inPlaceSourceBytes = 4 << 20
 
     /// `Y = W · B` in tiles of MR output channels × NR consecutive pixels v. Tasks of (chunk of the weights'
     /// MR-row slivers, range of NR-pixel panels): for each panel and K block a task runs the indirect GEMM
