@@ -41,6 +41,10 @@ enum GemmPlan {
     /// Fewer rows than this use `smallRowsGemm`.
     static let smallRows = 4
 
+    /// Batched products of at most this many multiply-adds each run one per task (`sgemmBatched`): 4 Mi, e.g.
+    /// 128×128 by 128×256, whose operands stay in L2.
+    static let batchedProductLimit = 1 << 22
+
     /// True when computing Cᵀ pads less: few columns (at most 256), and fewer padded multiply-adds
     /// with columns in slivers of MR and rows in panels of NR than the other way round.
     static func prefersColumnSlivers(m: Int, n: Int, mr: Int, nr: Int) -> Bool {
