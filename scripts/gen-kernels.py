@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the per-instruction-set microkernels that share one source: the SpMM kernels, the vector exp/erf
+"""Writes the per-instruction-set microkernels that share one source: the SpMM kernels, the vector exp/erf/GELU
 kernels, the AVX2 GEMM kernel and the 8×32 GEMM kernels with their accumulator tile (XNNPACK's way: a
 template, generated files committed, one per shape and ISA).
 
@@ -70,7 +70,8 @@ def emit_vmath(isa, lanes, path, header):
     w(header)
     w("")
     for name, fn, doc in [("vexp", "exp", f"""/// `y[i] = eˣ⁽ⁱ⁾` for `count` floats, {lanes} lanes at a time ({isa}); see `exp(_:)` below. `y` may be `x`."""),
-                          ("verf", "erf", f"""/// `y[i] = erf(x[i])` for `count` floats, {lanes} lanes at a time ({isa}); see `erf(_:)` below. `y` may be `x`.""")]:
+                          ("verf", "erf", f"""/// `y[i] = erf(x[i])` for `count` floats, {lanes} lanes at a time ({isa}); see `erf(_:)` below. `y` may be `x`."""),
+                          ("vgelu", "gelu", f"""/// `y[i] = x[i]/2 · (1 + erf(x[i]/√2))` (exact GELU) for `count` floats, {lanes} lanes at a time ({isa}). `y` may be `x`.""")]:
         w(doc)
         w("@inline(never)")
         w(f"public func f32_{name}__{isa}(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {{")
@@ -87,6 +88,13 @@ def emit_vmath(isa, lanes, path, header):
         w("}")
         w("")
     w(f"private typealias V = {V}")
+    w("")
+    w("/// Exact GELU in one pass: x/2 + x/2 · erf(x/√2).")
+    w("@inline(__always)")
+    w("private func gelu(_ v: V) -> V {")
+    w("    let half = v * 0.5")
+    w("    return half + half * erf(v * 0.70710678118654752)")
+    w("}")
     w("")
     w("/// e^v = 2ⁿ·e^r with n = round(v·log₂e) and r = v − n·ln 2 (ln 2 in two parts, so r is exact), e^r by a")
     w("/// degree-6 polynomial (Cephes' expf): within 2 ulp; 0 below −87.3, ∞ above 88.7, NaN kept. Rounding uses the")

@@ -65,6 +65,8 @@ struct KernelConfig: @unchecked Sendable {
     let exp: VectorFunction
     /// Elementwise erf.
     let erf: VectorFunction
+    /// Elementwise exact GELU.
+    let gelu: VectorFunction
 
     /// Portable Swift (SIMD types lowered to the baseline x86-64 ISA).
     static let generic = KernelConfig(
@@ -73,7 +75,8 @@ struct KernelConfig: @unchecked Sendable {
         igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
         transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
-        spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64, exp: f32_vexp__generic, erf: f32_verf__generic)
+        spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64, exp: f32_vexp__generic, erf: f32_verf__generic,
+        gelu: f32_vgelu__generic)
     /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogues are the portable ones.
     static let avx2 = KernelConfig(
         isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
@@ -81,7 +84,8 @@ struct KernelConfig: @unchecked Sendable {
         igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
         transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
-        spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32, exp: f32_vexp__avx2, erf: f32_verf__avx2)
+        spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32, exp: f32_vexp__avx2, erf: f32_verf__avx2,
+        gelu: f32_vgelu__avx2)
     /// AVX-512 (32 zmm registers).
     static let avx512 = KernelConfig(
         isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
@@ -89,7 +93,8 @@ struct KernelConfig: @unchecked Sendable {
         igemmcName: "f32_igemmc_8x32__avx512", igemmc: f32_igemmc_8x32__avx512,
         epilogueName: "f32_vbias_minmax__avx512", epilogue: f32_vbias_minmax__avx512,
         transposingEpilogueName: "f32_vbias_minmax_t8__avx512", transposingEpilogue: f32_vbias_minmax_t8__avx512,
-        spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64, exp: f32_vexp__avx512, erf: f32_verf__avx512)
+        spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64, exp: f32_vexp__avx512, erf: f32_verf__avx512,
+        gelu: f32_vgelu__avx512)
 
     /// The configuration for this machine.
     static let current: KernelConfig = {

@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 @testable import SparseEngine
 
-/// The vector exp and erf kernels of every instruction set against the C library's, edges included, and the softmax row kernel on them.
+/// The vector exp, erf and GELU kernels of every instruction set against the C library's, edges included, and the
+/// softmax row kernel on them.
 final class VectorMathTests: XCTestCase {
     private let inputs: [Float] = [0, -0.0, 1e-30, -1e-7, 1e-3, 0.25, -0.49, 0.5, 0.51, 1, -1.7, 2.5, 3.99, 4, -4.5, 10, -10, 30,
                                    -87, -87.4, -100, 88, 88.8, 200, .infinity, -.infinity]
@@ -35,6 +36,15 @@ final class VectorMathTests: XCTestCase {
                 }
             }
             XCTAssertTrue(run(config.erf, [.nan])[0].isNaN)
+        }
+    }
+
+    func testGeluMatchesTheCLibrary() {
+        for config in KernelConfig.available {
+            for (x, y) in zip(inputs, run(config.gelu)) where x.isFinite {
+                let v = Double(x), expected = v / 2 * (1 + Foundation.erf(v / 2.0.squareRoot()))
+                XCTAssertLessThanOrEqual(abs(Double(y) - expected), 1e-6 * max(1, abs(expected)), "\(config.isa) gelu(\(x)) = \(y)")
+            }
         }
     }
 
