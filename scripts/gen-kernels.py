@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the per-instruction-set microkernels that share one source: the SpMM kernels, the vector exp/erf
-kernels and the AVX2 GEMM kernel (XNNPACK's way: a template, generated files committed, one per shape and ISA).
+"""Writes the per-instruction-set microkernels that share one source: the SpMM kernels, the vector exp/erf/GELU
+kernels, the AVX2 GEMM kernel and the 8×32 GEMM kernels with their accumulator tile (XNNPACK's way: a
+template, generated files committed, one per shape and ISA).
 
 Swift compiles a module for one target CPU, so each instruction set's kernels live in their own module
 (`SparseEngineKernelsAVX512`, `SparseEngineKernelsAVX2`, the portable ones in `SparseEngine`) and are the
@@ -82,7 +83,8 @@ def emit_vmath(isa, lanes, path, header):
     w(header)
     w("")
     for name, fn, doc in [("vexp", "exp", f"""/// `y[i] = eˣ⁽ⁱ⁾` for `count` floats, {lanes} lanes at a time ({isa}); see `exp(_:)` below. `y` may be `x`."""),
-                          ("verf", "erf", f"""/// `y[i] = erf(x[i])` for `count` floats, {lanes} lanes at a time ({isa}); see `erf(_:)` below. `y` may be `x`.""")]:
+                          ("verf", "erf", f"""/// `y[i] = erf(x[i])` for `count` floats, {lanes} lanes at a time ({isa}); see `erf(_:)` below. `y` may be `x`."""),
+                          ("vgelu", "gelu", f"""/// `y[i] = x[i]/2 · (1 + erf(x[i]/√2))` (exact GELU) for `count` floats, {lanes} lanes at a time ({isa}). `y` may be `x`.""")]:
         w(doc)
         w("@inline(never)")
         w(f"public func f32_{name}__{isa}(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {{")
@@ -99,6 +101,13 @@ def emit_vmath(isa, lanes, path, header):
         w("}")
         w("")
     w(f"private typealias V = {V}")
+    w("")
+    w("/// Exact GELU in one pass: x/2 + x/2 · erf(x/√2).")
+    w("@inline(__always)")
+    w("private func gelu(_ v: V) -> V {")
+    w("    let half = v * 0.5")
+    w("    return half + half * erf(v * 0.70710678118654752)")
+    w("}")
     w("")
     w("/// e^v = 2ⁿ·e^r with n = round(v·log₂e) and r = v − n·ln 2 (ln 2 in two parts, so r is exact), e^r by a")
     w("/// degree-6 polynomial (Cephes' expf): within 2 ulp; 0 below −87.3, ∞ above 88.7, NaN kept. Rounding uses the")
@@ -198,6 +207,88 @@ def emit_gemm_avx2():
     open("Sources/SparseEngineKernelsAVX2/f32-gemm-6x16-avx2.swift","w").write("\n".join(gemm)+"\n")
 
 
+GEMM_8X32_ISAS = {
+    # Per instruction set: module directory, visibility, the tile's type and row-store names, and the words of the comments.
+    "avx512": dict(dir="Sources/SparseEngineKernelsAVX512", public="public ", tile="Tile8x32", row="storeRow",
+                   built="built with -target-cpu skylake-avx512", name="AVX-512",
+                   accumulators=", 16 zmm accumulators", call=" Call only when `CPUFeatures.current.avx512`.",
+                   tile_comment="// The 8×32 f32 accumulator tile the AVX-512 GEMM microkernels share, built with -target-cpu skylake-avx512:\n"
+                                "// 16 zmm registers once inlined; each `addProduct` becomes one vfmadd231ps zmm.",
+                   tile_doc="/// Eight rows of 32 f32 sums, two SIMD16 each, for the 8×32 microkernels. Inlined, it lives in registers."),
+    "generic": dict(dir="Sources/SparseEngine/Kernels", public="", tile="GenericTile8x32", row="storeGenericRow",
+                    built="for any x86-64/arm64", name="Portable",
+                    accumulators="", call="",
+                    tile_comment="// The 8×32 f32 accumulator tile the portable GEMM microkernels share: separate multiply and add (SIMD16\n"
+                                 "// `addProduct` would become per-lane fma calls without a -target-cpu).",
+                    tile_doc="/// Eight rows of 32 f32 sums, two SIMD16 each, for the portable 8×32 microkernels."),
+}
+
+
+def emit_gemm_8x32(isa):
+    """The 8×32 GEMM, indirect GEMM and indirect GEMM over channels, and the accumulator tile they share."""
+    o = GEMM_8X32_ISAS[isa]
+    tile, row, pub = o["tile"], o["row"], o["public"]
+    fma = (lambda r, a, b: f"{r}.addProduct({a}, {b})") if isa != "generic" else (lambda r, a, b: f"{r} += {a} * {b}")
+    L = [GENERATED, o["tile_comment"], "", o["tile_doc"], f"struct {tile} {{", "    typealias V = SIMD16<Float>"]
+    L += [f"    var c{i}0 = V(), c{i}1 = V()" for i in range(8)]
+    L += ["", "    /// Row i += a(i) · (b0, b1) for the 8 values `a` gives.", "    @inline(__always)",
+          "    mutating func add(_ b0: V, _ b1: V, _ a: (Int) -> Float) {"]
+    for i in range(8):
+        L += [f"        let a{i} = V(repeating: a({i}))", f"        {fma(f'c{i}0', f'a{i}', 'b0')}; {fma(f'c{i}1', f'a{i}', 'b1')}"]
+    L += ["    }", "", "    /// `c[i][0..<32]` (row stride `ldc`) = the sums, plus what `c` held when `accumulate`.", "    @inline(__always)",
+          "    func store(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, accumulate: Bool) {"]
+    for i in range(0, 8, 2):
+        L.append(f"        {row}(c, {i}, ldc, c{i}0, c{i}1, accumulate); {row}(c, {i+1}, ldc, c{i+1}0, c{i+1}1, accumulate)")
+    L += ["    }", "}", "", "/// Row `row` of a tile at `c`: `(low, high)`, plus what it held when `accumulate`.", "@inline(__always)",
+          f"private func {row}(_ c: UnsafeMutablePointer<Float>, _ row: Int, _ ldc: Int, _ low: SIMD16<Float>, _ high: SIMD16<Float>, _ accumulate: Bool) {{",
+          "    let out = UnsafeMutableRawPointer(c + row * ldc)", "    var low = low, high = high", "    if accumulate {",
+          "        low += out.loadUnaligned(as: SIMD16<Float>.self)", "        high += out.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)",
+          "    }", "    out.storeBytes(of: low, as: SIMD16<Float>.self)", "    out.storeBytes(of: high, toByteOffset: 64, as: SIMD16<Float>.self)", "}"]
+    open(f"{o['dir']}/f32-tile-8x32-{isa}.swift", "w").write("\n".join(L) + "\n")
+
+    load_b = "tile.add(bp.loadUnaligned(as: SIMD16<Float>.self), bp.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))"
+    L = [GENERATED, f"// f32 GEMM microkernel, 8 rows × 32 columns, {o['built']} (sums in a `{tile}`).", "",
+         f"/// {o['name']} f32 GEMM microkernel (8×32 tile{o['accumulators']}).{o['call']}", "///",
+         "/// `c[0..<8][0..<32]` (row stride `ldc`) = (accumulate ? c : 0) + Σₚ a[p·8 + i] · b[p·ldb + j],",
+         "/// with `a` packed 8 rows per k step and `b` 32 columns per k step, `ldb` floats apart (32 when",
+         "/// packed; the row stride of B when read in place).", "@inline(never)",
+         f"{pub}func f32_gemm_8x32__{isa}(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {{",
+         f"    var tile = {tile}()", "    var ap = a", "    var bp = UnsafeRawPointer(b)", "    let bStep = ldb * 4", "    for _ in 0..<kc {",
+         "        let column = ap", f"        {load_b} {{ column[$0] }}", "        ap += 8", "        bp += bStep", "    }",
+         "    tile.store(c, ldc, accumulate: accumulate)", "}"]
+    open(f"{o['dir']}/f32-gemm-8x32-{isa}.swift", "w").write("\n".join(L) + "\n")
+
+    indent = " " * (len(f"{pub}func f32_igemm_8x32__{isa}("))
+    L = [GENERATED, f"// f32 indirect GEMM microkernel, 8 rows × 32 columns, {o['built']}: the 8×32 GEMM",
+         f"// microkernel with each row of B found through a table of byte offsets (sums in a `{tile}`).", "",
+         f"/// {o['name']} f32 indirect GEMM microkernel (8×32 tile{o['accumulators']}).{o['call']}", "///",
+         "/// `c[0..<8][0..<32]` (row stride `ldc`) = (accumulate ? c : 0) + Σₚ a[p·8 + i] · row(p)[j], with `a` packed",
+         "/// 8 rows per k step and row(p) the 32 floats at `base + rowOffsets[p]` bytes (a packed panel, or the",
+         "/// activations read in place).", "@inline(never)",
+         f"{pub}func f32_igemm_8x32__{isa}(_ kc: Int, _ a: UnsafePointer<Float>, _ base: UnsafeRawPointer, _ rowOffsets: UnsafePointer<Int32>,",
+         f"{indent}_ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {{",
+         f"    var tile = {tile}()", "    var ap = a", "    for p in 0..<kc {", "        let bp = base + Int(rowOffsets[p]), column = ap",
+         f"        {load_b} {{ column[$0] }}", "        ap += 8", "    }", "    tile.store(c, ldc, accumulate: accumulate)", "}"]
+    open(f"{o['dir']}/f32-igemm-8x32-{isa}.swift", "w").write("\n".join(L) + "\n")
+
+    indent = " " * (len(f"{pub}func f32_igemmc_8x32__{isa}("))
+    L = [GENERATED, f"// f32 indirect GEMM microkernel over output channels, 8 pixels × 32 channels, {o['built']}:",
+         f"// each pixel's value is broadcast (sums in a `{tile}`).", "",
+         f"/// {o['name']} f32 indirect GEMM microkernel vectorized over output channels (8×32 tile: 8 pixels, 32 channels{o['accumulators']}).",
+         *([f"///{o['call']}"] if o["call"] else []), "///",
+         "/// `c[i][0..<32]` (row stride `ldc`) = (accumulate ? c[i] : 0) + Σₚ x(i, p) · b[p·32 ..< p·32 + 32] for the 8",
+         "/// pixels i, where x(i, p) is the float at `pixels[i] + rowOffsets[p]` bytes and `b` holds 32 output channels'",
+         "/// weights per k step.", "@inline(never)",
+         f"{pub}func f32_igemmc_8x32__{isa}(_ kc: Int, _ pixels: UnsafePointer<UnsafeRawPointer>, _ rowOffsets: UnsafePointer<Int32>,",
+         f"{indent}_ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {{",
+         f"    var tile = {tile}()", "    let x0 = pixels[0], x1 = pixels[1], x2 = pixels[2], x3 = pixels[3]",
+         "    let x4 = pixels[4], x5 = pixels[5], x6 = pixels[6], x7 = pixels[7]", "    var bp = UnsafeRawPointer(b)", "    for p in 0..<kc {",
+         "        let offset = Int(rowOffsets[p])", f"        {load_b} {{ i in", "            let pixel: UnsafeRawPointer", "            switch i {"]
+    L += [f"            case {i}: pixel = x{i}" for i in range(7)]
+    L += ["            default: pixel = x7", "            }", "            return pixel.load(fromByteOffset: offset, as: Float.self)", "        }",
+          "        bp += 128", "    }", "    tile.store(c, ldc, accumulate: accumulate)", "}"]
+    open(f"{o['dir']}/f32-igemmc-8x32-{isa}.swift", "w").write("\n".join(L) + "\n")
+
 
 def emit_transpose(isa, path, header, public_doc):
     """A 16×16 f32 transpose with a bias and bounds on the way out: four rounds of even/odd unshuffles of
@@ -266,6 +357,8 @@ def main():
     emit_transpose("generic", "Sources/SparseEngine/Kernels/f32-transpose-16x16-generic.swift",
          "// f32 16×16 transpose with bias and bounds, for any CPU (SIMD16 lowered to the baseline ISA).",
          "/// Portable f32 transposing store of one 16×16 block.")
+    emit_gemm_8x32("avx512")
+    emit_gemm_8x32("generic")
 
 
 if __name__ == "__main__":

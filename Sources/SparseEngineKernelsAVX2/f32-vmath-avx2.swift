@@ -31,7 +31,29 @@ public func f32_verf__avx2(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<
     for j in 0..<(count - i) { y[i + j] = result[j] }
 }
 
+/// `y[i] = x[i]/2 · (1 + erf(x[i]/√2))` (exact GELU) for `count` floats, 8 lanes at a time (avx2). `y` may be `x`.
+@inline(never)
+public func f32_vgelu__avx2(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        UnsafeMutableRawPointer(y + i).storeBytes(of: gelu(UnsafeRawPointer(x + i).loadUnaligned(as: V.self)), as: V.self)
+        i += 8
+    }
+    guard i < count else { return }
+    var tail = V(repeating: 0)
+    for j in 0..<(count - i) { tail[j] = x[i + j] }
+    let result = gelu(tail)
+    for j in 0..<(count - i) { y[i + j] = result[j] }
+}
+
 private typealias V = SIMD8<Float>
+
+/// Exact GELU in one pass: x/2 + x/2 · erf(x/√2).
+@inline(__always)
+private func gelu(_ v: V) -> V {
+    let half = v * 0.5
+    return half + half * erf(v * 0.70710678118654752)
+}
 
 /// e^v = 2ⁿ·e^r with n = round(v·log₂e) and r = v − n·ln 2 (ln 2 in two parts, so r is exact), e^r by a
 /// degree-6 polynomial (Cephes' expf): within 2 ulp; 0 below −87.3, ∞ above 88.7, NaN kept. Rounding uses the

@@ -2,32 +2,38 @@
 /// one k step contiguous (`mr` floats). Parallel over slivers.
 func packSlivers(transA: Bool, m: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, shape: GemmShape,
                  into packed: UnsafeMutablePointer<Float>, pool: ThreadPool) {
-    let mr = shape.mr
     pool.parallelFor(shape.slivers) { s, _ in
-        let r0 = s * mr, rows = min(mr, m - r0)
-        for block in 0..<shape.kBlocks {
-            let k0 = shape.blockStart(block), kc = shape.blockLength(block)
-            let dst = packed + shape.sliverOffset(block: block, sliver: s)
-            if rows < mr { dst.update(repeating: 0, count: kc * mr) }
-            if transA {
-                // Stored K×M: each k row holds the sliver's rows contiguously.
-                for p in 0..<kc {
-                    let src = a + (k0 + p) * lda + r0, d = dst + p * mr
-                    if alpha == 1 {
-                        d.update(from: src, count: rows)
-                    } else {
-                        for r in 0..<rows { d[r] = alpha * src[r] }
-                    }
+        packSliver(s, transA: transA, m: m, k: k, alpha: alpha, a: a, lda: lda, shape: shape, into: packed)
+    }
+}
+
+/// Sliver `s` of `packSlivers`, every K block of it.
+func packSliver(_ s: Int, transA: Bool, m: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, shape: GemmShape,
+                into packed: UnsafeMutablePointer<Float>) {
+    let mr = shape.mr
+    let r0 = s * mr, rows = min(mr, m - r0)
+    for block in 0..<shape.kBlocks {
+        let k0 = shape.blockStart(block), kc = shape.blockLength(block)
+        let dst = packed + shape.sliverOffset(block: block, sliver: s)
+        if rows < mr { dst.update(repeating: 0, count: kc * mr) }
+        if transA {
+            // Stored K×M: each k row holds the sliver's rows contiguously.
+            for p in 0..<kc {
+                let src = a + (k0 + p) * lda + r0, d = dst + p * mr
+                if alpha == 1 {
+                    d.update(from: src, count: rows)
+                } else {
+                    for r in 0..<rows { d[r] = alpha * src[r] }
                 }
-            } else {
-                // Stored M×K: read each row sequentially, write every mr-th float.
-                for r in 0..<rows {
-                    let src = a + (r0 + r) * lda + k0
-                    if alpha == 1 {
-                        for p in 0..<kc { dst[p * mr + r] = src[p] }
-                    } else {
-                        for p in 0..<kc { dst[p * mr + r] = alpha * src[p] }
-                    }
+            }
+        } else {
+            // Stored M×K: read each row sequentially, write every mr-th float.
+            for r in 0..<rows {
+                let src = a + (r0 + r) * lda + k0
+                if alpha == 1 {
+                    for p in 0..<kc { dst[p * mr + r] = src[p] }
+                } else {
+                    for p in 0..<kc { dst[p * mr + r] = alpha * src[p] }
                 }
             }
         }

@@ -14,6 +14,9 @@ struct KernelConfig: @unchecked Sendable {
     /// Signature of an f32 epilogue: `(rows, count, x, ldx, bias, residual, y, ldy, lo, hi)`.
     typealias EpilogueMicrokernel = (Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafePointer<Float>?,
                                      UnsafeMutablePointer<Float>, Int, Float, Float) -> Void
+    /// Signature of an f32 transposing epilogue over 8 pixels: `(columns, tile, ldt, bias, residual, y, ldy, lo, hi)`.
+    typealias TransposingEpilogueMicrokernel = (Int, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafePointer<Float>?,
+                                                UnsafeMutablePointer<Float>, Int, Float, Float) -> Void
     /// Signature of an f32 SpMM microkernel:
     /// `(steps, indices, values, base, rowOffsets or nil, rowStride, outA, outB, initA, initB, epilogue)`.
     typealias SpMMMicrokernel = (Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>?, Int,
@@ -52,6 +55,10 @@ struct KernelConfig: @unchecked Sendable {
     let epilogueName: String
     /// The epilogue kernel.
     let epilogue: EpilogueMicrokernel
+    /// Name of the transposing epilogue kernel (tiles of 8 pixels × output channels, stored channel by channel).
+    let transposingEpilogueName: String
+    /// The transposing epilogue kernel.
+    let transposingEpilogue: TransposingEpilogueMicrokernel
     /// Name of the SpMM microkernel (sparse weights × dense activations).
     let spmmName: String
     /// The SpMM microkernel.
@@ -67,6 +74,8 @@ struct KernelConfig: @unchecked Sendable {
     let exp: VectorFunction
     /// Elementwise erf.
     let erf: VectorFunction
+    /// Elementwise exact GELU.
+    let gelu: VectorFunction
 
     /// Portable Swift (SIMD types lowered to the baseline x86-64 ISA).
     static let generic = KernelConfig(
@@ -74,25 +83,28 @@ struct KernelConfig: @unchecked Sendable {
         igemmName: "f32_igemm_8x32__generic", igemm: f32_igemm_8x32__generic,
         igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
+        transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64,
-        transpose: f32_transpose_16x16__generic, exp: f32_vexp__generic, erf: f32_verf__generic)
-    /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogue are the portable ones.
+        transpose: f32_transpose_16x16__generic, exp: f32_vexp__generic, erf: f32_verf__generic, gelu: f32_vgelu__generic)
+    /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogues are the portable ones.
     static let avx2 = KernelConfig(
         isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
         igemmName: "f32_igemm_8x32__generic", igemm: f32_igemm_8x32__generic,
         igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
+        transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32,
-        transpose: f32_transpose_16x16__generic, exp: f32_vexp__avx2, erf: f32_verf__avx2)
+        transpose: f32_transpose_16x16__generic, exp: f32_vexp__avx2, erf: f32_verf__avx2, gelu: f32_vgelu__avx2)
     /// AVX-512 (32 zmm registers).
     static let avx512 = KernelConfig(
         isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
         igemmName: "f32_igemm_8x32__avx512", igemm: f32_igemm_8x32__avx512,
         igemmcName: "f32_igemmc_8x32__avx512", igemmc: f32_igemmc_8x32__avx512,
         epilogueName: "f32_vbias_minmax__avx512", epilogue: f32_vbias_minmax__avx512,
+        transposingEpilogueName: "f32_vbias_minmax_t8__avx512", transposingEpilogue: f32_vbias_minmax_t8__avx512,
         spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64,
         spmmWide: ("f32_spmm_128x2__avx512", f32_spmm_128x2__avx512, 128),
-        transpose: f32_transpose_16x16__avx512, exp: f32_vexp__avx512, erf: f32_verf__avx512)
+        transpose: f32_transpose_16x16__avx512, exp: f32_vexp__avx512, erf: f32_verf__avx512, gelu: f32_vgelu__avx512)
 
     /// The SpMM microkernel for images of `pixels` pixels (or tokens) and its pixels per call: the wide one for
     /// activations read in place, unless it would compute over an eighth more lanes than the narrow one (a 7×7

@@ -7,8 +7,8 @@
 ///   computes Cᵀ = op(B)ᵀ·op(A)ᵀ, where the padding is 8 columns instead of 32;
 /// - otherwise A is packed into MR-row slivers per K block (cached when A is a constant, i.e.
 ///   weights) and one parallel region runs tasks of (NR-column panel, range of slivers): per K block
-///   a task reads its B panel in place or packs it into per-thread scratch (kept in L1), then runs
-///   the microkernel over its slivers.
+///   a task reads its B panel in place, from B's cached packing when B is a constant (weights on the
+///   right), or packs it into per-thread scratch (kept in L1), then runs the microkernel over its slivers.
 func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, context: KernelContext) {
@@ -40,6 +40,10 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
 enum GemmPlan {
     /// Fewer rows than this use `smallRowsGemm`.
     static let smallRows = 4
+
+    /// Batched products of at most this many multiply-adds each run one per task (`sgemmBatched`): 4 Mi, e.g.
+    /// 128×128 by 128×256, whose operands stay in L2.
+    static let batchedProductLimit = 1 << 22
 
     /// True when computing Cᵀ pads less: few columns (at most 256), and fewer padded multiply-adds
     /// with columns in slivers of MR and rows in panels of NR than the other way round.
@@ -81,6 +85,15 @@ private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                   layout: .slivers(shape), count: shape.packedCount, slot: .left) { buffer in
         packSlivers(transA: transA, m: m, k: k, alpha: alpha, a: a, lda: lda, shape: shape, into: buffer, pool: context.pool)
     }
+    // A constant B (weights on the right, e.g. a linear layer's) that is not read in place is packed once.
+    let panelShape = GemmShape(m: n, k: k, mr: nr, kcLimit: inPlaceBlock ?? GemmShape.defaultKcLimit)
+    let bRows = transB ? n : k, bColumns = transB ? k : n
+    let packedB = inPlaceBlock == nil && workspace.isConstant(b, byteCount: ((bRows - 1) * ldb + bColumns) * MemoryLayout<Float>.size)
+        ? workspace.packed(b, rows: bRows, columns: bColumns, ld: ldb, alpha: 1, transposed: transB, layout: .panels(panelShape),
+                           count: panelShape.packedCount, slot: .right) { buffer in
+            packPanels(transB: transB, n: n, k: k, alpha: 1, b: b, ldb: ldb, shape: panelShape, into: buffer, pool: context.pool)
+        }
+        : nil
     let panels = (n + nr - 1) / nr
     let threads = context.pool.threadCount
     // Split the slivers only when there are too few panels to keep every thread busy.
@@ -96,7 +109,10 @@ private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         for block in 0..<shape.kBlocks {
             let k0 = shape.blockStart(block), kc = shape.blockLength(block)
             let panelStart: UnsafePointer<Float>, panelStride: Int
-            if inPlace {
+            if let packedB {
+                panelStart = packedB + panelShape.sliverOffset(block: block, sliver: panel)
+                panelStride = nr
+            } else if inPlace {
                 panelStart = b + k0 * ldb + j0
                 panelStride = ldb
             } else {

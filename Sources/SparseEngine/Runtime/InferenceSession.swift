@@ -122,7 +122,7 @@ public final class InferenceSession: @unchecked Sendable {
         guard slicing.items < slicing.batch else { return try plan(for: feeds, signature: signature).execute(feeds, context: context) }
         return try BatchSlicing.join(slicing.ranges.map { range in
             let part = BatchSlicing.slice(feeds, range)
-            return try plan(for: part, signature: try validate(part)).execute(part, context: context)
+            return try plan(for: part, signature: sliceSignature(part)).execute(part, context: context)
         })
     }
 
@@ -143,7 +143,7 @@ public final class InferenceSession: @unchecked Sendable {
         defer { lock.unlock() }
         let slicing = try slicing(for: feeds, signature: signature)
         let parts = slicing.ranges.map { BatchSlicing.slice(feeds, $0) }
-        let slicePlans = try parts.map { try plan(for: $0, signature: try validate($0)) }
+        let slicePlans = try parts.map { try plan(for: $0, signature: sliceSignature($0)) }
         let first = slicePlans[0]
         var seconds = [Double](repeating: 0, count: first.steps.count)
         try seconds.withUnsafeMutableBufferPointer { buffer in
@@ -216,6 +216,12 @@ public final class InferenceSession: @unchecked Sendable {
         var shapes: [String: (DataType, [Int])] = [:]
         for input in inputs { shapes[input.name] = (feeds[input.name]!.dataType, feeds[input.name]!.shape) }
         return shapes
+    }
+
+    /// The signature of a slice of checked feeds: their shapes, as `validate` gives them (sliced batches have no
+    /// shape-deciding inputs). Not checked again: a slice may differ from a batch size the model declares.
+    private func sliceSignature(_ part: [String: Tensor]) -> [[Int]] {
+        inputs.map { part[$0.name]!.shape }
     }
 
     /// Checks the feeds and returns the shape signature (input shapes in `inputs` order).

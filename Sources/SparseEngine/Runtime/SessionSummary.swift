@@ -34,9 +34,9 @@ public struct SessionSummary: Sendable, Equatable {
     /// Zeros among the elements of those constant weights (0…1), nil when there are none.
     public let weightSparsity: Double?
 
-    /// Fusions the passes made (BatchNorm folded into Conv, layer norms, Adds and activations fused).
+    /// Fusions the passes made (BatchNorm folded into Conv, layer norms, GELUs, Adds and activations fused).
     public var fusedLayers: Int {
-        let merging = [BatchNormFolding().name, LayerNormFusion().name, AddFusion().name, ActivationFusion().name, SiLUFusion().name]
+        let merging = [BatchNormFolding().name, LayerNormFusion().name, GeluFusion().name, AddFusion().name, ActivationFusion().name, SiLUFusion().name]
         return passes.filter { merging.contains($0.name) }.reduce(0) { $0 + $1.changed }
     }
 

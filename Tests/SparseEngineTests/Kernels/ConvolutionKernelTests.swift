@@ -62,6 +62,49 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// Tiles of 8 pixels × channels stored channel by channel with bias, residual and bounds, for channel counts
+    /// that fill one or two vectors, partly or wholly.
+    func testTransposingEpilogueMatchesNaiveComputation() {
+        for config in KernelConfig.available {
+            let (name, kernel) = (config.transposingEpilogueName, config.transposingEpilogue)
+            for columns in [1, 9, 16, 27, 32] {
+                let ldt = 32, ldy = 11
+                let tile = randomFloats(8 * ldt, seed: 41), bias = randomFloats(32, seed: 42), residual = randomFloats(32 * ldy, seed: 43)
+                for (useBias, useResidual, lo, hi) in [(true, true, Float(0), Float.infinity), (false, false, -Float.infinity, Float.infinity),
+                                                       (true, false, Float(-0.2), Float(0.3))] {
+                    var y = [Float](repeating: .nan, count: 32 * ldy)
+                    var expected = y
+                    for j in 0..<columns { for i in 0..<8 {
+                        let v = tile[i * ldt + j] + (useBias ? bias[j] : 0) + (useResidual ? residual[j * ldy + i] : 0)
+                        expected[j * ldy + i] = min(max(v, lo), hi)
+                    } }
+                    bias.withUnsafeBufferPointer { b in
+                        residual.withUnsafeBufferPointer { res in
+                            y.withUnsafeMutableBufferPointer {
+                                kernel(columns, tile, ldt, useBias ? b.baseAddress! : nil, useResidual ? res.baseAddress! : nil,
+                                       $0.baseAddress!, ldy, lo, hi)
+                            }
+                        }
+                    }
+                    XCTAssertEqual(y.map { $0.isNaN ? -99 : $0 }, expected.map { $0.isNaN ? -99 : $0 }, "\(name) columns \(columns)")
+                }
+            }
+        }
+    }
+
+    /// Every stride-th float, for any count, from a buffer that ends at the last one read.
+    func testStridedGatherMatchesNaiveCopy() {
+        for stride in 1...3 {
+            for count in [1, 16, 17, 33, 50] {
+                let x = randomFloats((count - 1) * stride + 1, seed: UInt64(count * stride))
+                var y = [Float](repeating: .nan, count: count + 1)
+                y.withUnsafeMutableBufferPointer { f32StridedGather(x, stride: stride, count: count, into: $0.baseAddress!) }
+                XCTAssertEqual(Array(y.prefix(count)), (0..<count).map { x[$0 * stride] }, "stride \(stride) count \(count)")
+                XCTAssertTrue(y[count].isNaN, "wrote past the end")
+            }
+        }
+    }
+
     /// Bias, residual and bounds over rows of any length (vector bodies and scalar tails).
     func testEpilogueMatchesNaiveComputation() {
         for config in KernelConfig.available {

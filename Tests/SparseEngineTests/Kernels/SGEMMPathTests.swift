@@ -89,4 +89,34 @@ final class SGEMMPathTests: XCTestCase {
         weights.withUnsafeMutableBufferPointer { $0[0] += 100 }
         assertClose(multiply(b2), naive(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: original, b: b2, beta: 0, c: zeros))
     }
+
+    /// A constant right operand that is not read in place (a linear layer's weights) is packed once, for either
+    /// layout of B (transposed: with an edge panel), over several K blocks.
+    func testConstantRightOperandIsPackedOnce() {
+        let context = KernelContext(pool: ThreadPool(threads: 2))
+        for (transB, m, n, k) in [(false, 40, 256, 600), (true, 40, 80, 600)] {
+            XCTAssertFalse(GemmPlan.prefersColumnSlivers(m: m, n: n, mr: 8, nr: 32))
+            let a = randomFloats(m * k, seed: 4), ldb = transB ? k : n
+            if !transB { XCTAssertNil(GemmPlan.inPlaceBlock(ldb: ldb)) }
+            var weights = randomFloats(k * n, seed: transB ? 5 : 6)
+            let original = weights.map { $0 }
+            let zeros = [Float](repeating: 0, count: m * n)
+            func multiply() -> [Float] {
+                var c = [Float](repeating: .nan, count: m * n)
+                weights.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        sgemm(transA: false, transB: transB, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b.baseAddress!, ldb: ldb,
+                              beta: 0, c: cp.baseAddress!, ldc: n, context: context)
+                    }
+                }
+                return c
+            }
+            weights.withUnsafeBytes { context.gemmWorkspace.registerConstant($0.baseAddress!, byteCount: $0.count) }
+            let expected = naive(transA: false, transB: transB, m: m, n: n, k: k, alpha: 1, a: a, b: original, beta: 0, c: zeros)
+            assertClose(multiply(), expected)
+            // The packing made on first use is reused, so a (forbidden) change is not seen.
+            weights.withUnsafeMutableBufferPointer { $0[0] += 100 }
+            assertClose(multiply(), expected)
+        }
+    }
 }

@@ -25,4 +25,31 @@ final class SGEMMTests: XCTestCase {
             }
         }
     }
+
+    /// Batches of small products, one per task, against naive products: edge slivers and panels, several K
+    /// blocks, operands shared between products (broadcast batch axes).
+    func testBatchedProductsMatchNaiveProducts() {
+        let pool = ThreadPool(threads: 2)
+        for config in KernelConfig.available {
+            let context = KernelContext(pool: pool, kernels: config)
+            for (m, n, k) in [(128, 64, 128), (128, 128, 64), (13, 70, 300), (5, 33, 17)] {
+                let a = randomFloats(3 * m * k, seed: UInt64(m + k)), b = randomFloats(2 * k * n, seed: UInt64(n + k))
+                let pairs = [(0, 0), (1, 1), (2, 0), (1, 0)]
+                var c = [Float](repeating: .nan, count: pairs.count * m * n)
+                var expected = c
+                for (index, (ia, ib)) in pairs.enumerated() { for i in 0..<m { for j in 0..<n {
+                    var acc: Float = 0
+                    for p in 0..<k { acc += a[(ia * m + i) * k + p] * b[(ib * k + p) * n + j] }
+                    expected[(index * m + i) * n + j] = acc
+                } } }
+                a.withUnsafeBufferPointer { ap in
+                    b.withUnsafeBufferPointer { bp in
+                        let operands = pairs.map { (ap.baseAddress! + $0.0 * m * k, bp.baseAddress! + $0.1 * k * n) }
+                        c.withUnsafeMutableBufferPointer { sgemmBatched(operands, m: m, n: n, k: k, c: $0.baseAddress!, context: context) }
+                    }
+                }
+                assertClose(c, expected, tolerance: 1e-4)
+            }
+        }
+    }
 }

@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 @testable import SparseEngine
 
-/// The vector exp and erf kernels of every instruction set against the C library's, edges included.
+/// The vector exp, erf and GELU kernels of every instruction set against the C library's, edges included, and the
+/// softmax row kernel on them.
 final class VectorMathTests: XCTestCase {
     private let inputs: [Float] = [0, -0.0, 1e-30, -1e-7, 1e-3, 0.25, -0.49, 0.5, 0.51, 1, -1.7, 2.5, 3.99, 4, -4.5, 10, -10, 30,
                                    -87, -87.4, -100, 88, 88.8, 200, .infinity, -.infinity]
@@ -35,6 +36,32 @@ final class VectorMathTests: XCTestCase {
                 }
             }
             XCTAssertTrue(run(config.erf, [.nan])[0].isNaN)
+        }
+    }
+
+    func testGeluMatchesTheCLibrary() {
+        for config in KernelConfig.available {
+            for (x, y) in zip(inputs, run(config.gelu)) where x.isFinite {
+                let v = Double(x), expected = v / 2 * (1 + Foundation.erf(v / 2.0.squareRoot()))
+                XCTAssertLessThanOrEqual(abs(Double(y) - expected), 1e-6 * max(1, abs(expected)), "\(config.isa) gelu(\(x)) = \(y)")
+            }
+        }
+    }
+
+    /// Softmax rows of any length (vector bodies and scalar tails), in place or not, against a direct computation.
+    func testSoftmaxRowMatchesDirectComputation() {
+        for config in KernelConfig.available {
+            for n in [1, 7, 16, 128, 131] {
+                let x = randomFloats(n, seed: UInt64(n)).map { $0 * 20 }
+                let m = x.max()!, e = x.map { Foundation.exp(Double($0 - m)) }, sum = e.reduce(0, +)
+                var y = [Float](repeating: .nan, count: n), inPlace = x
+                y.withUnsafeMutableBufferPointer { f32SoftmaxRow(x, $0.baseAddress!, n: n, exp: config.exp) }
+                inPlace.withUnsafeMutableBufferPointer { f32SoftmaxRow($0.baseAddress!, $0.baseAddress!, n: n, exp: config.exp) }
+                for j in 0..<n {
+                    XCTAssertEqual(Double(y[j]), e[j] / sum, accuracy: 1e-6, "\(config.isa) n \(n)")
+                    XCTAssertEqual(inPlace[j], y[j], "\(config.isa) n \(n) in place")
+                }
+            }
         }
     }
 

@@ -60,13 +60,15 @@ final class ConvOperatorTests: XCTestCase {
 
     /// Both forms of `ShiftedConvolutionGemm`: over pixels (a 7×7 stride-2 stem, partial panels, several K
     /// blocks) and over channels (few output pixels, the pixels of all images in one sequence, in more than one
-    /// range of slivers for 16 images), with channel counts that fill no tile exactly.
+    /// range of slivers for 16 images), with channel counts that fill no tile exactly, and a batch handed over in
+    /// groups of images (1 MiB each, `inPlaceSourceBytes` apart).
     func testShiftedGemmFormsAgainstReference() throws {
         let cases: [(n: Int, c: Int, m: Int, size: Int, k: Int, stride: Int, pad: Int, group: Int)] = [
             (1, 3, 20, 37, 7, 2, 3, 1),
             (2, 40, 36, 12, 3, 1, 1, 1),
             (3, 32, 70, 7, 3, 1, 1, 1),
             (16, 16, 40, 7, 3, 1, 1, 1),
+            (6, 64, 8, 64, 1, 1, 0, 1),
             (2, 64, 40, 5, 1, 2, 0, 1),
             (1, 8, 12, 9, 3, 2, 1, 2),
         ]

@@ -18,9 +18,10 @@ final class AddFusionTests: XCTestCase {
     }
 
     /// The same around a 1×1 Conv on a 7×7 image with 40 channels, which runs over channels, and a 3×3 one on a
-    /// 20×20 image, which runs over pixels: the residual is added in either epilogue.
+    /// 20×20 image, which runs over pixels: the residual is added in either epilogue; on 128×128 images, one
+    /// image at a time (`inPlaceSourceBytes`).
     func testResidualAddAndReluFoldIntoBothConvolutionForms() throws {
-        for (kernel, size) in [(1, 7), (3, 20)] {
+        for (kernel, size) in [(1, 7), (3, 20), (1, 128)] {
             var m = TestModel()
             m.nodes = [
                 TestNode("Conv", ["x", "w", "b"], ["c"], ["pads": .ints([kernel / 2, kernel / 2, kernel / 2, kernel / 2])]),

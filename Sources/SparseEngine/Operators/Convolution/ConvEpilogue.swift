@@ -9,6 +9,7 @@ struct ConvEpilogue {
     /// The activation as bounds: outputs are clamped to `lo...hi`.
     let lo: Float, hi: Float
     let kernel: KernelConfig.EpilogueMicrokernel
+    let transposingKernel: KernelConfig.TransposingEpilogueMicrokernel
 
     init(bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, activation: FusedActivation, kernels: KernelConfig) {
         self.bias = bias
@@ -19,6 +20,7 @@ struct ConvEpilogue {
         case .clip(let low, let high): (lo, hi) = (low, high)
         }
         kernel = kernels.epilogue
+        transposingKernel = kernels.transposingEpilogue
     }
 
     /// Output channels `channel ..< channel + rows`, each at `count` consecutive outputs: `y[offset + r·ldy + j]`
@@ -29,9 +31,23 @@ struct ConvEpilogue {
         kernel(rows, count, sums, ldSums, bias.map { $0 + channel }, residual.map { $0 + offset }, y + offset, ldy, lo, hi)
     }
 
-    /// The same from transposed sums: `y[offset + r·ldy + j]` from `sums[j·ldSums + r]`.
+    /// The same from transposed sums: `y[offset + r·ldy + j]` from `sums[j·ldSums + r]`; runs of 8 outputs go
+    /// through the transposing kernel.
     func storeTransposed(rows: Int, count: Int, _ sums: UnsafePointer<Float>, ldSums: Int, channel: Int,
                          into y: UnsafeMutablePointer<Float>, at offset: Int, ldy: Int) {
+        var done = 0
+        while done + 8 <= count {
+            transposingKernel(rows, sums + done * ldSums, ldSums, bias.map { $0 + channel }, residual.map { $0 + offset + done },
+                              y + offset + done, ldy, lo, hi)
+            done += 8
+        }
+        if done < count { storeTransposedTail(rows: rows, count: count - done, sums + done * ldSums, ldSums: ldSums, channel: channel,
+                                              into: y, at: offset + done, ldy: ldy) }
+    }
+
+    /// `storeTransposed` for fewer than 8 outputs, one by one.
+    private func storeTransposedTail(rows: Int, count: Int, _ sums: UnsafePointer<Float>, ldSums: Int, channel: Int,
+                                     into y: UnsafeMutablePointer<Float>, at offset: Int, ldy: Int) {
         let lo = lo, hi = hi
         for r in 0..<rows {
             let b = bias?[channel + r] ?? 0, destination = y + offset + r * ldy, column = sums + r

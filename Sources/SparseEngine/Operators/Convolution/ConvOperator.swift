@@ -131,16 +131,23 @@ struct ConvOperator: Operator {
             return fusedAdd
         }
         let residual = fusedAdd && inputs[3]!.shape == y.shape ? inputs[3]!.pointer(Float.self) : nil
-        let epilogue = ConvEpilogue(bias: bp, residual: residual.map { UnsafePointer($0) },
-                                    activation: residual == nil ? inlineActivation : activation, kernels: context.kernels)
         let (phaseH, phaseW) = phaseSize(g)
         guard let (offsets, phaseCount) = rowOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
             throw c.error(.unsupportedDataType, "input \(x.shape) is too large for the convolution (offsets past 2 GiB)")
         }
-        let source = stridePhases(xp, batch: n, channels: channels, g, phaseCount: phaseCount, context: context)
-        let gemm = ShiftedConvolutionGemm(source: source, phaseH: phaseH, phaseW: phaseW, geometry: g, batch: n, channels: channels,
-                                          rowOffsets: offsets, phaseCount: phaseCount)
-        gemm.run(weights: wp, outChannels: m, groups: group, epilogue: epilogue, y: yp, context: context)
+        // Images in groups whose stride phases stay within `inPlaceSourceBytes`, so they are read while in cache.
+        let imageBytes = phaseCount * channels * phaseH * phaseW * MemoryLayout<Float>.size
+        let perGroup = max(1, ShiftedConvolutionGemm.inPlaceSourceBytes / imageBytes)
+        let inputImage = channels * g.inH * g.inW, outputImage = m * g.outH * g.outW
+        for first in stride(from: 0, to: n, by: perGroup) {
+            let images = min(perGroup, n - first)
+            let epilogue = ConvEpilogue(bias: bp, residual: residual.map { UnsafePointer($0 + first * outputImage) },
+                                        activation: residual == nil ? inlineActivation : activation, kernels: context.kernels)
+            let source = stridePhases(xp + first * inputImage, batch: images, channels: channels, g, phaseCount: phaseCount, context: context)
+            let gemm = ShiftedConvolutionGemm(source: source, phaseH: phaseH, phaseW: phaseW, geometry: g, batch: images, channels: channels,
+                                              rowOffsets: offsets, phaseCount: phaseCount)
+            gemm.run(weights: wp, outChannels: m, groups: group, epilogue: epilogue, y: yp + first * outputImage, context: context)
+        }
         return fusedAdd && residual == nil
     }
 

@@ -7,15 +7,15 @@ extension ShiftedConvolutionGemm {
     /// microkernel over the chunk's slivers, whose packing (cached, weights are constant) fits in `chunkBytes`
     /// and so stays in L2 from one panel to the next. B's rows are read in place through the row offsets, in K
     /// blocks of no more channels than `GemmPlan.l1Rows` keeps in L1 together; when that is too few (input
-    /// planes of a multiple of 8 cache lines), and for an image's last, partial panel, a panel is first copied
-    /// into per-thread scratch, zero-padded.
+    /// planes of a multiple of 8 cache lines), when the input is larger than `inPlaceSourceBytes`, and for an
+    /// image's last, partial panel, a panel is first copied into per-thread scratch, zero-padded.
     func runOverPixels(weights: UnsafePointer<Float>, k: Int, rowOffsets: UnsafePointer<Int32>, output: ConvGemmOutput,
                        context: KernelContext) {
         let g = geometry, config = context.kernels, workspace = context.gemmWorkspace
         let mr = config.igemmMR, nr = config.igemmNR, m = output.channels
         let channelsInL1 = GemmPlan.l1Rows(stride: phaseH * phaseW)
         let rowsInL1 = channelsInL1 >= GemmShape.defaultKcLimit ? GemmShape.defaultKcLimit : channelsInL1 * g.kH * g.kW
-        let inPlace = rowsInL1 >= 128
+        let inPlace = rowsInL1 >= 128 && batch * imageBytes <= Self.inPlaceSourceBytes
         let shape = GemmShape(m: m, k: k, mr: mr, kcLimit: inPlace ? min(rowsInL1, GemmShape.defaultKcLimit) : GemmShape.defaultKcLimit)
         let packed = workspace.packed(weights, rows: m, columns: k, ld: k, alpha: 1, transposed: false, layout: .slivers(shape),
                                       count: shape.packedCount, slot: .left) { buffer in
@@ -76,6 +76,17 @@ extension ShiftedConvolutionGemm {
 /// zero-padded.
 private func packShiftedPanel(_ start: UnsafeRawPointer, _ offsets: UnsafePointer<Int32>, kc: Int, count: Int, width: Int,
                               into panel: UnsafeMutablePointer<Float>) {
+    typealias V = SIMD16<Float>
+    if count == width && width % 16 == 0 {
+        // Whole rows as vectors: independent loads, many cache misses in flight at once.
+        for r in 0..<kc {
+            let from = start + Int(offsets[r]), to = UnsafeMutableRawPointer(panel + r * width)
+            for byte in stride(from: 0, to: width * 4, by: 64) {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: byte, as: V.self), toByteOffset: byte, as: V.self)
+            }
+        }
+        return
+    }
     for r in 0..<kc {
         let row = panel + r * width
         row.update(from: (start + Int(offsets[r])).assumingMemoryBound(to: Float.self), count: count)

@@ -20,6 +20,11 @@ struct ShiftedConvolutionGemm {
     /// `usedPhases(geometry).count`.
     let phaseCount: Int
 
+    /// Largest input (all images, after `stridePhases`) whose panels are read in place, and the most the
+    /// operator hands over at once when there are several images. Larger ones come from L3 or memory, where
+    /// copying a panel first, with its loads independent of each other, waits less.
+    static let inPlaceSourceBytes = 4 << 20
+
     /// Pixels v of one image, up to the last valid one.
     var imagePixels: Int { (geometry.outH - 1) * phaseW + geometry.outW }
     /// Bytes of one image in `source`.

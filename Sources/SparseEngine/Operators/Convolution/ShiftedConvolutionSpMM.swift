@@ -177,7 +177,7 @@ func polyphase(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
                 if g.strideW == 1 {
                     (row + first).update(from: input + first, count: end - first)
                 } else {
-                    for j in first..<end { row[j] = input[j * g.strideW] }
+                    f32StridedGather(input + first * g.strideW, stride: g.strideW, count: end - first, into: row + first)
                 }
                 (row + end).update(repeating: 0, count: phaseW - end)
             }

@@ -99,11 +99,7 @@ struct UnaryOperator: Operator {
                 for i in 0..<n { d[i] = -s[i] }
                 kernels.exp(d, d, n)
                 for i in 0..<n { d[i] = 1 / (1 + d[i]) }
-            default:
-                // Gelu: 0.5·x·(1 + erf(x/√2)), erf taken into d first.
-                for i in 0..<n { d[i] = s[i] * 0.70710678118654752 }
-                kernels.erf(d, d, n)
-                for i in 0..<n { d[i] = 0.5 * s[i] * (1 + d[i]) }
+            default: kernels.gelu(s, d, n)
             }
         }
     }

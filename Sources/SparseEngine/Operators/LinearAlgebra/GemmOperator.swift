@@ -66,7 +66,8 @@ struct GemmOperator: Operator {
 }
 
 /// `MatMul` with numpy semantics: 1-D operands are promoted and the added axis removed,
-/// batch axes broadcast. A 2-D right operand turns the whole batch into one GEMM. An Add folded in by
+/// batch axes broadcast. A 2-D right operand turns the whole batch into one GEMM; a batch of small products
+/// (attention's per-head ones) runs as `sgemmBatched`, one product per task. An Add folded in by
 /// `AddFusion` (input #2, typically the bias of a linear layer) and a fused activation follow the product.
 /// A MatMul whose constant 2-D B `SparseWeightSelection` compressed runs on `spmm`.
 struct MatMulOperator: Operator {
@@ -128,7 +129,14 @@ struct MatMulOperator: Operator {
                   beta: 0, c: yp, ldc: n, context: context)
             return
         }
-        for (i, (ia, ib)) in matMulBatchPairs(a.shape, b.shape).enumerated() {
+        let pairs = matMulBatchPairs(a.shape, b.shape)
+        let macs = m * n * k
+        if pairs.count >= context.pool.threadCount && m >= GemmPlan.smallRows && macs <= GemmPlan.batchedProductLimit {
+            let operands = pairs.map { ia, ib -> (a: UnsafePointer<Float>, b: UnsafePointer<Float>) in (UnsafePointer(ap + ia * m * k), UnsafePointer(bp + ib * k * n)) }
+            sgemmBatched(operands, m: m, n: n, k: k, c: yp, context: context)
+            return
+        }
+        for (i, (ia, ib)) in pairs.enumerated() {
             sgemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1,
                   a: ap + ia * m * k, lda: k, b: bp + ib * k * n, ldb: n,
                   beta: 0, c: yp + i * m * n, ldc: n, context: context)

@@ -9,7 +9,8 @@ import Foundation
 ///
 /// Interpolation is separable: each resized axis is computed from a table of taps (input
 /// positions and weights per output position), one axis after the other. Nearest resizing of
-/// any element type is a gather.
+/// any element type is a gather; of 4-byte elements along the last two axes only, a row-wise kernel
+/// (`x32ResizeNearest2D`).
 struct ResizeOperator: Operator {
     let c: OpContext
     var planTimeInputs: [Int] { sizesIndex.map { [scalesIndex, $0] } ?? [scalesIndex] }
@@ -133,6 +134,12 @@ struct ResizeOperator: Operator {
             tables.append(taps(inSize: x.shape[d], outSize: size, scale: scale, roi: roiRange))
         }
         if kernel == .nearest && !antialias && coordinateMode != "tf_crop_and_resize" {
+            if rank >= 2 && x.dataType.byteSize == 4 && tables.dropLast(2).allSatisfy({ $0 == nil }) {
+                let sources = (rank - 2..<rank).map { d in (0..<y.shape[d]).map { o in Int32(tables[d].map { $0.nearestSource(o) } ?? o) } }
+                x32ResizeNearest2D(x.rawPointer, y.rawPointer, planes: x.shape.dropLast(2).reduce(1, *), inH: x.shape[rank - 2],
+                                   inW: x.shape[rank - 1], rows: sources[0], columns: sources[1], pool: context.pool)
+                return
+            }
             mapIndices(x, y) { d, o in tables[d].map { $0.nearestSource(o) } ?? o }
             return
         }

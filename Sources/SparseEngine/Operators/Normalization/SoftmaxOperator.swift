@@ -62,16 +62,6 @@ struct SoftmaxOperator: Operator {
     /// Softmax over contiguous rows (the common case: the last axis), with the vector exp kernel.
     private func softmaxRows(_ xp: UnsafePointer<Float>, _ yp: UnsafeMutablePointer<Float>, rows: Int, n: Int, _ context: KernelContext) {
         let exp = context.kernels.exp
-        context.pool.parallelFor(rows) { row, _ in
-            let s = xp + row * n, d = yp + row * n
-            var m = -Float.infinity
-            for j in 0..<n { m = Swift.max(m, s[j]) }
-            for j in 0..<n { d[j] = s[j] - m }
-            exp(d, d, n)
-            var sum: Float = 0
-            for j in 0..<n { sum += d[j] }
-            let inv = 1 / sum
-            for j in 0..<n { d[j] *= inv }
-        }
+        context.pool.parallelFor(rows) { row, _ in f32SoftmaxRow(xp + row * n, yp + row * n, n: n, exp: exp) }
     }
 }
