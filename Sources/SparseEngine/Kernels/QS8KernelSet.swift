@@ -1,0 +1,67 @@
+import CSparseEngineKernelsINT8
+
+/// The INT8 microkernels of one instruction set (C, `Sources/CSparseEngineKernelsINT8`): the indirect GEMM over
+/// packed activations and the requantization. Chosen with the FP32 kernels (`KernelConfig.qs8`); every set
+/// computes bit-identical results.
+struct QS8KernelSet: @unchecked Sendable {
+    /// Signature of an indirect INT8 GEMM microkernel: `(kgroups, packedWeights, activations, groupOffsets, acc, ldacc)`.
+    typealias IgemmMicrokernel = (Int, UnsafePointer<Int8>, UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int) -> Void
+    /// Signature of a requantization kernel: `(rows, cols, acc, ldacc, bias, scale, zeroPoint, lo, hi, y, ldyRow, ldyCol)`.
+    typealias RequantizeKernel = (Int, Int, UnsafePointer<Int32>, Int, UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32,
+                                  UnsafeMutablePointer<UInt8>, Int, Int) -> Void
+
+    /// Signature of an elementwise quantization: `(count, x, scale, zeroPoint, lo, hi, y)`.
+    typealias QuantizeKernel = (Int, UnsafePointer<Float>, Float, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>) -> Void
+    /// Signature of an elementwise dequantization: `(count, x, isSigned, scale, zeroPoint, y)`.
+    typealias DequantizeKernel = (Int, UnsafePointer<UInt8>, Bool, Float, Int32, UnsafeMutablePointer<Float>) -> Void
+
+    /// Name of the GEMM microkernel, for logs and reports.
+    let igemmName: String
+    /// The indirect GEMM microkernel; its tile is `mr` output channels × `nr` pixels.
+    let igemm: IgemmMicrokernel
+    /// Output channels per tile: the weights' packing (`QS8PackedWeights`) is the same for every set.
+    let mr = 8
+    /// Pixels (or tokens) per tile.
+    let nr: Int
+    /// The requantization kernel.
+    let requantize: RequantizeKernel
+    /// `QuantizeLinear` with one scale and zero point.
+    let quantize: QuantizeKernel
+    /// `DequantizeLinear` with one scale and zero point.
+    let dequantize: DequantizeKernel
+
+    /// Portable C.
+    static let scalar = QS8KernelSet(igemmName: "qs8_igemm_8x8c4__scalar", igemm: { qs8_igemm_8x8c4__scalar($0, $1, $2, $3, $4, $5) },
+                                     nr: 8, requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
+                                     quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
+                                     dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) })
+    /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization and elementwise kernels.
+    static let avx2 = QS8KernelSet(igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) },
+                                   nr: 8, requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
+                                   quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
+                                     dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) })
+    /// AVX-512 VNNI: `vpdpbusd`.
+    static let avx512vnni = QS8KernelSet(igemmName: "qs8_igemm_8x32c4__avx512vnni",
+                                         igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) },
+                                         nr: 32, requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
+                                         quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
+                                         dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) })
+
+    /// Every set this CPU can run, for tests that compare them with each other.
+    static var available: [QS8KernelSet] {
+        let features = CPUFeatures.current
+        return [scalar] + (features.avx2 ? [avx2] : []) + (features.avx512vnni ? [avx512vnni] : [])
+    }
+}
+
+extension KernelConfig {
+    /// The INT8 kernels that go with this configuration: VNNI with AVX-512 when the CPU has it, else AVX2's, else
+    /// the portable ones.
+    var qs8: QS8KernelSet {
+        switch isa {
+        case "avx512": return CPUFeatures.current.avx512vnni ? .avx512vnni : .avx2
+        case "avx2": return .avx2
+        default: return .scalar
+        }
+    }
+}
