@@ -4,35 +4,74 @@
 #include "zoo_qs8_kernels.h"
 #include <string.h>
 
-void qu8_pack_conv_x4(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
-                      size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
-                      size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
+/* One phase row of 4 channels: dst[col] = the 4 bytes of input column col * stride + px - pad_left, for the
+   columns [first, last) inside the input. The stride is a constant in each caller, so the compiler vectorizes
+   the contiguous case. */
+static inline __attribute__((always_inline)) void pack_row(const uint8_t *s0, const uint8_t *s1, const uint8_t *s2,
+                                                           const uint8_t *s3, size_t first, size_t last, size_t stride,
+                                                           size_t shift, uint32_t flip, uint32_t *dst) {
+    for (size_t col = first; col < last; col++) {
+        const size_t ix = col * stride - shift;
+        dst[col] = ((uint32_t)s0[ix] | (uint32_t)s1[ix] << 8 | (uint32_t)s2[ix] << 16 | (uint32_t)s3[ix] << 24) ^ flip;
+    }
+}
+
+static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, size_t channels, size_t height, size_t width,
+                                                            size_t plane, size_t stride, size_t pad_top, size_t pad_left,
+                                                            size_t phase_height, size_t phase_width, size_t group_stride,
+                                                            uint8_t fill, uint8_t flip, uint8_t *out) {
     const size_t groups = (channels + 3) / 4;
     const uint8_t padded = fill ^ flip;
-    for (size_t py = 0; py < stride; py++) {
-        for (size_t px = 0; px < stride; px++) {
-            for (size_t g = 0; g < groups; g++) {
+    const uint32_t flip4 = flip * 0x01010101u;
+    /* Channels past the last real one read a row of the fill byte (the padding value before the flip). */
+    uint8_t fill_row[width > 0 ? width : 1];
+    memset(fill_row, fill, sizeof fill_row);
+    for (size_t g = 0; g < groups; g++) {
+        const uint8_t *src[4];
+        for (size_t j = 0; j < 4; j++) src[j] = 4 * g + j < channels ? x + (4 * g + j) * plane : NULL;
+        for (size_t py = 0; py < stride; py++) {
+            for (size_t px = 0; px < stride; px++) {
                 uint8_t *dst = out + ((g * stride + py) * stride + px) * group_stride * 4;
                 memset(dst, padded, group_stride * 4);
-                for (size_t j = 0; j < 4 && 4 * g + j < channels; j++) {
-                    const uint8_t *src = x + (4 * g + j) * plane;
-                    for (size_t row = 0; row < phase_height; row++) {
-                        const size_t iy = row * stride + py;
-                        if (iy < pad_top || iy - pad_top >= height) continue;
-                        const uint8_t *srow = src + (iy - pad_top) * width;
-                        uint8_t *drow = dst + row * phase_width * 4 + j;
-                        /* columns whose input x = col * stride + px - pad_left is inside [0, width) */
-                        size_t first = pad_left > px ? (pad_left - px + stride - 1) / stride : 0;
-                        for (size_t col = first; col < phase_width; col++) {
-                            const size_t ix = col * stride + px - pad_left;
-                            if (ix >= width) break;
-                            drow[col * 4] = srow[ix] ^ flip;
-                        }
+                /* columns whose input x = col * stride + px - pad_left lies in [0, width) */
+                if (px >= width + pad_left) continue;
+                const size_t first = pad_left > px ? (pad_left - px + stride - 1) / stride : 0;
+                size_t last = (width + pad_left - px + stride - 1) / stride;
+                if (last > phase_width) last = phase_width;
+                if (first >= last) continue;
+                for (size_t row = 0; row < phase_height; row++) {
+                    const size_t iy = row * stride + py;
+                    if (iy < pad_top || iy - pad_top >= height) continue;
+                    const size_t offset = (iy - pad_top) * width;
+                    const uint8_t *r[4];
+                    for (size_t j = 0; j < 4; j++) r[j] = src[j] ? src[j] + offset : fill_row;
+                    uint32_t *drow = (uint32_t *)(dst + row * phase_width * 4);
+                    if (stride == 1) {
+                        pack_row(r[0], r[1], r[2], r[3], first, last, 1, pad_left - px, flip4, drow);
+                    } else if (stride == 2) {
+                        pack_row(r[0], r[1], r[2], r[3], first, last, 2, pad_left - px, flip4, drow);
+                    } else {
+                        pack_row(r[0], r[1], r[2], r[3], first, last, stride, pad_left - px, flip4, drow);
                     }
                 }
             }
         }
     }
+}
+
+void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
+                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
+                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
+    pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+#endif
+void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
+                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
+                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
+    pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out);
 }
 
 void qu8_pack_rows_x4(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,

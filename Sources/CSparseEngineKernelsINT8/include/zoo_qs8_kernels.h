@@ -48,9 +48,12 @@ void qs8_vdequantize__avx512(size_t n, const uint8_t *x, int is_signed, float sc
    4 channel bytes together: out[((g * phases + phase) * group_stride + row * phase_width + col) * 4 + j],
    phase = py * stride + px.
    `flip` (0 or 0x80) is xor-ed into every byte: 0x80 turns int8 into uint8 (x + 128). */
-void qu8_pack_conv_x4(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
-                      size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
-                      size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out);
+void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
+                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
+                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out);
+void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
+                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
+                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out);
 /* Packs a rows x cols uint8 matrix (row stride ldx) for a product over its columns: out[(g * group_stride +
    row) * 4 + j] = x[row * ldx + 4 g + j] ^ flip, columns past `cols` filled with `fill`. */
 void qu8_pack_rows_x4(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,

@@ -15,6 +15,11 @@ struct QS8KernelSet: @unchecked Sendable {
     /// Signature of an elementwise dequantization: `(count, x, isSigned, scale, zeroPoint, y)`.
     typealias DequantizeKernel = (Int, UnsafePointer<UInt8>, Bool, Float, Int32, UnsafeMutablePointer<Float>) -> Void
 
+    /// Signature of a convolution input packing (`qu8_pack_conv_x4`): `(x, channels, height, width, plane, stride,
+    /// padTop, padLeft, phaseHeight, phaseWidth, groupStride, fill, flip, out)`.
+    typealias PackConvKernel = (UnsafePointer<UInt8>, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, UInt8, UInt8,
+                                UnsafeMutablePointer<UInt8>) -> Void
+
     /// Name of the GEMM microkernel, for logs and reports.
     let igemmName: String
     /// The indirect GEMM microkernel; its tile is `mr` output channels × `nr` pixels.
@@ -25,27 +30,31 @@ struct QS8KernelSet: @unchecked Sendable {
     let nr: Int
     /// The requantization kernel.
     let requantize: RequantizeKernel
+    /// Packs a convolution's input into stride phases of 4-channel pixels.
+    let packConv: PackConvKernel
     /// `QuantizeLinear` with one scale and zero point.
     let quantize: QuantizeKernel
     /// `DequantizeLinear` with one scale and zero point.
     let dequantize: DequantizeKernel
 
     /// Portable C.
-    static let scalar = QS8KernelSet(igemmName: "qs8_igemm_8x8c4__scalar", igemm: { qs8_igemm_8x8c4__scalar($0, $1, $2, $3, $4, $5) },
-                                     nr: 8, requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
-                                     quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
-                                     dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) })
-    /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization and elementwise kernels.
-    static let avx2 = QS8KernelSet(igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) },
-                                   nr: 8, requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
-                                   quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
-                                     dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) })
+    static let scalar = QS8KernelSet(
+        igemmName: "qs8_igemm_8x8c4__scalar", igemm: { qs8_igemm_8x8c4__scalar($0, $1, $2, $3, $4, $5) }, nr: 8,
+        requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
+        packConv: { qu8_pack_conv_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
+        quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
+        dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) })
+    /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization, packing and elementwise kernels.
+    static let avx2 = QS8KernelSet(
+        igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) }, nr: 8,
+        requantize: scalar.requantize, packConv: scalar.packConv, quantize: scalar.quantize, dequantize: scalar.dequantize)
     /// AVX-512 VNNI: `vpdpbusd`.
-    static let avx512vnni = QS8KernelSet(igemmName: "qs8_igemm_8x32c4__avx512vnni",
-                                         igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) },
-                                         nr: 32, requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
-                                         quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
-                                         dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) })
+    static let avx512vnni = QS8KernelSet(
+        igemmName: "qs8_igemm_8x32c4__avx512vnni", igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) }, nr: 32,
+        requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
+        packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
+        quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
+        dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) })
 
     /// Every set this CPU can run, for tests that compare them with each other.
     static var available: [QS8KernelSet] {

@@ -1,5 +1,3 @@
-import CSparseEngineKernelsINT8
-
 /// `QLinearConv` and `ConvInteger` on the INT8 kernels, for 1-D and 2-D convolutions with one group and equal
 /// strides: the input is packed once per run into stride phases with channels in groups of 4 (bytes, padded
 /// with its zero point; no im2col), and every weight group of (tap, 4 channels) reads one contiguous run of it
@@ -76,33 +74,33 @@ struct QuantizedConvOperator: Operator {
         let packTasks = (groups + groupsPerTask - 1) / groupsPerTask
         context.pool.parallelFor(images * packTasks) { task, _ in
             let n = task / packTasks, g0 = (task % packTasks) * groupsPerTask, g1 = min(groups, g0 + groupsPerTask)
-            qu8_pack_conv_x4(xBytes + (n * channels + 4 * g0) * plane, min(channels - 4 * g0, 4 * (g1 - g0)), g.inH, g.inW, plane,
+            kernels.packConv(xBytes + (n * channels + 4 * g0) * plane, min(channels - 4 * g0, 4 * (g1 - g0)), g.inH, g.inW, plane,
                              s, g.padTop, g.padLeft, phaseHeight, phaseWidth, groupStride, layer.fill, layer.flip,
                              packedInput + n * imageBytes + g0 * phases * groupStride * 4)
         }
 
+        // Tasks: (image, pixel tile, range of channel tiles). A pixel tile's activations stay in L1 while the
+        // channel tiles' packed weights stream past in order.
         let virtualPixels = g.outH * phaseWidth, pixelTiles = (virtualPixels + nr - 1) / nr
-        let tilesPerChunk = max(1, min(pixelTiles, 256 / nr)), chunks = (pixelTiles + tilesPerChunk - 1) / tilesPerChunk
-        let chunkPixels = tilesPerChunk * nr, outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1
         let rowTiles = layer.weights.tiles, kgroups = layer.weights.kgroups
+        let splits = max(1, min(rowTiles, (16 * context.pool.threadCount + images * pixelTiles - 1) / (images * pixelTiles)))
+        let tilesPerSplit = (rowTiles + splits - 1) / splits
+        let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1
         offsets.withUnsafeBufferPointer { offsets in
-            context.pool.parallelFor(images * rowTiles * chunks) { task, thread in
-                let n = task / (rowTiles * chunks), tile = (task / chunks) % rowTiles, chunk = task % chunks
-                let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * chunkPixels)).assumingMemoryBound(to: Int32.self)
-                let q0 = chunk * chunkPixels, q1 = min(virtualPixels, q0 + chunkPixels)
-                let image = UnsafePointer(packedInput + n * imageBytes), weights = layer.weights.tile(tile)
-                var q = q0
-                while q < q1 {
-                    kernels.igemm(kgroups, weights, image + q * 4, offsets.baseAddress!, acc + (q - q0), chunkPixels)
-                    q += nr
-                }
-                let rows = min(8, m - tile * 8), yImage = y.rawPointer + n * m * outPlane * elementSize
-                for oy in (q0 / phaseWidth)...((q1 - 1) / phaseWidth) {
-                    let start = max(q0, oy * phaseWidth), end = min(q1, oy * phaseWidth + g.outW)
-                    guard end > start else { continue }
-                    let ox = start - oy * phaseWidth
-                    layer.finish(rows: rows, cols: end - start, row0: tile * 8, acc: acc + (start - q0), ldacc: chunkPixels,
-                                 y: yImage + (oy * g.outW + ox) * elementSize, ldyRow: outPlane, ldyCol: 1, kernels: kernels)
+            context.pool.parallelFor(images * pixelTiles * splits) { task, thread in
+                let n = task / (pixelTiles * splits), pixelTile = (task / splits) % pixelTiles, split = task % splits
+                let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
+                let q0 = pixelTile * nr, q1 = min(virtualPixels, q0 + nr)
+                let image = UnsafePointer(packedInput + n * imageBytes + q0 * 4), yImage = y.rawPointer + n * m * outPlane * elementSize
+                for tile in (split * tilesPerSplit)..<min(rowTiles, (split + 1) * tilesPerSplit) {
+                    kernels.igemm(kgroups, layer.weights.tile(tile), image, offsets.baseAddress!, acc, nr)
+                    let rows = min(8, m - tile * 8)
+                    for oy in (q0 / phaseWidth)...((q1 - 1) / phaseWidth) {
+                        let start = max(q0, oy * phaseWidth), end = min(q1, oy * phaseWidth + g.outW)
+                        guard end > start else { continue }
+                        layer.finish(rows: rows, cols: end - start, row0: tile * 8, acc: acc + (start - q0), ldacc: nr,
+                                     y: yImage + (oy * g.outW + start - oy * phaseWidth) * elementSize, ldyRow: outPlane, ldyCol: 1, kernels: kernels)
+                    }
                 }
             }
         }

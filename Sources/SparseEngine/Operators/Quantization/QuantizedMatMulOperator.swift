@@ -51,20 +51,20 @@ struct QuantizedMatMulOperator: Operator {
             let r0 = task * rowsPerPack, r1 = min(rows, r0 + rowsPerPack)
             qu8_pack_rows_x4(aBytes + r0 * depth, r1 - r0, depth, depth, groupStride, layer.fill, layer.flip, packedInput + r0 * 4)
         }
-        let tilesPerChunk = max(1, min(tokenTiles, 128 / nr)), chunks = (tokenTiles + tilesPerChunk - 1) / tilesPerChunk
-        let chunkTokens = tilesPerChunk * nr, featureTiles = layer.weights.tiles, elementSize = y.dataType.byteSize ?? 1
+        // Tasks: (token tile, range of feature tiles), as the convolutions'.
+        let featureTiles = layer.weights.tiles, elementSize = y.dataType.byteSize ?? 1
+        let splits = max(1, min(featureTiles, (16 * context.pool.threadCount + tokenTiles - 1) / tokenTiles))
+        let tilesPerSplit = (featureTiles + splits - 1) / splits
         offsets.withUnsafeBufferPointer { offsets in
-            context.pool.parallelFor(featureTiles * chunks) { task, thread in
-                let tile = task / chunks, chunk = task % chunks
-                let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * chunkTokens)).assumingMemoryBound(to: Int32.self)
-                let t0 = chunk * chunkTokens, t1 = min(rows, t0 + chunkTokens), weights = layer.weights.tile(tile)
-                var t = t0
-                while t < t1 {
-                    kernels.igemm(kgroups, weights, UnsafePointer(packedInput + t * 4), offsets.baseAddress!, acc + (t - t0), chunkTokens)
-                    t += nr
+            context.pool.parallelFor(tokenTiles * splits) { task, thread in
+                let tokenTile = task / splits, split = task % splits
+                let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
+                let t0 = tokenTile * nr, t1 = min(rows, t0 + nr), tokens = UnsafePointer(packedInput + t0 * 4)
+                for tile in (split * tilesPerSplit)..<min(featureTiles, (split + 1) * tilesPerSplit) {
+                    kernels.igemm(kgroups, layer.weights.tile(tile), tokens, offsets.baseAddress!, acc, nr)
+                    layer.finish(rows: min(8, n - tile * 8), cols: t1 - t0, row0: tile * 8, acc: acc, ldacc: nr,
+                                 y: y.rawPointer + t0 * n * elementSize, ldyRow: 1, ldyCol: n, kernels: kernels)
                 }
-                layer.finish(rows: min(8, n - tile * 8), cols: t1 - t0, row0: tile * 8, acc: acc, ldacc: chunkTokens,
-                             y: y.rawPointer + t0 * n * elementSize, ldyRow: 1, ldyCol: n, kernels: kernels)
             }
         }
     }
