@@ -43,6 +43,13 @@ void qs8_vquantize__avx512(size_t n, const float *x, float scale, int32_t zero_p
 void qs8_vdequantize__scalar(size_t n, const uint8_t *x, int is_signed, float scale, int32_t zero_point, float *y);
 void qs8_vdequantize__avx512(size_t n, const uint8_t *x, int is_signed, float scale, int32_t zero_point, float *y);
 
+/* QLinearAdd over equal shapes, as DequantizeLinear, Add and QuantizeLinear in float compute it:
+   y[i] = clamp(round_half_even(((a[i] - a_zero) * a_scale + (b[i] - b_zero) * b_scale) / y_scale) + y_zero, lo, hi). */
+void qs8_vadd__scalar(size_t n, const uint8_t *a, int a_signed, float a_scale, int32_t a_zero, const uint8_t *b, int b_signed,
+                      float b_scale, int32_t b_zero, float y_scale, int32_t y_zero, int32_t lo, int32_t hi, uint8_t *y);
+void qs8_vadd__avx512(size_t n, const uint8_t *a, int a_signed, float a_scale, int32_t a_zero, const uint8_t *b, int b_signed,
+                      float b_scale, int32_t b_zero, float y_scale, int32_t y_zero, int32_t lo, int32_t hi, uint8_t *y);
+
 /* Packs channels x (height x width) uint8 planes (plane stride `plane`) for a convolution: zero padded by
    `fill` (the input's zero point), split into stride x stride phases, channels in groups of 4, each pixel's
    4 channel bytes together: out[((g * phases + phase) * group_stride + row * phase_width + col) * 4 + j],

@@ -20,6 +20,11 @@ struct QS8KernelSet: @unchecked Sendable {
     typealias PackConvKernel = (UnsafePointer<UInt8>, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, UInt8, UInt8,
                                 UnsafeMutablePointer<UInt8>) -> Void
 
+    /// Signature of a quantized addition over equal shapes: `(count, a, aSigned, aScale, aZero, b, bSigned, bScale, bZero,
+    /// yScale, yZero, lo, hi, y)`.
+    typealias AddKernel = (Int, UnsafePointer<UInt8>, Bool, Float, Int32, UnsafePointer<UInt8>, Bool, Float, Int32, Float, Int32,
+                           Int32, Int32, UnsafeMutablePointer<UInt8>) -> Void
+
     /// Name of the GEMM microkernel, for logs and reports.
     let igemmName: String
     /// The indirect GEMM microkernel; its tile is `mr` output channels × `nr` pixels.
@@ -36,6 +41,8 @@ struct QS8KernelSet: @unchecked Sendable {
     let quantize: QuantizeKernel
     /// `DequantizeLinear` with one scale and zero point.
     let dequantize: DequantizeKernel
+    /// `QuantizedAddOperator` over equal shapes.
+    let add: AddKernel
 
     /// Portable C.
     static let scalar = QS8KernelSet(
@@ -43,18 +50,21 @@ struct QS8KernelSet: @unchecked Sendable {
         requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
         quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
-        dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) })
+        dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) },
+        add: { qs8_vadd__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) })
     /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization, packing and elementwise kernels.
     static let avx2 = QS8KernelSet(
         igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) }, nr: 8,
-        requantize: scalar.requantize, packConv: scalar.packConv, quantize: scalar.quantize, dequantize: scalar.dequantize)
+        requantize: scalar.requantize, packConv: scalar.packConv, quantize: scalar.quantize, dequantize: scalar.dequantize,
+        add: scalar.add)
     /// AVX-512 VNNI: `vpdpbusd`.
     static let avx512vnni = QS8KernelSet(
         igemmName: "qs8_igemm_8x32c4__avx512vnni", igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) }, nr: 32,
         requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
         quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
-        dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) })
+        dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) },
+        add: { qs8_vadd__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) })
 
     /// Every set this CPU can run, for tests that compare them with each other.
     static var available: [QS8KernelSet] {

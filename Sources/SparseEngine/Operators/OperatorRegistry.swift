@@ -67,6 +67,7 @@ public enum OperatorRegistry {
              .asinh, .acosh, .atanh, .bitwiseNot:
             return try UnaryOperator(kind, c)
         case .isNaN, .isInf: return try FloatClassOperator(kind, c)
+        case .add where node.attributes[QuantizedAddOperator.attribute] != nil: return try QuantizedAddOperator(c)
         case .add, .sub, .mul, .div, .pow, .prelu, .equal, .greater, .less, .greaterOrEqual, .lessOrEqual, .and, .or, .xor,
              .mod, .bitwiseAnd, .bitwiseOr, .bitwiseXor, .bitShift:
             return try BinaryOperator(kind, c)

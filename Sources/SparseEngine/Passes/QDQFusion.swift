@@ -7,6 +7,9 @@
 /// engine extension of `QLinearMatMul` (`zoo.fused` marks the node). The Relu becomes `zoo.activation`: the
 /// output saturates at its zero point.
 ///
+/// `DequantizeLinear(a)`, `DequantizeLinear(b)` → `Add` [→ `Relu`] → `QuantizeLinear`, all per tensor (ResNet's
+/// residual connections), becomes one `QuantizedAddOperator` over the 8-bit tensors.
+///
 /// Runs before constant folding, which would otherwise turn the weights' `DequantizeLinear` into float weights.
 /// The float nodes' `DequantizeLinear` inputs are left for dead-code elimination when nothing else reads them.
 struct QDQFusion: GraphPass {
@@ -18,11 +21,10 @@ struct QDQFusion: GraphPass {
         for (i, n) in graph.nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
         var removed = Set<Int>()
         var replacements: [Int: Node] = [:]
-        for (ni, node) in graph.nodes.enumerated() where ["Conv", "Gemm", "MatMul"].contains(node.opType) && node.domain.isEmpty {
+        for (ni, node) in graph.nodes.enumerated() where ["Conv", "Gemm", "MatMul", "Add"].contains(node.opType) && node.domain.isEmpty {
             guard node.outputs.count == 1, node.inputs.count >= 2,
                   let x = dequantize(node.inputs[0], graph, producer), let w = dequantize(node.inputs[1], graph, producer),
-                  graph.initializers[w.inputs[0]] != nil, x.inputs.count >= 2, scalar(x.inputs[1], graph),
-                  x.inputs.count < 3 || x.inputs[2].isEmpty || scalar(x.inputs[2], graph)
+                  perTensor(x, graph), node.opType != "Add" || perTensor(w, graph)
             else { continue }
             // The output path: [Relu →] QuantizeLinear, each value read only by the next node.
             var value = node.outputs[0], fusedNodes = [Int](), relu = false
@@ -41,7 +43,8 @@ struct QDQFusion: GraphPass {
             else { continue }
             fusedNodes.append(next)
             guard fusedNodes.allSatisfy({ !removed.contains($0) }), !removed.contains(ni),
-                  let fused = try fuse(node, x: x, w: w, q: q, relu: relu, graph: &graph, producer: producer)
+                  let fused = node.opType == "Add" ? try fuseAdd(node, a: x, b: w, q: q, relu: relu, graph: &graph)
+                                                   : try fuse(node, x: x, w: w, q: q, relu: relu, graph: &graph, producer: producer)
             else { continue }
             replacements[ni] = fused
             removed.formUnion(fusedNodes)
@@ -64,10 +67,38 @@ struct QDQFusion: GraphPass {
 
     private func scalar(_ name: String, _ graph: Graph) -> Bool { graph.initializers[name]?.count == 1 }
 
+    /// A `DequantizeLinear` with one constant scale and zero point.
+    private func perTensor(_ dq: Node, _ graph: Graph) -> Bool {
+        dq.inputs.count >= 2 && scalar(dq.inputs[1], graph) && (dq.inputs.count < 3 || dq.inputs[2].isEmpty || scalar(dq.inputs[2], graph))
+    }
+
+    /// A zero point input: the given one, or a new constant 0 of `type`.
+    private func zeroPoint(_ given: String?, like type: DataType, _ name: String, _ graph: inout Graph) -> String {
+        if let given, !given.isEmpty { return given }
+        graph.initializers[name] = type == .int8 ? Tensor(scalar: Int8(0)) : Tensor(scalar: UInt8(0))
+        return name
+    }
+
+    /// The element type of a `DequantizeLinear`'s input: that of its zero point, else uint8.
+    private func quantizedType(_ dq: Node, _ graph: Graph) -> DataType {
+        graph.initializers[dq.inputs[0]]?.dataType ?? (dq.inputs.count > 2 ? graph.initializers[dq.inputs[2]]?.dataType : nil) ?? .uint8
+    }
+
+    /// The quantized Add (`QuantizedAddOperator`): an `Add` node over the 8-bit operands marked `zoo.qlinear`.
+    private func fuseAdd(_ node: Node, a: Node, b: Node, q: Node, relu: Bool, graph: inout Graph) throws -> Node? {
+        let yType = q.inputs.count > 2 && !q.inputs[2].isEmpty ? graph.initializers[q.inputs[2]]!.dataType : .uint8
+        let prefix = node.outputs[0] + "#qdq_zero_"
+        let inputs = [a.inputs[0], a.inputs[1], zeroPoint(a.inputs.count > 2 ? a.inputs[2] : nil, like: quantizedType(a, graph), prefix + "a", &graph),
+                      b.inputs[0], b.inputs[1], zeroPoint(b.inputs.count > 2 ? b.inputs[2] : nil, like: quantizedType(b, graph), prefix + "b", &graph),
+                      q.inputs[1], zeroPoint(q.inputs.count > 2 ? q.inputs[2] : nil, like: yType, prefix + "y", &graph)]
+        var attributes: [String: Attribute] = [QuantizedAddOperator.attribute: .int(1), LayerNormFusion.fusedAttribute: .int(1)]
+        if relu { attributes[FusedActivation.attribute] = .string(Array("Relu".utf8)) }
+        return Node(name: node.name, opType: "Add", inputs: inputs, outputs: q.outputs, attributes: attributes)
+    }
+
     /// The fused node, or nil when the layer's form is not one the integer operators take.
     private func fuse(_ node: Node, x: Node, w: Node, q: Node, relu: Bool, graph: inout Graph, producer: [String: Int]) throws -> Node? {
-        let weight = graph.initializers[w.inputs[0]]!
-        guard [.uint8, .int8].contains(weight.dataType), w.inputs.count >= 2, let wScale = graph.initializers[w.inputs[1]], wScale.dataType == .float else { return nil }
+        guard let weight = graph.initializers[w.inputs[0]], [.uint8, .int8].contains(weight.dataType), w.inputs.count >= 2, let wScale = graph.initializers[w.inputs[1]], wScale.dataType == .float else { return nil }
         let wZero = w.inputs.count > 2 && !w.inputs[2].isEmpty ? graph.initializers[w.inputs[2]] : nil
         if w.inputs.count > 2 && !w.inputs[2].isEmpty && wZero == nil { return nil }
         var axis = 1
@@ -108,17 +139,12 @@ struct QDQFusion: GraphPass {
             weightName = node.outputs[0] + "#qdq_weight_t"
             graph.initializers[weightName] = t
         }
-        func zeroPoint(_ given: String?, like type: DataType, _ suffix: String) throws -> String {
-            if let given, !given.isEmpty { return given }
-            let name = node.outputs[0] + "#qdq_zero_" + suffix
-            graph.initializers[name] = type == .int8 ? Tensor(scalar: Int8(0)) : Tensor(scalar: UInt8(0))
-            return name
-        }
-        let xType = graph.initializers[x.inputs[0]]?.dataType ?? (x.inputs.count > 2 ? graph.initializers[x.inputs[2]]?.dataType : nil) ?? .uint8
         let yType = q.inputs.count > 2 && !q.inputs[2].isEmpty ? graph.initializers[q.inputs[2]]!.dataType : .uint8
-        let inputs = [x.inputs[0], x.inputs[1], try zeroPoint(x.inputs.count > 2 ? x.inputs[2] : nil, like: xType, "x"),
-                      weightName, w.inputs[1], try zeroPoint(w.inputs.count > 2 ? w.inputs[2] : nil, like: weight.dataType, "w"),
-                      q.inputs[1], try zeroPoint(q.inputs.count > 2 ? q.inputs[2] : nil, like: yType, "y")] + (biasName.isEmpty ? [] : [biasName])
+        let prefix = node.outputs[0] + "#qdq_zero_"
+        let inputs = [x.inputs[0], x.inputs[1], zeroPoint(x.inputs.count > 2 ? x.inputs[2] : nil, like: quantizedType(x, graph), prefix + "x", &graph),
+                      weightName, w.inputs[1], zeroPoint(w.inputs.count > 2 ? w.inputs[2] : nil, like: weight.dataType, prefix + "w", &graph),
+                      q.inputs[1], zeroPoint(q.inputs.count > 2 ? q.inputs[2] : nil, like: yType, prefix + "y", &graph)]
+            + (biasName.isEmpty ? [] : [biasName])
         var attributes = isConv ? node.attributes : [:]
         attributes[LayerNormFusion.fusedAttribute] = .int(1)
         if relu { attributes[FusedActivation.attribute] = .string(Array("Relu".utf8)) }
