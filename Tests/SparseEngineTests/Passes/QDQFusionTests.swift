@@ -59,15 +59,23 @@ final class QDQFusionTests: XCTestCase {
     }
 
     func testResidualAddRunsOnTheQuantizedTensors() throws {
-        var m = TestModel()
-        m.nodes = [TestNode("QuantizeLinear", ["x", "as", "az"], ["aq"]), TestNode("DequantizeLinear", ["aq", "as", "az"], ["ad"]),
-                   TestNode("QuantizeLinear", ["x", "bs"], ["bq"]), TestNode("DequantizeLinear", ["bq", "bs"], ["bd"]),
-                   TestNode("Add", ["ad", "bd"], ["s"]), TestNode("Relu", ["s"], ["r"]),
-                   TestNode("QuantizeLinear", ["r", "ys", "yz"], ["yq"]), TestNode("DequantizeLinear", ["yq", "ys", "yz"], ["z"])]
-        m.inputs = [.init(name: "x", type: .float, dims: [2, 3, 50, 70])]
-        m.outputs = [.init(name: "z", type: .float, dims: nil)]
-        m.initializers = [("as", .f([], [0.013])), ("az", try Tensor(shape: [], scalars: [Int8(-7)])), ("bs", .f([], [0.021])),
-                          ("ys", .f([], [0.03])), ("yz", try Tensor(shape: [], scalars: [UInt8(90)]))]
-        try compare(m, input: .f([2, 3, 50, 70], randomFloats(21_000, seed: 7).map { $0 * 3 }), nodes: 4, step: 0)
+        // The second operand: x itself (equal shapes), a constant broadcast over rows, a constant scalar.
+        for constant in [nil, [3, 1, 70], []] as [[Int]?] {
+            var m = TestModel()
+            m.nodes = [TestNode("QuantizeLinear", ["x", "as", "az"], ["aq"]), TestNode("DequantizeLinear", ["aq", "as", "az"], ["ad"]),
+                       TestNode("DequantizeLinear", ["bq", "bs"], ["bd"]),
+                       TestNode("Add", ["ad", "bd"], ["s"]), TestNode("Relu", ["s"], ["r"]),
+                       TestNode("QuantizeLinear", ["r", "ys", "yz"], ["yq"]), TestNode("DequantizeLinear", ["yq", "ys", "yz"], ["z"])]
+            if constant == nil { m.nodes.insert(TestNode("QuantizeLinear", ["x", "bs"], ["bq"]), at: 2) }
+            m.inputs = [.init(name: "x", type: .float, dims: [2, 3, 50, 70])]
+            m.outputs = [.init(name: "z", type: .float, dims: nil)]
+            m.initializers = [("as", .f([], [0.013])), ("az", try Tensor(shape: [], scalars: [Int8(-7)])), ("bs", .f([], [0.021])),
+                              ("ys", .f([], [0.03])), ("yz", try Tensor(shape: [], scalars: [UInt8(90)]))]
+            if let constant {
+                let count = constant.reduce(1, *)
+                m.initializers.append(("bq", try Tensor(shape: constant, scalars: (0..<count).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) })))
+            }
+            try compare(m, input: .f([2, 3, 50, 70], randomFloats(21_000, seed: 7).map { $0 * 3 }), nodes: constant == nil ? 4 : 3, step: 0)
+        }
     }
 }

@@ -1,8 +1,8 @@
 /// The quantized `Add` that `QDQFusion` makes of `DequantizeLinear(a)`, `DequantizeLinear(b)` → `Add` [→ `Relu`] →
 /// `QuantizeLinear` (ResNet's residual connections): inputs a, a_scale, a_zero_point, b, b_scale, b_zero_point,
-/// y_scale, y_zero_point, all scales and zero points per tensor. One pass over the 8-bit tensors computes what the
-/// float operators compute, bit for bit (`qs8_vadd`), instead of three passes through float tensors. A fused Relu
-/// (`zoo.activation`) saturates the output at its zero point.
+/// y_scale, y_zero_point, all scales and zero points per tensor. One pass over the 8-bit tensors (row by row where an
+/// operand is broadcast) computes what the float operators compute, bit for bit (`qs8_vadd`), instead of three
+/// passes through float tensors. A fused Relu (`zoo.activation`) saturates the output at its zero point.
 struct QuantizedAddOperator: Operator {
     /// Marks an `Add` node as this operator.
     static let attribute = "zoo.qlinear"
@@ -34,18 +34,31 @@ struct QuantizedAddOperator: Operator {
         let ap = a.rawPointer.assumingMemoryBound(to: UInt8.self), bp = b.rawPointer.assumingMemoryBound(to: UInt8.self)
         let yp = y.rawPointer.assumingMemoryBound(to: UInt8.self)
         let aSigned = a.dataType == .int8, bSigned = b.dataType == .int8
-        if a.shape == b.shape {
-            let kernels = context.kernels.qs8, count = y.count, chunk = 16_384
-            context.pool.parallelFor((count + chunk - 1) / chunk) { i, _ in
-                let start = i * chunk
-                kernels.add(min(chunk, count - start), ap + start, aSigned, aScale, aZero, bp + start, bSigned, bScale, bZero,
-                            yScale, yZero, lo, hi, yp + start)
+        let kernels = context.kernels.qs8
+        let loop = BroadcastLoop(outShape: y.shape, inputs: [a.shape, b.shape])
+        let inner = loop.inner, sa = loop.innerStride(0), sb = loop.innerStride(1)
+        if [0, 1].contains(sa), [0, 1].contains(sb), sa + sb > 0 {
+            // Rows of the broadcast (a bias over tokens, a mask over heads), cut into chunks; an operand repeated
+            // along the row (stride 0) is spread into a scratch row first.
+            var rows: [(out: Int, a: Int, b: Int)] = []
+            loop.forEachRow { out, offsets in rows.append((out, offsets[0], offsets[1])) }
+            let chunk = 16_384, chunksPerRow = (inner + chunk - 1) / chunk
+            rows.withUnsafeBufferPointer { rows in
+                context.pool.parallelFor(rows.count * chunksPerRow) { task, thread in
+                    let row = rows[task / chunksPerRow], start = (task % chunksPerRow) * chunk, count = min(chunk, inner - start)
+                    let spread = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, (count + 3) / 4)).assumingMemoryBound(to: UInt8.self)
+                    func operand(_ p: UnsafeMutablePointer<UInt8>, _ offset: Int, _ stride: Int) -> UnsafePointer<UInt8> {
+                        if stride == 1 { return UnsafePointer(p + offset + start) }
+                        spread.initialize(repeating: p[offset], count: count)
+                        return UnsafePointer(spread)
+                    }
+                    kernels.add(count, operand(ap, row.a, sa), aSigned, aScale, aZero, operand(bp, row.b, sb), bSigned, bScale, bZero,
+                                yScale, yZero, lo, hi, yp + row.out + start)
+                }
             }
             return
         }
         func value(_ p: UnsafeMutablePointer<UInt8>, _ i: Int, _ signed: Bool) -> Int32 { signed ? Int32(Int8(bitPattern: p[i])) : Int32(p[i]) }
-        let loop = BroadcastLoop(outShape: y.shape, inputs: [a.shape, b.shape])
-        let inner = loop.inner, sa = loop.innerStride(0), sb = loop.innerStride(1)
         loop.forEachRow { out, offsets in
             for j in 0..<inner {
                 let fa = Float(value(ap, offsets[0] + j * sa, aSigned) - aZero) * aScale
