@@ -74,8 +74,8 @@ void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t channels, size_t height, 
     pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out);
 }
 
-void qu8_pack_rows_x4(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
-                      uint8_t flip, uint8_t *out) {
+static inline __attribute__((always_inline)) void pack_rows(const uint8_t *x, size_t rows, size_t cols, size_t ldx,
+                                                            size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
     const size_t groups = (cols + 3) / 4, whole = cols / 4;
     for (size_t row = 0; row < rows; row++) {
         const uint8_t *src = x + row * ldx;
@@ -91,3 +91,60 @@ void qu8_pack_rows_x4(const uint8_t *x, size_t rows, size_t cols, size_t ldx, si
         }
     }
 }
+
+void qu8_pack_rows_x4__scalar(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out) {
+    pack_rows(x, rows, cols, ldx, group_stride, fill, flip, out);
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/* Blocks of 16 rows x 16 groups are a 16 x 16 transpose of dwords in registers (unpack 32, unpack 64, then two
+   rounds of 128-bit lane shuffles); the edges go through the portable loop. */
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+void qu8_pack_rows_x4__avx512(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out) {
+    const size_t row_blocks = rows / 16, group_blocks = cols / 64;
+    const __m512i flip4 = _mm512_set1_epi8((char)flip);
+    for (size_t rb = 0; rb < row_blocks; rb++) {
+        for (size_t gb = 0; gb < group_blocks; gb++) {
+            __m512i r[16], a[16], b[16];
+            for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_si512(x + (rb * 16 + i) * ldx + gb * 64);
+            for (int k = 0; k < 8; k++) {
+                a[2 * k] = _mm512_unpacklo_epi32(r[2 * k], r[2 * k + 1]);
+                a[2 * k + 1] = _mm512_unpackhi_epi32(r[2 * k], r[2 * k + 1]);
+            }
+            for (int m = 0; m < 4; m++) {
+                b[4 * m + 0] = _mm512_unpacklo_epi64(a[4 * m], a[4 * m + 2]);
+                b[4 * m + 1] = _mm512_unpackhi_epi64(a[4 * m], a[4 * m + 2]);
+                b[4 * m + 2] = _mm512_unpacklo_epi64(a[4 * m + 1], a[4 * m + 3]);
+                b[4 * m + 3] = _mm512_unpackhi_epi64(a[4 * m + 1], a[4 * m + 3]);
+            }
+            for (int j = 0; j < 4; j++) {
+                const __m512i c0 = _mm512_shuffle_i32x4(b[j], b[4 + j], 0x44), c1 = _mm512_shuffle_i32x4(b[j], b[4 + j], 0xEE);
+                const __m512i c2 = _mm512_shuffle_i32x4(b[8 + j], b[12 + j], 0x44), c3 = _mm512_shuffle_i32x4(b[8 + j], b[12 + j], 0xEE);
+                const __m512i lanes[4] = {_mm512_shuffle_i32x4(c0, c2, 0x88), _mm512_shuffle_i32x4(c0, c2, 0xDD),
+                                          _mm512_shuffle_i32x4(c1, c3, 0x88), _mm512_shuffle_i32x4(c1, c3, 0xDD)};
+                for (int l = 0; l < 4; l++) {
+                    const size_t g = gb * 16 + 4 * l + j;
+                    _mm512_storeu_si512(out + (g * group_stride + rb * 16) * 4, _mm512_xor_si512(lanes[l], flip4));
+                }
+            }
+        }
+        /* the columns after the last whole block of 64, for these 16 rows */
+        if (group_blocks * 64 < cols) {
+            pack_rows(x + rb * 16 * ldx + group_blocks * 64, 16, cols - group_blocks * 64, ldx, group_stride, fill, flip,
+                      out + (group_blocks * 16 * group_stride + rb * 16) * 4);
+        }
+    }
+    if (row_blocks * 16 < rows) {
+        pack_rows(x + row_blocks * 16 * ldx, rows - row_blocks * 16, cols, ldx, group_stride, fill, flip, out + row_blocks * 16 * 4);
+    }
+}
+#else
+void qu8_pack_rows_x4__avx512(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out) {
+    pack_rows(x, rows, cols, ldx, group_stride, fill, flip, out);
+}
+#endif

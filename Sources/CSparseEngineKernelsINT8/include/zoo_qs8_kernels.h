@@ -63,7 +63,9 @@ void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t channels, size_t height, 
                               size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out);
 /* Packs a rows x cols uint8 matrix (row stride ldx) for a product over its columns: out[(g * group_stride +
    row) * 4 + j] = x[row * ldx + 4 g + j] ^ flip, columns past `cols` filled with `fill`. */
-void qu8_pack_rows_x4(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
-                      uint8_t flip, uint8_t *out);
+void qu8_pack_rows_x4__scalar(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out);
+void qu8_pack_rows_x4__avx512(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out);
 
 #endif

@@ -25,6 +25,9 @@ struct QS8KernelSet: @unchecked Sendable {
     typealias AddKernel = (Int, UnsafePointer<UInt8>, Bool, Float, Int32, UnsafePointer<UInt8>, Bool, Float, Int32, Float, Int32,
                            Int32, Int32, UnsafeMutablePointer<UInt8>) -> Void
 
+    /// Signature of a row packing (`qu8_pack_rows_x4`): `(x, rows, cols, ldx, groupStride, fill, flip, out)`.
+    typealias PackRowsKernel = (UnsafePointer<UInt8>, Int, Int, Int, Int, UInt8, UInt8, UnsafeMutablePointer<UInt8>) -> Void
+
     /// Name of the GEMM microkernel, for logs and reports.
     let igemmName: String
     /// The indirect GEMM microkernel; its tile is `mr` output channels × `nr` pixels.
@@ -37,6 +40,8 @@ struct QS8KernelSet: @unchecked Sendable {
     let requantize: RequantizeKernel
     /// Packs a convolution's input into stride phases of 4-channel pixels.
     let packConv: PackConvKernel
+    /// Packs a matrix's rows (tokens) for a linear layer.
+    let packRows: PackRowsKernel
     /// `QuantizeLinear` with one scale and zero point.
     let quantize: QuantizeKernel
     /// `DequantizeLinear` with one scale and zero point.
@@ -49,19 +54,21 @@ struct QS8KernelSet: @unchecked Sendable {
         igemmName: "qs8_igemm_8x8c4__scalar", igemm: { qs8_igemm_8x8c4__scalar($0, $1, $2, $3, $4, $5) }, nr: 8,
         requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
+        packRows: { qu8_pack_rows_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7) },
         quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) },
         add: { qs8_vadd__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) })
     /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization, packing and elementwise kernels.
     static let avx2 = QS8KernelSet(
         igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) }, nr: 8,
-        requantize: scalar.requantize, packConv: scalar.packConv, quantize: scalar.quantize, dequantize: scalar.dequantize,
+        requantize: scalar.requantize, packConv: scalar.packConv, packRows: scalar.packRows, quantize: scalar.quantize, dequantize: scalar.dequantize,
         add: scalar.add)
     /// AVX-512 VNNI: `vpdpbusd`.
     static let avx512vnni = QS8KernelSet(
         igemmName: "qs8_igemm_8x32c4__avx512vnni", igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) }, nr: 32,
         requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
+        packRows: { qu8_pack_rows_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7) },
         quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) },
         add: { qs8_vadd__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) })

@@ -94,4 +94,22 @@ final class QS8KernelTests: XCTestCase {
             }
         }
     }
+
+    func testRowPackingTransposesDwordsAlike() {
+        var random = Generator(state: 4)
+        let rows = 37, cols = 150, ldx = 160, groupStride = 40, groups = (cols + 3) / 4
+        let x = (0..<(rows * ldx)).map { _ in random.byte() }
+        for kernels in QS8KernelSet.available {
+            for flip: UInt8 in [0, 0x80] {
+                var out = [UInt8](repeating: 0, count: groups * groupStride * 4)
+                kernels.packRows(x, rows, cols, ldx, groupStride, 9, flip, &out)
+                for row in 0..<rows {
+                    for k in 0..<(groups * 4) {
+                        let expected = (k < cols ? x[row * ldx + k] : 9) ^ flip
+                        XCTAssertEqual(out[((k / 4) * groupStride + row) * 4 + k % 4], expected, "\(kernels.igemmName) row \(row) k \(k)")
+                    }
+                }
+            }
+        }
+    }
 }

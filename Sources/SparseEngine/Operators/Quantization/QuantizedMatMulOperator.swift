@@ -1,5 +1,3 @@
-import CSparseEngineKernelsINT8
-
 /// `QLinearMatMul` and `MatMulInteger` on the INT8 kernels when B is 2-D (a linear layer's weight): the rows of
 /// A (tokens, over every batch) are packed with each row's 4 K bytes together (`qu8_pack_rows_x4`) and the
 /// product is computed transposed, Yᵀ = Bᵀ·Aᵀ, so the kernels' vectors run over tokens; the epilogue writes Y
@@ -46,10 +44,10 @@ struct QuantizedMatMulOperator: Operator {
         let packedInput = UnsafeMutableRawPointer(context.sharedFloats(.first, kgroups * groupStride)).assumingMemoryBound(to: UInt8.self)
         let offsets = (0..<kgroups).map { Int32($0 * groupStride * 4) }
         let aBytes = a.rawPointer.assumingMemoryBound(to: UInt8.self)
-        let rowsPerPack = 32, packTasks = (rows + rowsPerPack - 1) / rowsPerPack
+        let rowsPerPack = 64, packTasks = (rows + rowsPerPack - 1) / rowsPerPack
         context.pool.parallelFor(packTasks) { task, _ in
             let r0 = task * rowsPerPack, r1 = min(rows, r0 + rowsPerPack)
-            qu8_pack_rows_x4(aBytes + r0 * depth, r1 - r0, depth, depth, groupStride, layer.fill, layer.flip, packedInput + r0 * 4)
+            kernels.packRows(aBytes + r0 * depth, r1 - r0, depth, depth, groupStride, layer.fill, layer.flip, packedInput + r0 * 4)
         }
         // Tasks: (token tile, range of feature tiles), as the convolutions'.
         let featureTiles = layer.weights.tiles, elementSize = y.dataType.byteSize ?? 1
