@@ -1,6 +1,9 @@
 /// The operators the engine implements: `supports` answers whether a model's operator can run,
 /// `make` creates the `Operator` for a node.
 public enum OperatorRegistry {
+    /// The domain of the nodes only the engine's passes write (`zoo.QLinearLookup`).
+    static let internalDomain = "zoo"
+
     /// The highest default-domain opset the engine knows.
     public static let maximumOpset = 21
 
@@ -17,6 +20,12 @@ public enum OperatorRegistry {
     static func make(_ node: Node, opsets: [String: Int]) throws -> Operator {
         let domain = node.domain == "ai.onnx" ? "" : node.domain
         let opset = opsets[domain] ?? 0
+        if domain == internalDomain {
+            guard node.opType == LookupTableOperator.opType else {
+                throw EngineError(.unsupportedOperator, "unknown internal operator '\(node.opType)' (node '\(node.displayName)')")
+            }
+            return try LookupTableOperator(OpContext(node: node, opset: 1))
+        }
         guard domain.isEmpty else {
             throw EngineError(.unsupportedOperator, "unsupported operator '\(domain).\(node.opType)' (node '\(node.displayName)', domain '\(domain)' opset \(opset)); only the default ai.onnx domain is implemented")
         }
