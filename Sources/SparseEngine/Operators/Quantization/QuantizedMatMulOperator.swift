@@ -1,5 +1,5 @@
 /// `QLinearMatMul` and `MatMulInteger` on the INT8 kernels when B is 2-D (a linear layer's weight): the rows of
-/// A (tokens, over every batch) are packed with each row's 4 K bytes together (`qu8_pack_rows_x4`) and the
+/// A (tokens, over every batch) are packed in tiles, each row's 4 K bytes together (`qu8_pack_rows_x4`) and the
 /// product is computed transposed, Yᵀ = Bᵀ·Aᵀ, so the kernels' vectors run over tokens; the epilogue writes Y
 /// back row-major. `QDQFusion` also gives it a Gemm's int32 bias (input #8, an engine extension) and a Relu
 /// (`zoo.activation`). Other shapes, and weights the kernels cannot hold, run on the reference operator.
@@ -40,14 +40,15 @@ struct QuantizedMatMulOperator: Operator {
     private func multiply(_ a: Tensor, rows: Int, depth: Int, _ layer: QS8Layer, _ y: Tensor, _ context: KernelContext) {
         let kernels = context.kernels.qs8, nr = kernels.nr
         let kgroups = layer.weights.kgroups, n = layer.weights.rows
-        let tokenTiles = (rows + nr - 1) / nr, groupStride = tokenTiles * nr
-        let packedInput = UnsafeMutableRawPointer(context.sharedFloats(.first, kgroups * groupStride)).assumingMemoryBound(to: UInt8.self)
-        let offsets = (0..<kgroups).map { Int32($0 * groupStride * 4) }
+        // Each tile of nr tokens is packed on its own, K group after K group (nr × 4 bytes each): the kernel then
+        // reads one tile's activations in order (a stride of a power of two between groups would alias in L1).
+        let tokenTiles = (rows + nr - 1) / nr, tileBytes = kgroups * nr * 4
+        let packedInput = UnsafeMutableRawPointer(context.sharedFloats(.first, tokenTiles * tileBytes / 4)).assumingMemoryBound(to: UInt8.self)
+        let offsets = (0..<kgroups).map { Int32($0 * nr * 4) }
         let aBytes = a.rawPointer.assumingMemoryBound(to: UInt8.self)
-        let rowsPerPack = 64, packTasks = (rows + rowsPerPack - 1) / rowsPerPack
-        context.pool.parallelFor(packTasks) { task, _ in
-            let r0 = task * rowsPerPack, r1 = min(rows, r0 + rowsPerPack)
-            kernels.packRows(aBytes + r0 * depth, r1 - r0, depth, depth, groupStride, layer.fill, layer.flip, packedInput + r0 * 4)
+        context.pool.parallelFor(tokenTiles) { tile, _ in
+            let r0 = tile * nr
+            kernels.packRows(aBytes + r0 * depth, min(nr, rows - r0), depth, depth, nr, layer.fill, layer.flip, packedInput + tile * tileBytes)
         }
         // Tasks: (token tile, range of feature tiles), as the convolutions'.
         let featureTiles = layer.weights.tiles, elementSize = y.dataType.byteSize ?? 1
@@ -57,7 +58,7 @@ struct QuantizedMatMulOperator: Operator {
             context.pool.parallelFor(tokenTiles * splits) { task, thread in
                 let tokenTile = task / splits, split = task % splits
                 let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
-                let t0 = tokenTile * nr, t1 = min(rows, t0 + nr), tokens = UnsafePointer(packedInput + t0 * 4)
+                let t0 = tokenTile * nr, t1 = min(rows, t0 + nr), tokens = UnsafePointer(packedInput + tokenTile * tileBytes)
                 for tile in (split * tilesPerSplit)..<min(featureTiles, (split + 1) * tilesPerSplit) {
                     kernels.igemm(kgroups, layer.weights.tile(tile), tokens, offsets.baseAddress!, acc, nr)
                     layer.finish(rows: min(8, n - tile * 8), cols: t1 - t0, row0: tile * 8, acc: acc, ldacc: nr,
