@@ -96,8 +96,9 @@ final class QuantizedLinearOperatorTests: XCTestCase {
     }
 
     func testQLinearMatMulAndMatMulInteger() throws {
-        for (aType, rows) in [(DataType.uint8, 7), (.int8, 45)] {
-            let k = 13, n = 21
+        // (A's type, rows, columns of B): the last splits 12 tiles of columns unevenly between tasks.
+        for (aType, rows, n) in [(DataType.uint8, 7, 21), (.int8, 45, 21), (.uint8, 20, 96)] {
+            let k = 13
             let a = try tensor(aType, [2, rows, k], bytes(2 * rows * k, seed: 1))
             let b = try tensor(.int8, [k, n], bytes(k * n, seed: 2))
             let q = OpContext(node: Node(opType: "QLinearMatMul", inputs: [], outputs: ["y"]), opset: 13)
@@ -108,5 +109,14 @@ final class QuantizedLinearOperatorTests: XCTestCase {
             let integer: [Tensor?] = [a, b, try tensor(aType, [], [250]), nil]
             try check(try outputs(QuantizedMatMulOperator(.matMulInteger, i), IntegerLinearOperator(.matMulInteger, i), integer), "MatMulInteger \(aType)")
         }
+    }
+
+    /// Two images whose packed inputs are too large for one pass (more than 512 KiB each).
+    func testConvolutionOverSeveralPasses() throws {
+        let c = OpContext(node: Node(opType: "ConvInteger", inputs: [], outputs: ["y"], attributes: ["pads": .ints([1, 1, 1, 1])]), opset: 13)
+        let x = try tensor(.uint8, [2, 8, 260, 260], bytes(2 * 8 * 260 * 260, seed: 3))
+        let w = try tensor(.int8, [3, 8, 1, 1], bytes(24, seed: 4))
+        try check(try outputs(QuantizedConvOperator(.convInteger, c), IntegerLinearOperator(.convInteger, c), [x, w, try tensor(.uint8, [], [7]), nil]),
+                  "two passes")
     }
 }

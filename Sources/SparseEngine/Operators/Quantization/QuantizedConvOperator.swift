@@ -68,38 +68,47 @@ struct QuantizedConvOperator: Operator {
                 for group in 0..<groups { offsets.append(Int32(((group * phases + phase) * groupStride + shift) * 4)) }
             }
         }
-        let packedInput = UnsafeMutableRawPointer(context.sharedFloats(.first, (images * imageBytes + 3) / 4)).assumingMemoryBound(to: UInt8.self)
+        // Images go in passes whose packed inputs fit in L2 (about 1 MiB): pack a pass's images, then compute them.
+        let passImages = max(1, min(images, (1 << 20) / imageBytes))
+        let packedInput = UnsafeMutableRawPointer(context.sharedFloats(.first, (passImages * imageBytes + 3) / 4)).assumingMemoryBound(to: UInt8.self)
         let plane = g.inH * g.inW, xBytes = x.rawPointer.assumingMemoryBound(to: UInt8.self)
-        let groupsPerTask = max(1, min(groups, 16))
-        let packTasks = (groups + groupsPerTask - 1) / groupsPerTask
-        context.pool.parallelFor(images * packTasks) { task, _ in
-            let n = task / packTasks, g0 = (task % packTasks) * groupsPerTask, g1 = min(groups, g0 + groupsPerTask)
-            kernels.packConv(xBytes + (n * channels + 4 * g0) * plane, min(channels - 4 * g0, 4 * (g1 - g0)), g.inH, g.inW, plane,
-                             s, g.padTop, g.padLeft, phaseHeight, phaseWidth, groupStride, layer.fill, layer.flip,
-                             packedInput + n * imageBytes + g0 * phases * groupStride * 4)
-        }
-
-        // Tasks: (image, pixel tile, range of channel tiles). A pixel tile's activations stay in L1 while the
-        // channel tiles' packed weights stream past in order.
+        let groupsPerTask = max(1, min(groups, 16)), packTasks = (groups + groupsPerTask - 1) / groupsPerTask
+        // Compute tasks: (block of channel tiles whose weights fit in L2, about 256 KiB; run of pixel tiles). In a task
+        // each pixel tile's activations stay in L1 while the block's weights pass over them.
         let virtualPixels = g.outH * phaseWidth, pixelTiles = (virtualPixels + nr - 1) / nr
         let rowTiles = layer.weights.tiles, kgroups = layer.weights.kgroups
-        let splits = max(1, min(rowTiles, (16 * context.pool.threadCount + images * pixelTiles - 1) / (images * pixelTiles)))
-        let tilesPerSplit = (rowTiles + splits - 1) / splits
+        let tilesPerBlock = max(1, min(rowTiles, (256 << 10) / (kgroups * 32))), blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
         let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1
         offsets.withUnsafeBufferPointer { offsets in
-            context.pool.parallelFor(images * pixelTiles * splits) { task, thread in
-                let n = task / (pixelTiles * splits), pixelTile = (task / splits) % pixelTiles, split = task % splits
-                let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
-                let q0 = pixelTile * nr, q1 = min(virtualPixels, q0 + nr)
-                let image = UnsafePointer(packedInput + n * imageBytes + q0 * 4), yImage = y.rawPointer + n * m * outPlane * elementSize
-                for tile in (split * tilesPerSplit)..<min(rowTiles, (split + 1) * tilesPerSplit) {
-                    kernels.igemm(kgroups, layer.weights.tile(tile), image, offsets.baseAddress!, acc, nr)
-                    let rows = min(8, m - tile * 8)
-                    for oy in (q0 / phaseWidth)...((q1 - 1) / phaseWidth) {
-                        let start = max(q0, oy * phaseWidth), end = min(q1, oy * phaseWidth + g.outW)
-                        guard end > start else { continue }
-                        layer.finish(rows: rows, cols: end - start, row0: tile * 8, acc: acc + (start - q0), ldacc: nr,
-                                     y: yImage + (oy * g.outW + start - oy * phaseWidth) * elementSize, ldyRow: outPlane, ldyCol: 1, kernels: kernels)
+            for first in stride(from: 0, to: images, by: passImages) {
+                let count = min(passImages, images - first)
+                context.pool.parallelFor(count * packTasks) { task, _ in
+                    let n = task / packTasks, g0 = (task % packTasks) * groupsPerTask, g1 = min(groups, g0 + groupsPerTask)
+                    kernels.packConv(xBytes + ((first + n) * channels + 4 * g0) * plane, min(channels - 4 * g0, 4 * (g1 - g0)), g.inH, g.inW,
+                                     plane, s, g.padTop, g.padLeft, phaseHeight, phaseWidth, groupStride, layer.fill, layer.flip,
+                                     packedInput + n * imageBytes + g0 * phases * groupStride * 4)
+                }
+                let passTiles = count * pixelTiles
+                let runs = max(1, min(passTiles, (4 * context.pool.threadCount + blocks - 1) / blocks))
+                let tilesPerRun = (passTiles + runs - 1) / runs
+                context.pool.parallelFor(blocks * runs) { task, thread in
+                    let block = task / runs, run = task % runs
+                    let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
+                    for pixelTile in min(passTiles, run * tilesPerRun)..<min(passTiles, (run + 1) * tilesPerRun) {
+                        let n = pixelTile / pixelTiles, q0 = (pixelTile % pixelTiles) * nr, q1 = min(virtualPixels, q0 + nr)
+                        let image = UnsafePointer(packedInput + n * imageBytes + q0 * 4)
+                        let yImage = y.rawPointer + (first + n) * m * outPlane * elementSize
+                        for tile in (block * tilesPerBlock)..<min(rowTiles, (block + 1) * tilesPerBlock) {
+                            kernels.igemm(kgroups, layer.weights.tile(tile), image, offsets.baseAddress!, acc, nr)
+                            let rows = min(8, m - tile * 8)
+                            for oy in (q0 / phaseWidth)...((q1 - 1) / phaseWidth) {
+                                let start = max(q0, oy * phaseWidth), end = min(q1, oy * phaseWidth + g.outW)
+                                guard end > start else { continue }
+                                layer.finish(rows: rows, cols: end - start, row0: tile * 8, acc: acc + (start - q0), ldacc: nr,
+                                             y: yImage + (oy * g.outW + start - oy * phaseWidth) * elementSize, ldyRow: outPlane, ldyCol: 1,
+                                             kernels: kernels)
+                            }
+                        }
                     }
                 }
             }

@@ -59,7 +59,7 @@ struct QuantizedMatMulOperator: Operator {
                 let tokenTile = task / splits, split = task % splits
                 let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
                 let t0 = tokenTile * nr, t1 = min(rows, t0 + nr), tokens = UnsafePointer(packedInput + tokenTile * tileBytes)
-                for tile in (split * tilesPerSplit)..<min(featureTiles, (split + 1) * tilesPerSplit) {
+                for tile in min(featureTiles, split * tilesPerSplit)..<min(featureTiles, (split + 1) * tilesPerSplit) {
                     kernels.igemm(kgroups, layer.weights.tile(tile), tokens, offsets.baseAddress!, acc, nr)
                     layer.finish(rows: min(8, n - tile * 8), cols: t1 - t0, row0: tile * 8, acc: acc, ldacc: nr,
                                  y: y.rawPointer + t0 * n * elementSize, ldyRow: 1, ldyCol: n, kernels: kernels)
