@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "ZooStore", dependencies: ["ZooStub", "ZooCatalog", "ZooDigest", "ZooTransfer", "ZooArchive"]),
         .target(name: "CONNX", dependencies: ["CProtobufC"]),
         .target(name: "CSparseEngineCPU"),
+        // The INT8 microkernels: C with per-function `target` attributes, for `vpdpbusd` (AVX-512 VNNI).
+        .target(name: "CSparseEngineKernelsINT8", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
             name: "SparseEngineKernelsAVX512",
             swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .swiftLanguageMode(.v5)]
@@ -46,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "SparseEngine",
-            dependencies: ["CONNX", "CProtobufC", "CSparseEngineCPU", "SparseEngineKernelsAVX2", "SparseEngineKernelsAVX512"],
+            dependencies: ["CONNX", "CProtobufC", "CSparseEngineCPU", "CSparseEngineKernelsINT8", "SparseEngineKernelsAVX2", "SparseEngineKernelsAVX512"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .target(name: "ZooBench", dependencies: ["SparseEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),

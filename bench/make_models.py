@@ -3,15 +3,16 @@
 
 Usage: make_models.py --out DIR [--only NAME[,NAME...]] [--prune S[,S...]] [--seed N]
 
-For each family (resnet50, mobilenet_v1, distilbert, yolov5s) and each sparsity S in
---prune (0 = dense, the default), writes
+For each family (resnet50, mobilenet_v1, distilbert, yolov5s, and each one's INT8 form, e.g. resnet50-int8)
+and each sparsity S in --prune (0 = dense, the default), writes
 
     DIR/<family>[-pruned<100*S>]/model.onnx
     DIR/<family>[-pruned<100*S>]/model.json   (family, opset, inputs, measured sparsity)
 
 and prints one line per model. The weights of a family depend only on --seed and the
 family's name, so pruned variants share the dense model's weights and `--only` gives
-the same files as a full run.
+the same files as a full run. An INT8 family (`FAMILY-int8`) is FAMILY's model, pruned, then quantized by ONNX
+Runtime's static quantizer (QDQ, per-channel int8 weights, uint8 activations; bench/models/quantize.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ import onnx
 
 from models import FAMILIES
 from models.prune import prune, sparsity_report
+from models.quantize import quantize
+
+INT8_SUFFIX = "-int8"
+
+
+def base_family(family: str) -> str:
+    """The FP32 family an INT8 family quantizes: `resnet50` for `resnet50-int8`."""
+    return family.removesuffix(INT8_SUFFIX)
 
 
 def variant_name(family: str, sparsity: float) -> str:
@@ -76,15 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--prune", type=lambda s: parse_list(s, float), default=[0.0], help="sparsities to write, 0 = dense (comma-separated)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     args = parser.parse_args(argv)
-    unknown = [f for f in args.only if f not in FAMILIES]
+    unknown = [f for f in args.only if base_family(f) not in FAMILIES]
     if unknown:
-        parser.error(f"unknown family {', '.join(unknown)}; known: {', '.join(FAMILIES)}")
+        parser.error(f"unknown family {', '.join(unknown)}; known: {', '.join(FAMILIES)}, each also as FAMILY{INT8_SUFFIX}")
     if not all(0 <= s < 1 for s in args.prune):
         parser.error("--prune takes fractions in [0, 1), e.g. 0.9")
 
     for family in args.only:
         start = time.perf_counter()
-        dense = FAMILIES[family](np.random.default_rng([args.seed, zlib.crc32(family.encode())]))
+        base = base_family(family)
+        dense = FAMILIES[base](np.random.default_rng([args.seed, zlib.crc32(base.encode())]))
         for sparsity in args.prune:
             model = dense
             if sparsity > 0:
@@ -92,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 model.CopyFrom(dense)
                 prune(model, sparsity)
             info = describe(model, family, sparsity, args.seed)
+            if family != base:
+                model = quantize(model, np.random.default_rng([args.seed, zlib.crc32(family.encode())]))
+                info["quantization"] = "QDQ: per-channel int8 weights, uint8 activations (onnxruntime quantize_static)"
             name = variant_name(family, sparsity)
             size = write(model, info, args.out / name)
             print(

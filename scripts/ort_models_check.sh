@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Whole-model correctness: runs the benchmark models (bench/make_models.py) through the engine and
 # compares every output with ONNX Runtime's (scripts/ort_reference.py). The error of an output is
-# max|engine − ort| / max|ort|; each must be at most MAX_ERROR (default 1e-4). Pruned models, which run on
-# sparse kernels, are also checked with ZOO_ISA=avx2 and ZOO_ISA=scalar (the other kernel sets), and the
-# pruned CNNs at batch 3, which the engine runs in slices.
+# max|engine − ort| / max|ort|; each must be at most MAX_ERROR (default 1e-4), or for INT8 models one quantization
+# step of the output (scripts/int8_tolerance.py). Pruned and INT8 models, which run on sparse or INT8 kernels, are
+# also checked with ZOO_ISA=avx2 and ZOO_ISA=scalar (the other kernel sets), and the pruned CNNs at batch 3, which
+# the engine runs in slices.
 #
 # Usage: scripts/ort_models_check.sh ZOO_CONFORMANCE [MODELS_DIR]
 # Models and reference outputs are cached in MODELS_DIR (default .build/models) and made again only
@@ -22,6 +23,8 @@ checks=(
   "distilbert 0,0.8 distilbert distilbert-pruned80"
   "distilbert-opset14 0,0.8 distilbert-opset14 distilbert-opset14-pruned80"
   "yolov5s 0,0.9 yolov5s yolov5s-pruned90"
+  "resnet50-int8 0 resnet50-int8"
+  "distilbert-int8 0 distilbert-int8"
 )
 
 status=0
@@ -39,12 +42,14 @@ for check in "${checks[@]}"; do
       rm -rf "$reference"
       "$python" "$root/scripts/ort_reference.py" "$model" "$reference" --batch 1 --seed 0
     fi
-    "$runner" --reference "$model" "$reference" --max-error "$max_error" || status=1
-    # The pruned models run on sparse kernels: check them on the other instruction sets' kernels too.
-    if [[ "$variant" == *pruned* ]]; then
+    limit="$max_error"
+    [[ "$variant" == *int8* ]] && limit="$("$python" "$root/scripts/int8_tolerance.py" "$model" "$reference")"
+    "$runner" --reference "$model" "$reference" --max-error "$limit" || status=1
+    # The pruned and INT8 models run on sparse or INT8 kernels: check them on the other instruction sets' too.
+    if [[ "$variant" == *pruned* || "$variant" == *int8* ]]; then
       for isa in avx2 scalar; do
         printf '[ZOO_ISA=%s] ' "$isa"
-        ZOO_ISA="$isa" "$runner" --reference "$model" "$reference" --max-error "$max_error" || status=1
+        ZOO_ISA="$isa" "$runner" --reference "$model" "$reference" --max-error "$limit" || status=1
       done
     fi
   done

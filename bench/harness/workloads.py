@@ -32,6 +32,11 @@ REFERENCE: dict[str, tuple[int, ...]] = {
     "yolov5s-pruned90": (1,),
     "mobilenet_v1": (1,),
     "mobilenet_v1-pruned90": (1,),
+    # INT8 (issue 8): the FP32 models (pruned first) quantized by ONNX Runtime's static quantizer, QDQ format.
+    "resnet50-int8": (1, 16),
+    "resnet50-int8-pruned90": (1, 16),
+    "distilbert-int8": (1,),
+    "distilbert-int8-pruned80": (1,),
 }
 
 
@@ -98,6 +103,10 @@ BARS: list[Bar] = [
     Bar("distilbert-pruned80", 1, "ds", "latency", 0.7),
     Bar("distilbert-opset14", 1, "ort", "throughput", 1.0),
     Bar("distilbert-opset14-pruned80", 1, "ds", "latency", 0.7),
+    # Issue 8: dense INT8 against ONNX Runtime's INT8.
+    Bar("resnet50-int8", 1, "ort", "throughput", 1.0),
+    Bar("resnet50-int8", 16, "ort", "throughput", 1.0),
+    Bar("distilbert-int8", 1, "ort", "throughput", 1.0),
 ]
 
 

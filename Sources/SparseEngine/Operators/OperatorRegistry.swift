@@ -1,6 +1,9 @@
 /// The operators the engine implements: `supports` answers whether a model's operator can run,
 /// `make` creates the `Operator` for a node.
 public enum OperatorRegistry {
+    /// The domain of the nodes only the engine's passes write (`zoo.QLinearLookup`).
+    static let internalDomain = "zoo"
+
     /// The highest default-domain opset the engine knows.
     public static let maximumOpset = 21
 
@@ -17,6 +20,12 @@ public enum OperatorRegistry {
     static func make(_ node: Node, opsets: [String: Int]) throws -> Operator {
         let domain = node.domain == "ai.onnx" ? "" : node.domain
         let opset = opsets[domain] ?? 0
+        if domain == internalDomain {
+            guard node.opType == LookupTableOperator.opType else {
+                throw EngineError(.unsupportedOperator, "unknown internal operator '\(node.opType)' (node '\(node.displayName)')")
+            }
+            return try LookupTableOperator(OpContext(node: node, opset: 1))
+        }
         guard domain.isEmpty else {
             throw EngineError(.unsupportedOperator, "unsupported operator '\(domain).\(node.opType)' (node '\(node.displayName)', domain '\(domain)' opset \(opset)); only the default ai.onnx domain is implemented")
         }
@@ -36,7 +45,8 @@ public enum OperatorRegistry {
         case .einsum: return try EinsumOperator(c)
         case .quantizeLinear, .dequantizeLinear: return try QuantizeLinearOperator(kind, c)
         case .dynamicQuantizeLinear: return DynamicQuantizeLinearOperator(c)
-        case .matMulInteger, .convInteger, .qLinearMatMul, .qLinearConv: return try IntegerLinearOperator(kind, c)
+        case .matMulInteger, .qLinearMatMul: return try QuantizedMatMulOperator(kind, c)
+        case .convInteger, .qLinearConv: return try QuantizedConvOperator(kind, c)
         case .det: return DeterminantOperator(c)
         case .batchNormalization: return try BatchNormOperator(c)
         case .layerNormalization: return try LayerNormOperator(c)
@@ -66,6 +76,7 @@ public enum OperatorRegistry {
              .asinh, .acosh, .atanh, .bitwiseNot:
             return try UnaryOperator(kind, c)
         case .isNaN, .isInf: return try FloatClassOperator(kind, c)
+        case .add where node.attributes[QuantizedAddOperator.attribute] != nil: return try QuantizedAddOperator(c)
         case .add, .sub, .mul, .div, .pow, .prelu, .equal, .greater, .less, .greaterOrEqual, .lessOrEqual, .and, .or, .xor,
              .mod, .bitwiseAnd, .bitwiseOr, .bitwiseXor, .bitShift:
             return try BinaryOperator(kind, c)

@@ -21,14 +21,16 @@ extension Graph {
     func isOutput(_ name: String) -> Bool { outputs.contains { $0.name == name } }
 }
 
-/// The pass pipeline: optional magnitude pruning (`--sparsify`), constant folding, BatchNorm folding, LayerNorm
-/// fusion, GELU fusion, Add fusion (residual and bias Adds into Conv/MatMul), activation fusion, SiLU fusion, sparse
-/// weight selection, dead code.
+/// The pass pipeline: optional magnitude pruning (`--sparsify`), QDQ recognition (quantized layers, movement on
+/// quantized tensors), constant folding, lookup tables for elementwise chains between DQ and Q, BatchNorm folding,
+/// LayerNorm fusion, GELU fusion, Add fusion (residual and bias Adds into Conv/MatMul), activation fusion, SiLU
+/// fusion, sparse weight selection, dead code.
 enum PassPipeline {
     static func passes(sparsify: Double?, sparseKernels: Bool) -> [GraphPass] {
         var passes: [GraphPass] = []
         if let sparsify { passes.append(MagnitudePruning(sparsity: sparsify)) }
-        passes += [ConstantFolding(), BatchNormFolding(), LayerNormFusion(), GeluFusion(), AddFusion(), ActivationFusion(), SiLUFusion()] as [GraphPass]
+        passes += [QDQFusion(), QDQPropagation(), ConstantFolding(), QDQLookupTable(), BatchNormFolding(), LayerNormFusion(), GeluFusion(),
+                   AddFusion(), ActivationFusion(), SiLUFusion()] as [GraphPass]
         if sparseKernels { passes.append(SparseWeightSelection()) }
         passes.append(DeadCodeElimination())
         return passes

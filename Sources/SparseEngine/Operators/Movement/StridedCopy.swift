@@ -15,6 +15,9 @@ func stridedCopy(elementSize: Int, shape: [Int], strides: [Int], src: UnsafeRawP
     var out = 0
     for _ in 0..<rows {
         switch elementSize {
+        case 1:
+            let s = src.assumingMemoryBound(to: UInt8.self) + offset, d = dst.assumingMemoryBound(to: UInt8.self) + out
+            if innerStride == 1 { d.update(from: s, count: inner) } else { for i in 0..<inner { d[i] = s[i * innerStride] } }
         case 4:
             let s = src.assumingMemoryBound(to: UInt32.self) + offset, d = dst.assumingMemoryBound(to: UInt32.self) + out
             if innerStride == 1 { d.update(from: s, count: inner) } else { for i in 0..<inner { d[i] = s[i * innerStride] } }

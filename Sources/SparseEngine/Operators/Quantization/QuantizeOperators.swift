@@ -61,6 +61,7 @@ struct QuantizeLinearOperator: Operator {
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        if try runPerTensor(inputs, outputs, context) { return }
         let x = inputs[0]!, y = outputs[0], values = try x.doubleValues()
         let zeroPoint = try inputs.count > 2 ? inputs[2]?.doubleValues() : nil
         let parameters = try AffineQuantization.parameters(shape: x.shape, axis: axis, scale: inputs[1]!.doubleValues(), zeroPoint: zeroPoint, c: c)
@@ -71,6 +72,32 @@ struct QuantizeLinearOperator: Operator {
                 : Double(Float(values[i] - z) * Float(scale))
         }
         try writeDoubles(result, to: y)
+    }
+}
+
+extension QuantizeLinearOperator {
+    /// The common case on the vector kernels: one scale and zero point, float ↔ 8 bits. False when not that case.
+    private func runPerTensor(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws -> Bool {
+        let x = inputs[0]!, y = outputs[0], scale = inputs[1]!
+        let zero = inputs.count > 2 ? inputs[2] : nil
+        guard scale.count == 1, zero.map({ $0.count == 1 }) ?? true else { return false }
+        let zeroPoint = Int32(try zero?.doubleValues()[0] ?? 0), s = scale.pointer(Float.self)[0]
+        let kernels = context.kernels.qs8, count = x.count, chunk = 16_384
+        if kind == .quantizeLinear {
+            guard x.dataType == .float, [.uint8, .int8].contains(y.dataType) else { return false }
+            let (lo, hi): (Int32, Int32) = y.dataType == .int8 ? (-128, 127) : (0, 255)
+            let xp = x.pointer(Float.self), yp = y.rawPointer.assumingMemoryBound(to: UInt8.self)
+            context.pool.parallelFor((count + chunk - 1) / chunk) { i, _ in
+                kernels.quantize(min(chunk, count - i * chunk), xp + i * chunk, s, zeroPoint, lo, hi, yp + i * chunk)
+            }
+        } else {
+            guard [.uint8, .int8].contains(x.dataType), y.dataType == .float else { return false }
+            let xp = x.rawPointer.assumingMemoryBound(to: UInt8.self), yp = y.pointer(Float.self), signed = x.dataType == .int8
+            context.pool.parallelFor((count + chunk - 1) / chunk) { i, _ in
+                kernels.dequantize(min(chunk, count - i * chunk), xp + i * chunk, signed, s, zeroPoint, yp + i * chunk)
+            }
+        }
+        return true
     }
 }
 

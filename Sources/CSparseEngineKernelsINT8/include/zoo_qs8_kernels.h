@@ -1,0 +1,71 @@
+#ifndef ZOO_QS8_KERNELS_H
+#define ZOO_QS8_KERNELS_H
+/* INT8 microkernels of the sparse engine, in C because Swift cannot issue `vpdpbusd` (AVX-512 VNNI) or name
+   `vpmaddwd`. Each instruction set's version is compiled with a `target` attribute and called only when CPUID
+   says the CPU has it (SparseEngine's QS8KernelSet). Every version gives bit-identical results.
+
+   Layouts (docs/int8-kernels.md):
+   - Weights ("c4"): an M x K int8 matrix in tiles of 8 rows (output channels); K in groups of 4. A tile is
+     kgroups x 8 rows x 4 bytes: for each group, the 4 weights of row 0, then row 1, ... (zero padded). One
+     group of one row is one `vpdpbusd` dword.
+   - Activations ("x4"): uint8, for each K group a run of pixels, 4 bytes per pixel (its 4 K values). The
+     runs of the groups start at arbitrary byte offsets from a base, so a convolution's taps read one packed
+     input in place (indirect GEMM).
+   - Accumulators: int32, sum over K of activation(u8) x weight(s8), no zero points applied. */
+#include <stddef.h>
+#include <stdint.h>
+
+/* c[r * ldc + p] = sum_g sum_j w[(g * 8 + r) * 4 + j] * a[offsets[g] + 4 * p + j], for r < 8, p < 32. */
+void qs8_igemm_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
+                                  int32_t *c, size_t ldc);
+/* The same over 8 rows x 8 pixels, exact with AVX2 (bytes widened to 16 bits, `vpmaddwd`). */
+void qs8_igemm_8x8c4__avx2(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
+                           int32_t *c, size_t ldc);
+/* The same over 8 rows x 8 pixels in portable C. */
+void qs8_igemm_8x8c4__scalar(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
+                             int32_t *c, size_t ldc);
+
+/* Requantization of a rows x cols block of accumulators:
+   y[r * ldy_row + p * ldy_col] = clamp(round_half_even((acc[r * ldacc + p] + bias[r]) * scale[r]) + zero_point,
+   lo, hi), stored as one byte (uint8 or int8 two's complement; lo and hi are the type's range, or tighter for a
+   fused Relu). The float product is rounded as ONNX Runtime rounds it. */
+void qs8_requantize__scalar(size_t rows, size_t cols, const int32_t *acc, size_t ldacc, const int32_t *bias,
+                            const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y,
+                            size_t ldy_row, size_t ldy_col);
+void qs8_requantize__avx512(size_t rows, size_t cols, const int32_t *acc, size_t ldacc, const int32_t *bias,
+                            const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y,
+                            size_t ldy_row, size_t ldy_col);
+
+/* QuantizeLinear with one scale: y[i] = clamp(round_half_even(x[i] / scale) + zero_point, lo, hi) as a byte. */
+void qs8_vquantize__scalar(size_t n, const float *x, float scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y);
+void qs8_vquantize__avx512(size_t n, const float *x, float scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y);
+/* DequantizeLinear with one scale: y[i] = (x[i] - zero_point) * scale, x uint8 (or int8 when is_signed). */
+void qs8_vdequantize__scalar(size_t n, const uint8_t *x, int is_signed, float scale, int32_t zero_point, float *y);
+void qs8_vdequantize__avx512(size_t n, const uint8_t *x, int is_signed, float scale, int32_t zero_point, float *y);
+
+/* QLinearAdd over equal shapes, as DequantizeLinear, Add and QuantizeLinear in float compute it:
+   y[i] = clamp(round_half_even(((a[i] - a_zero) * a_scale + (b[i] - b_zero) * b_scale) / y_scale) + y_zero, lo, hi). */
+void qs8_vadd__scalar(size_t n, const uint8_t *a, int a_signed, float a_scale, int32_t a_zero, const uint8_t *b, int b_signed,
+                      float b_scale, int32_t b_zero, float y_scale, int32_t y_zero, int32_t lo, int32_t hi, uint8_t *y);
+void qs8_vadd__avx512(size_t n, const uint8_t *a, int a_signed, float a_scale, int32_t a_zero, const uint8_t *b, int b_signed,
+                      float b_scale, int32_t b_zero, float y_scale, int32_t y_zero, int32_t lo, int32_t hi, uint8_t *y);
+
+/* Packs channels x (height x width) uint8 planes (plane stride `plane`) for a convolution: zero padded by
+   `fill` (the input's zero point), split into stride x stride phases, channels in groups of 4, each pixel's
+   4 channel bytes together: out[((g * phases + phase) * group_stride + row * phase_width + col) * 4 + j],
+   phase = py * stride + px.
+   `flip` (0 or 0x80) is xor-ed into every byte: 0x80 turns int8 into uint8 (x + 128). */
+void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
+                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
+                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out);
+void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
+                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
+                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out);
+/* Packs a rows x cols uint8 matrix (row stride ldx) for a product over its columns: out[(g * group_stride +
+   row) * 4 + j] = x[row * ldx + 4 g + j] ^ flip, columns past `cols` filled with `fill`. */
+void qu8_pack_rows_x4__scalar(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out);
+void qu8_pack_rows_x4__avx512(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out);
+
+#endif

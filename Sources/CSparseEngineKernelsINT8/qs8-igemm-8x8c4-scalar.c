@@ -1,0 +1,21 @@
+/* The portable version of the 8 x 8 indirect GEMM: the reference the vector kernels must match exactly. */
+#include "zoo_qs8_kernels.h"
+
+void qs8_igemm_8x8c4__scalar(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
+                             int32_t *c, size_t ldc) {
+    int32_t acc[8][8] = {{0}};
+    for (size_t g = 0; g < kgroups; g++) {
+        const uint8_t *p = a + offsets[g];
+        for (int r = 0; r < 8; r++) {
+            const int8_t *wr = w + 4 * r;
+            for (int x = 0; x < 8; x++) {
+                const uint8_t *px = p + 4 * x;
+                acc[r][x] += px[0] * wr[0] + px[1] * wr[1] + px[2] * wr[2] + px[3] * wr[3];
+            }
+        }
+        w += 32;
+    }
+    for (int r = 0; r < 8; r++) {
+        for (int x = 0; x < 8; x++) c[r * ldc + x] = acc[r][x];
+    }
+}

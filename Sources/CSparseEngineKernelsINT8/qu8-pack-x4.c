@@ -1,0 +1,150 @@
+/* Activation packing into the "x4" layout (zoo_qs8_kernels.h): each pixel's 4 K bytes together, so that one
+   dword load feeds one `vpdpbusd` lane. Bytes only: a convolution's packed input is its input, padded and split
+   into stride phases, no larger than the input times the rounding of channels to 4 (no im2col). */
+#include "zoo_qs8_kernels.h"
+#include <string.h>
+
+/* One phase row of 4 channels: dst[col] = the 4 bytes of input column col * stride + px - pad_left, for the
+   columns [first, last) inside the input. The stride is a constant in each caller, so the compiler vectorizes
+   the contiguous case. */
+static inline __attribute__((always_inline)) void pack_row(const uint8_t *s0, const uint8_t *s1, const uint8_t *s2,
+                                                           const uint8_t *s3, size_t first, size_t last, size_t stride,
+                                                           size_t shift, uint32_t flip, uint32_t *dst) {
+    for (size_t col = first; col < last; col++) {
+        const size_t ix = col * stride - shift;
+        dst[col] = ((uint32_t)s0[ix] | (uint32_t)s1[ix] << 8 | (uint32_t)s2[ix] << 16 | (uint32_t)s3[ix] << 24) ^ flip;
+    }
+}
+
+static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, size_t channels, size_t height, size_t width,
+                                                            size_t plane, size_t stride, size_t pad_top, size_t pad_left,
+                                                            size_t phase_height, size_t phase_width, size_t group_stride,
+                                                            uint8_t fill, uint8_t flip, uint8_t *out) {
+    const size_t groups = (channels + 3) / 4;
+    const uint8_t padded = fill ^ flip;
+    const uint32_t flip4 = flip * 0x01010101u;
+    /* Channels past the last real one read a row of the fill byte (the padding value before the flip). */
+    uint8_t fill_row[width > 0 ? width : 1];
+    memset(fill_row, fill, sizeof fill_row);
+    for (size_t g = 0; g < groups; g++) {
+        const uint8_t *src[4];
+        for (size_t j = 0; j < 4; j++) src[j] = 4 * g + j < channels ? x + (4 * g + j) * plane : NULL;
+        for (size_t py = 0; py < stride; py++) {
+            for (size_t px = 0; px < stride; px++) {
+                uint8_t *dst = out + ((g * stride + py) * stride + px) * group_stride * 4;
+                memset(dst, padded, group_stride * 4);
+                /* columns whose input x = col * stride + px - pad_left lies in [0, width) */
+                if (px >= width + pad_left) continue;
+                const size_t first = pad_left > px ? (pad_left - px + stride - 1) / stride : 0;
+                size_t last = (width + pad_left - px + stride - 1) / stride;
+                if (last > phase_width) last = phase_width;
+                if (first >= last) continue;
+                for (size_t row = 0; row < phase_height; row++) {
+                    const size_t iy = row * stride + py;
+                    if (iy < pad_top || iy - pad_top >= height) continue;
+                    const size_t offset = (iy - pad_top) * width;
+                    const uint8_t *r[4];
+                    for (size_t j = 0; j < 4; j++) r[j] = src[j] ? src[j] + offset : fill_row;
+                    uint32_t *drow = (uint32_t *)(dst + row * phase_width * 4);
+                    if (stride == 1) {
+                        pack_row(r[0], r[1], r[2], r[3], first, last, 1, pad_left - px, flip4, drow);
+                    } else if (stride == 2) {
+                        pack_row(r[0], r[1], r[2], r[3], first, last, 2, pad_left - px, flip4, drow);
+                    } else {
+                        pack_row(r[0], r[1], r[2], r[3], first, last, stride, pad_left - px, flip4, drow);
+                    }
+                }
+            }
+        }
+    }
+}
+
+void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
+                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
+                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
+    pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+#endif
+void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
+                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
+                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
+    pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out);
+}
+
+static inline __attribute__((always_inline)) void pack_rows(const uint8_t *x, size_t rows, size_t cols, size_t ldx,
+                                                            size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
+    const size_t groups = (cols + 3) / 4, whole = cols / 4;
+    for (size_t row = 0; row < rows; row++) {
+        const uint8_t *src = x + row * ldx;
+        for (size_t g = 0; g < whole; g++) {
+            uint32_t d;
+            memcpy(&d, src + 4 * g, 4);
+            d ^= flip * 0x01010101u;
+            memcpy(out + (g * group_stride + row) * 4, &d, 4);
+        }
+        if (groups > whole) {
+            uint8_t *dst = out + (whole * group_stride + row) * 4;
+            for (size_t j = 0; j < 4; j++) dst[j] = 4 * whole + j < cols ? (uint8_t)(src[4 * whole + j] ^ flip) : (uint8_t)(fill ^ flip);
+        }
+    }
+}
+
+void qu8_pack_rows_x4__scalar(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out) {
+    pack_rows(x, rows, cols, ldx, group_stride, fill, flip, out);
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/* Blocks of 16 rows x 16 groups are a 16 x 16 transpose of dwords in registers (unpack 32, unpack 64, then two
+   rounds of 128-bit lane shuffles); the edges go through the portable loop. */
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+void qu8_pack_rows_x4__avx512(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out) {
+    const size_t row_blocks = rows / 16, group_blocks = cols / 64;
+    const __m512i flip4 = _mm512_set1_epi8((char)flip);
+    for (size_t rb = 0; rb < row_blocks; rb++) {
+        for (size_t gb = 0; gb < group_blocks; gb++) {
+            __m512i r[16], a[16], b[16];
+            for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_si512(x + (rb * 16 + i) * ldx + gb * 64);
+            for (int k = 0; k < 8; k++) {
+                a[2 * k] = _mm512_unpacklo_epi32(r[2 * k], r[2 * k + 1]);
+                a[2 * k + 1] = _mm512_unpackhi_epi32(r[2 * k], r[2 * k + 1]);
+            }
+            for (int m = 0; m < 4; m++) {
+                b[4 * m + 0] = _mm512_unpacklo_epi64(a[4 * m], a[4 * m + 2]);
+                b[4 * m + 1] = _mm512_unpackhi_epi64(a[4 * m], a[4 * m + 2]);
+                b[4 * m + 2] = _mm512_unpacklo_epi64(a[4 * m + 1], a[4 * m + 3]);
+                b[4 * m + 3] = _mm512_unpackhi_epi64(a[4 * m + 1], a[4 * m + 3]);
+            }
+            for (int j = 0; j < 4; j++) {
+                const __m512i c0 = _mm512_shuffle_i32x4(b[j], b[4 + j], 0x44), c1 = _mm512_shuffle_i32x4(b[j], b[4 + j], 0xEE);
+                const __m512i c2 = _mm512_shuffle_i32x4(b[8 + j], b[12 + j], 0x44), c3 = _mm512_shuffle_i32x4(b[8 + j], b[12 + j], 0xEE);
+                const __m512i lanes[4] = {_mm512_shuffle_i32x4(c0, c2, 0x88), _mm512_shuffle_i32x4(c0, c2, 0xDD),
+                                          _mm512_shuffle_i32x4(c1, c3, 0x88), _mm512_shuffle_i32x4(c1, c3, 0xDD)};
+                for (int l = 0; l < 4; l++) {
+                    const size_t g = gb * 16 + 4 * l + j;
+                    _mm512_storeu_si512(out + (g * group_stride + rb * 16) * 4, _mm512_xor_si512(lanes[l], flip4));
+                }
+            }
+        }
+        /* the columns after the last whole block of 64, for these 16 rows */
+        if (group_blocks * 64 < cols) {
+            pack_rows(x + rb * 16 * ldx + group_blocks * 64, 16, cols - group_blocks * 64, ldx, group_stride, fill, flip,
+                      out + (group_blocks * 16 * group_stride + rb * 16) * 4);
+        }
+    }
+    if (row_blocks * 16 < rows) {
+        pack_rows(x + row_blocks * 16 * ldx, rows - row_blocks * 16, cols, ldx, group_stride, fill, flip, out + row_blocks * 16 * 4);
+    }
+}
+#else
+void qu8_pack_rows_x4__avx512(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out) {
+    pack_rows(x, rows, cols, ldx, group_stride, fill, flip, out);
+}
+#endif

@@ -1,0 +1,93 @@
+import CSparseEngineKernelsINT8
+
+/// The INT8 microkernels of one instruction set (C, `Sources/CSparseEngineKernelsINT8`): the indirect GEMM over
+/// packed activations and the requantization. Chosen with the FP32 kernels (`KernelConfig.qs8`); every set
+/// computes bit-identical results.
+struct QS8KernelSet: @unchecked Sendable {
+    /// Signature of an indirect INT8 GEMM microkernel: `(kgroups, packedWeights, activations, groupOffsets, acc, ldacc)`.
+    typealias IgemmMicrokernel = (Int, UnsafePointer<Int8>, UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int) -> Void
+    /// Signature of a requantization kernel: `(rows, cols, acc, ldacc, bias, scale, zeroPoint, lo, hi, y, ldyRow, ldyCol)`.
+    typealias RequantizeKernel = (Int, Int, UnsafePointer<Int32>, Int, UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32,
+                                  UnsafeMutablePointer<UInt8>, Int, Int) -> Void
+
+    /// Signature of an elementwise quantization: `(count, x, scale, zeroPoint, lo, hi, y)`.
+    typealias QuantizeKernel = (Int, UnsafePointer<Float>, Float, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>) -> Void
+    /// Signature of an elementwise dequantization: `(count, x, isSigned, scale, zeroPoint, y)`.
+    typealias DequantizeKernel = (Int, UnsafePointer<UInt8>, Bool, Float, Int32, UnsafeMutablePointer<Float>) -> Void
+
+    /// Signature of a convolution input packing (`qu8_pack_conv_x4`): `(x, channels, height, width, plane, stride,
+    /// padTop, padLeft, phaseHeight, phaseWidth, groupStride, fill, flip, out)`.
+    typealias PackConvKernel = (UnsafePointer<UInt8>, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, UInt8, UInt8,
+                                UnsafeMutablePointer<UInt8>) -> Void
+
+    /// Signature of a quantized addition over equal shapes: `(count, a, aSigned, aScale, aZero, b, bSigned, bScale, bZero,
+    /// yScale, yZero, lo, hi, y)`.
+    typealias AddKernel = (Int, UnsafePointer<UInt8>, Bool, Float, Int32, UnsafePointer<UInt8>, Bool, Float, Int32, Float, Int32,
+                           Int32, Int32, UnsafeMutablePointer<UInt8>) -> Void
+
+    /// Signature of a row packing (`qu8_pack_rows_x4`): `(x, rows, cols, ldx, groupStride, fill, flip, out)`.
+    typealias PackRowsKernel = (UnsafePointer<UInt8>, Int, Int, Int, Int, UInt8, UInt8, UnsafeMutablePointer<UInt8>) -> Void
+
+    /// Name of the GEMM microkernel, for logs and reports.
+    let igemmName: String
+    /// The indirect GEMM microkernel; its tile is `mr` output channels × `nr` pixels.
+    let igemm: IgemmMicrokernel
+    /// Output channels per tile: the weights' packing (`QS8PackedWeights`) is the same for every set.
+    let mr = 8
+    /// Pixels (or tokens) per tile.
+    let nr: Int
+    /// The requantization kernel.
+    let requantize: RequantizeKernel
+    /// Packs a convolution's input into stride phases of 4-channel pixels.
+    let packConv: PackConvKernel
+    /// Packs a matrix's rows (tokens) for a linear layer.
+    let packRows: PackRowsKernel
+    /// `QuantizeLinear` with one scale and zero point.
+    let quantize: QuantizeKernel
+    /// `DequantizeLinear` with one scale and zero point.
+    let dequantize: DequantizeKernel
+    /// `QuantizedAddOperator` over equal shapes.
+    let add: AddKernel
+
+    /// Portable C.
+    static let scalar = QS8KernelSet(
+        igemmName: "qs8_igemm_8x8c4__scalar", igemm: { qs8_igemm_8x8c4__scalar($0, $1, $2, $3, $4, $5) }, nr: 8,
+        requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
+        packConv: { qu8_pack_conv_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
+        packRows: { qu8_pack_rows_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7) },
+        quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
+        dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) },
+        add: { qs8_vadd__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) })
+    /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization, packing and elementwise kernels.
+    static let avx2 = QS8KernelSet(
+        igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) }, nr: 8,
+        requantize: scalar.requantize, packConv: scalar.packConv, packRows: scalar.packRows, quantize: scalar.quantize, dequantize: scalar.dequantize,
+        add: scalar.add)
+    /// AVX-512 VNNI: `vpdpbusd`.
+    static let avx512vnni = QS8KernelSet(
+        igemmName: "qs8_igemm_8x32c4__avx512vnni", igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) }, nr: 32,
+        requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
+        packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
+        packRows: { qu8_pack_rows_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7) },
+        quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
+        dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) },
+        add: { qs8_vadd__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) })
+
+    /// Every set this CPU can run, for tests that compare them with each other.
+    static var available: [QS8KernelSet] {
+        let features = CPUFeatures.current
+        return [scalar] + (features.avx2 ? [avx2] : []) + (features.avx512vnni ? [avx512vnni] : [])
+    }
+}
+
+extension KernelConfig {
+    /// The INT8 kernels that go with this configuration: VNNI with AVX-512 when the CPU has it, else AVX2's, else
+    /// the portable ones.
+    var qs8: QS8KernelSet {
+        switch isa {
+        case "avx512": return CPUFeatures.current.avx512vnni ? .avx512vnni : .avx2
+        case "avx2": return .avx2
+        default: return .scalar
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// What the INT8 kernels need of a quantized linear layer (`QLinearConv`, `QLinearMatMul`, `ConvInteger`,
+/// `MatMulInteger`, and the QDQ patterns `QDQFusion` turns into them): the packed weights, the activations'
+/// zero point, and the epilogue (per-row int32 bias with the zero point folded in, then either requantization
+/// to 8 bits or the raw int32 sums).
+///
+/// The kernels multiply uint8 activations by int8 weights. int8 activations are shifted by +128 as they are
+/// packed (`flip`), their zero point with them. Weights must be int8 after subtracting their zero point; a
+/// layer whose weights do not fit (uint8 weights far from their zero point) is left to the reference operator.
+struct QS8Layer {
+    /// The packed weights, rows = output channels.
+    let weights: QS8PackedWeights
+    /// 0x80 when the activations are int8 (packed as uint8 = int8 + 128), else 0.
+    let flip: UInt8
+    /// The activations' zero point as the kernels see it (uint8, after `flip`).
+    let inputZero: Int32
+    /// Per padded row: the layer's int32 bias less `inputZero · Σ w`.
+    let bias: [Int32]
+    /// Requantization to 8 bits, or nil for int32 outputs (`ConvInteger`, `MatMulInteger`).
+    let requantization: Requantization?
+
+    /// Scale, zero point and range of the 8-bit output.
+    struct Requantization {
+        /// Per padded row: `x_scale · w_scale[row] / y_scale`.
+        let scale: [Float]
+        let zeroPoint: Int32
+        /// The output type's range, the lower bound raised to the zero point by a fused Relu.
+        let low: Int32
+        let high: Int32
+    }
+
+    /// The layer for weights given as `rows` × `depth` values `weight(row, k)` (zero points not yet subtracted),
+    /// or nil when they do not fit in int8 after subtracting `weightZero[row]`.
+    static func packWeights(rows: Int, depth: Int, weightZero: [Int], weight: (Int, Int) -> Int) -> QS8PackedWeights? {
+        for row in 0..<rows {
+            let z = weightZero.count == 1 ? weightZero[0] : weightZero[row]
+            for k in 0..<depth where !(-128...127).contains(weight(row, k) - z) { return nil }
+        }
+        return QS8PackedWeights(rows: rows, depth: depth) { row, k in
+            Int8(weight(row, k) - (weightZero.count == 1 ? weightZero[0] : weightZero[row]))
+        }
+    }
+
+    init(weights: QS8PackedWeights, inputType: DataType, inputZero: Int, bias: [Int32]?, requantization: Requantization?) {
+        self.weights = weights
+        flip = inputType == .int8 ? 0x80 : 0
+        let zero = Int32(inputZero + (inputType == .int8 ? 128 : 0))
+        self.inputZero = zero
+        let padded = weights.tiles * 8
+        self.bias = (0..<padded).map { row in
+            (row < weights.rows ? bias?[row] ?? 0 : 0) &- zero &* weights.rowSums[row]
+        }
+        self.requantization = requantization
+    }
+
+    /// The activations' fill byte for padding (their zero point, before `flip`).
+    var fill: UInt8 { UInt8(truncatingIfNeeded: inputZero) ^ flip }
+
+    /// Writes rows `row0..<row0 + rows` × `cols` accumulators (row stride `ldacc`) to `y` as the layer's
+    /// outputs: element (r, p) goes to `y[(row0 + r) · ldyRow + p · ldyCol]` (in elements of y's type).
+    func finish(rows: Int, cols: Int, row0: Int, acc: UnsafePointer<Int32>, ldacc: Int, y: UnsafeMutableRawPointer,
+                ldyRow: Int, ldyCol: Int, kernels: QS8KernelSet) {
+        guard let q = requantization else {
+            let out = y.assumingMemoryBound(to: Int32.self) + row0 * ldyRow
+            for r in 0..<rows {
+                let b = bias[row0 + r]
+                for p in 0..<cols { out[r * ldyRow + p * ldyCol] = acc[r * ldacc + p] &+ b }
+            }
+            return
+        }
+        bias.withUnsafeBufferPointer { b in
+            q.scale.withUnsafeBufferPointer { s in
+                kernels.requantize(rows, cols, acc, ldacc, b.baseAddress! + row0, s.baseAddress! + row0, q.zeroPoint, q.low, q.high,
+                                   y.assumingMemoryBound(to: UInt8.self) + row0 * ldyRow, ldyRow, ldyCol)
+            }
+        }
+    }
+}
+
+/// The packed weights of one layer, made on first use and kept while the weight tensor is a constant of the
+/// session (it is, in any model whose weights are initializers); a weight computed at run time is packed anew
+/// every run.
+final class QS8WeightCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var address: UInt = 0
+    private var packed: QS8PackedWeights??
+
+    /// The packing of `weight`, from `pack` (nil = does not fit the kernels).
+    func weights(for weight: Tensor, _ context: KernelContext, pack: () -> QS8PackedWeights?) -> QS8PackedWeights? {
+        guard context.gemmWorkspace.isConstant(weight.rawPointer, byteCount: weight.byteCount) else { return pack() }
+        lock.lock()
+        defer { lock.unlock() }
+        let key = UInt(bitPattern: weight.rawPointer)
+        if key == address, let packed { return packed }
+        let fresh = pack()
+        address = key
+        packed = .some(fresh)
+        return fresh
+    }
+}

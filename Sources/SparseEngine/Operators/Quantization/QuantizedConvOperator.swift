@@ -1,0 +1,117 @@
+/// `QLinearConv` and `ConvInteger` on the INT8 kernels, for 1-D and 2-D convolutions with one group and equal
+/// strides: the input is packed once per run into stride phases with channels in groups of 4 (bytes, padded
+/// with its zero point; no im2col), and every weight group of (tap, 4 channels) reads one contiguous run of it
+/// at a fixed offset (`qu8_pack_conv_x4`, the FP32 path's indirect approach). Output columns are computed along
+/// the phase rows, whose width exceeds the output's by the padding; the extra columns are dropped. Other
+/// convolutions, and weights the kernels cannot hold, run on the reference `IntegerLinearOperator`.
+/// A Relu fused by `QDQFusion` (`zoo.activation`) raises the output's lower bound to its zero point.
+struct QuantizedConvOperator: Operator {
+    let kind: OpKind
+    let c: OpContext
+    let reference: IntegerLinearOperator
+    let attributes: ConvGeometry.Attributes
+    let group: Int
+    let relu: Bool
+    private let cache = QS8WeightCache()
+
+    init(_ kind: OpKind, _ c: OpContext) throws {
+        self.kind = kind
+        self.c = c
+        reference = try IntegerLinearOperator(kind, c)
+        attributes = try ConvGeometry.Attributes(c)
+        group = try c.int("group", 1)
+        relu = try FusedActivation(c) == .relu
+    }
+
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] { try reference.inferOutputs(inputs) }
+
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        let y = outputs[0]
+        let operands = try QuantizedOperands(kind, inputs, outputType: y.dataType)
+        let x = operands.x, w = operands.w
+        guard group == 1, (3...4).contains(x.rank), w.rank == x.rank,
+              let window = try? SpatialWindow(spatial: Array(x.shape[2...]), kernel: Array(w.shape[2...]), attributes: attributes, c: c),
+              window.strides.allSatisfy({ $0 == window.strides[0] })
+        else { return try runReference(inputs, outputs, context) }
+        let g = ConvGeometry(window)
+        let channels = x.shape[1], m = w.shape[0], groups = (channels + 3) / 4, taps = g.kH * g.kW
+        let packed = cache.weights(for: w, context) {
+            // K order: (tap, group of 4 channels, channel in group); padding channels weigh nothing.
+            QS8Layer.packWeights(rows: m, depth: taps * groups * 4, weightZero: operands.weightZero) { row, k in
+                let channel = (k % (groups * 4)), tap = k / (groups * 4)
+                guard channel < channels else { return operands.weightZero.count == 1 ? operands.weightZero[0] : operands.weightZero[row] }
+                return operands.weight((row * channels + channel) * taps + tap)
+            }
+        }
+        guard let layer = operands.layer(rows: m, packed: packed, relu: relu) else { return try runReference(inputs, outputs, context) }
+        convolve(x, g, layer, y, context)
+    }
+
+    private func runReference(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        try reference.run(inputs, outputs, context)
+        if relu, inputs.count > 7, let zero = try inputs[7]?.doubleValues().first { clampToZeroPoint(outputs[0], zeroPoint: Int(zero)) }
+    }
+
+    private func convolve(_ x: Tensor, _ g: ConvGeometry, _ layer: QS8Layer, _ y: Tensor, _ context: KernelContext) {
+        let kernels = context.kernels.qs8, nr = kernels.nr
+        let images = x.shape[0], channels = x.shape[1], m = layer.weights.rows, groups = (channels + 3) / 4
+        let s = g.strideW, phases = s * s
+        let phaseHeight = (g.inH + g.padTop + g.padBottom + s - 1) / s, phaseWidth = (g.inW + g.padLeft + g.padRight + s - 1) / s
+        let groupStride = phaseHeight * phaseWidth + phaseWidth + nr
+        let imageBytes = groups * phases * groupStride * 4
+        var offsets = [Int32]()
+        offsets.reserveCapacity(g.kH * g.kW * groups)
+        for ky in 0..<g.kH {
+            for kx in 0..<g.kW {
+                let ry = ky * g.dilationH, rx = kx * g.dilationW
+                let phase = (ry % s) * s + rx % s, shift = (ry / s) * phaseWidth + rx / s
+                for group in 0..<groups { offsets.append(Int32(((group * phases + phase) * groupStride + shift) * 4)) }
+            }
+        }
+        // Images go in passes whose packed inputs fit in L2 (about 1 MiB): pack a pass's images, then compute them.
+        let passImages = max(1, min(images, (1 << 20) / imageBytes))
+        let packedInput = UnsafeMutableRawPointer(context.sharedFloats(.first, (passImages * imageBytes + 3) / 4)).assumingMemoryBound(to: UInt8.self)
+        let plane = g.inH * g.inW, xBytes = x.rawPointer.assumingMemoryBound(to: UInt8.self)
+        let groupsPerTask = max(1, min(groups, 16)), packTasks = (groups + groupsPerTask - 1) / groupsPerTask
+        // Compute tasks: (block of channel tiles whose weights fit in L2, about 256 KiB; run of pixel tiles). In a task
+        // each pixel tile's activations stay in L1 while the block's weights pass over them.
+        let virtualPixels = g.outH * phaseWidth, pixelTiles = (virtualPixels + nr - 1) / nr
+        let rowTiles = layer.weights.tiles, kgroups = layer.weights.kgroups
+        let tilesPerBlock = max(1, min(rowTiles, (256 << 10) / (kgroups * 32))), blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
+        let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1
+        offsets.withUnsafeBufferPointer { offsets in
+            for first in stride(from: 0, to: images, by: passImages) {
+                let count = min(passImages, images - first)
+                context.pool.parallelFor(count * packTasks) { task, _ in
+                    let n = task / packTasks, g0 = (task % packTasks) * groupsPerTask, g1 = min(groups, g0 + groupsPerTask)
+                    kernels.packConv(xBytes + ((first + n) * channels + 4 * g0) * plane, min(channels - 4 * g0, 4 * (g1 - g0)), g.inH, g.inW,
+                                     plane, s, g.padTop, g.padLeft, phaseHeight, phaseWidth, groupStride, layer.fill, layer.flip,
+                                     packedInput + n * imageBytes + g0 * phases * groupStride * 4)
+                }
+                let passTiles = count * pixelTiles
+                let runs = max(1, min(passTiles, (4 * context.pool.threadCount + blocks - 1) / blocks))
+                let tilesPerRun = (passTiles + runs - 1) / runs
+                context.pool.parallelFor(blocks * runs) { task, thread in
+                    let block = task / runs, run = task % runs
+                    let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
+                    for pixelTile in min(passTiles, run * tilesPerRun)..<min(passTiles, (run + 1) * tilesPerRun) {
+                        let n = pixelTile / pixelTiles, q0 = (pixelTile % pixelTiles) * nr, q1 = min(virtualPixels, q0 + nr)
+                        let image = UnsafePointer(packedInput + n * imageBytes + q0 * 4)
+                        let yImage = y.rawPointer + (first + n) * m * outPlane * elementSize
+                        for tile in (block * tilesPerBlock)..<min(rowTiles, (block + 1) * tilesPerBlock) {
+                            kernels.igemm(kgroups, layer.weights.tile(tile), image, offsets.baseAddress!, acc, nr)
+                            let rows = min(8, m - tile * 8)
+                            for oy in (q0 / phaseWidth)...((q1 - 1) / phaseWidth) {
+                                let start = max(q0, oy * phaseWidth), end = min(q1, oy * phaseWidth + g.outW)
+                                guard end > start else { continue }
+                                layer.finish(rows: rows, cols: end - start, row0: tile * 8, acc: acc + (start - q0), ldacc: nr,
+                                             y: yImage + (oy * g.outW + start - oy * phaseWidth) * elementSize, ldyRow: outPlane, ldyCol: 1,
+                                             kernels: kernels)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// `QLinearMatMul` and `MatMulInteger` on the INT8 kernels when B is 2-D (a linear layer's weight): the rows of
+/// A (tokens, over every batch) are packed in tiles, each row's 4 K bytes together (`qu8_pack_rows_x4`) and the
+/// product is computed transposed, Yᵀ = Bᵀ·Aᵀ, so the kernels' vectors run over tokens; the epilogue writes Y
+/// back row-major. `QDQFusion` also gives it a Gemm's int32 bias (input #8, an engine extension) and a Relu
+/// (`zoo.activation`). Other shapes, and weights the kernels cannot hold, run on the reference operator.
+struct QuantizedMatMulOperator: Operator {
+    let kind: OpKind
+    let c: OpContext
+    let reference: IntegerLinearOperator
+    let relu: Bool
+    private let cache = QS8WeightCache()
+
+    init(_ kind: OpKind, _ c: OpContext) throws {
+        self.kind = kind
+        self.c = c
+        reference = try IntegerLinearOperator(kind, c)
+        relu = try FusedActivation(c) == .relu
+    }
+
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] { try reference.inferOutputs(inputs) }
+
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        let y = outputs[0]
+        let operands = try QuantizedOperands(kind, inputs, outputType: y.dataType)
+        let a = operands.x, b = operands.w
+        guard b.rank == 2, a.rank >= 2, a.shape[a.rank - 1] == b.shape[0] else { return try runReference(inputs, outputs, context) }
+        let depth = b.shape[0], n = b.shape[1]
+        let packed = cache.weights(for: b, context) {
+            QS8Layer.packWeights(rows: n, depth: depth, weightZero: operands.weightZero) { row, k in operands.weight(k * n + row) }
+        }
+        guard let layer = operands.layer(rows: n, packed: packed, relu: relu) else { return try runReference(inputs, outputs, context) }
+        multiply(a, rows: a.count / depth, depth: depth, layer, y, context)
+    }
+
+    private func runReference(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        try reference.run(inputs, outputs, context)
+        if relu, inputs.count > 7, let zero = try inputs[7]?.doubleValues().first { clampToZeroPoint(outputs[0], zeroPoint: Int(zero)) }
+    }
+
+    private func multiply(_ a: Tensor, rows: Int, depth: Int, _ layer: QS8Layer, _ y: Tensor, _ context: KernelContext) {
+        let kernels = context.kernels.qs8, nr = kernels.nr
+        let kgroups = layer.weights.kgroups, n = layer.weights.rows
+        // Each tile of nr tokens is packed on its own, K group after K group (nr × 4 bytes each): the kernel then
+        // reads one tile's activations in order (a stride of a power of two between groups would alias in L1).
+        let tokenTiles = (rows + nr - 1) / nr, tileBytes = kgroups * nr * 4
+        let packedInput = UnsafeMutableRawPointer(context.sharedFloats(.first, tokenTiles * tileBytes / 4)).assumingMemoryBound(to: UInt8.self)
+        let offsets = (0..<kgroups).map { Int32($0 * nr * 4) }
+        let aBytes = a.rawPointer.assumingMemoryBound(to: UInt8.self)
+        context.pool.parallelFor(tokenTiles) { tile, _ in
+            let r0 = tile * nr
+            kernels.packRows(aBytes + r0 * depth, min(nr, rows - r0), depth, depth, nr, layer.fill, layer.flip, packedInput + tile * tileBytes)
+        }
+        // Tasks: (token tile, range of feature tiles), as the convolutions'.
+        let featureTiles = layer.weights.tiles, elementSize = y.dataType.byteSize ?? 1
+        let splits = max(1, min(featureTiles, (16 * context.pool.threadCount + tokenTiles - 1) / tokenTiles))
+        let tilesPerSplit = (featureTiles + splits - 1) / splits
+        offsets.withUnsafeBufferPointer { offsets in
+            context.pool.parallelFor(tokenTiles * splits) { task, thread in
+                let tokenTile = task / splits, split = task % splits
+                let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
+                let t0 = tokenTile * nr, t1 = min(rows, t0 + nr), tokens = UnsafePointer(packedInput + tokenTile * tileBytes)
+                for tile in min(featureTiles, split * tilesPerSplit)..<min(featureTiles, (split + 1) * tilesPerSplit) {
+                    kernels.igemm(kgroups, layer.weights.tile(tile), tokens, offsets.baseAddress!, acc, nr)
+                    layer.finish(rows: min(8, n - tile * 8), cols: t1 - t0, row0: tile * 8, acc: acc, ldacc: nr,
+                                 y: y.rawPointer + t0 * n * elementSize, ldyRow: 1, ldyCol: n, kernels: kernels)
+                }
+            }
+        }
+    }
+}

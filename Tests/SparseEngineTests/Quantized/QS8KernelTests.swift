@@ -1,0 +1,115 @@
+import XCTest
+@testable import SparseEngine
+
+/// The INT8 microkernels of every instruction set this CPU has, against naive integer arithmetic: accumulators
+/// exactly equal, requantized and elementwise results byte for byte equal across sets.
+final class QS8KernelTests: XCTestCase {
+    private struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
+    }
+
+    func testIndirectGemmAccumulatorsAreExact() {
+        var random = Generator(state: 1)
+        for kgroups in [1, 3, 17, 70] {
+            // One tile of packed weights (kgroups × 8 × 4, full int8 range) and activations at scattered offsets.
+            let weights = (0..<(kgroups * 32)).map { _ in Int8(bitPattern: random.byte()) }
+            let span = 4 * 64 + 4 * 40
+            let activations = (0..<(kgroups * span)).map { _ in random.byte() }
+            let offsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 40)) }
+            for kernels in QS8KernelSet.available {
+                var acc = [Int32](repeating: -1, count: 8 * kernels.nr)
+                weights.withUnsafeBufferPointer { w in
+                    activations.withUnsafeBufferPointer { a in
+                        offsets.withUnsafeBufferPointer { o in
+                            acc.withUnsafeMutableBufferPointer { c in
+                                kernels.igemm(kgroups, w.baseAddress!, a.baseAddress!, o.baseAddress!, c.baseAddress!, kernels.nr)
+                            }
+                        }
+                    }
+                }
+                for r in 0..<8 {
+                    for p in 0..<kernels.nr {
+                        var expected: Int32 = 0
+                        for g in 0..<kgroups {
+                            for j in 0..<4 {
+                                expected += Int32(weights[(g * 8 + r) * 4 + j]) * Int32(activations[Int(offsets[g]) + 4 * p + j])
+                            }
+                        }
+                        XCTAssertEqual(acc[r * kernels.nr + p], expected, "\(kernels.igemmName) kgroups \(kgroups) row \(r) pixel \(p)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testRequantizationRoundsHalfToEvenAndSaturatesAlike() {
+        var random = Generator(state: 2)
+        let rows = 3, cols = 37
+        var acc = (0..<(rows * cols)).map { _ in Int32(truncatingIfNeeded: random.next() % 200_001) - 100_000 }
+        // Ties: (5 + 0) · 0.1 = 0.5 → 0, (15 + 0) · 0.1 = 1.5 → 2, −0.5 → 0 (half to even).
+        acc[2 * cols] = 5; acc[2 * cols + 1] = 15; acc[2 * cols + 2] = -5
+        let bias: [Int32] = [7, -300, 0], scale: [Float] = [0.001, 0.0025, 0.1]
+        var outputs: [[UInt8]] = []
+        for kernels in QS8KernelSet.available {
+            for (zero, lo, hi) in [(Int32(3), Int32(-128), Int32(127)), (128, 128, 255)] {
+                var y = [UInt8](repeating: 0, count: rows * cols)
+                kernels.requantize(rows, cols, acc, cols, bias, scale, zero, lo, hi, &y, cols, 1)
+                for r in 0..<rows {
+                    for p in 0..<cols {
+                        let exact = (Float(acc[r * cols + p] + bias[r]) * scale[r]).rounded(.toNearestOrEven) + Float(zero)
+                        let expected = Int32(min(max(exact, Float(lo)), Float(hi)))
+                        XCTAssertEqual(y[r * cols + p], UInt8(truncatingIfNeeded: expected), "row \(r) column \(p)")
+                    }
+                }
+                outputs.append(y)
+            }
+        }
+        // Every instruction set wrote the same bytes for each of the two output types.
+        XCTAssertEqual(Set(outputs).count, 2)
+    }
+
+    func testElementwiseQuantizeAndDequantizeMatchTheReference() {
+        var random = Generator(state: 3)
+        let x = (0..<1000).map { _ in Float(Int(random.next() % 20_001) - 10_000) / 37 } + [0.5, 1.5, 2.5, -0.5]
+        for kernels in QS8KernelSet.available {
+            for (type, zero) in [(DataType.uint8, Int32(128)), (.int8, -3)] {
+                let (lo, hi): (Int32, Int32) = type == .int8 ? (-128, 127) : (0, 255)
+                var q = [UInt8](repeating: 0, count: x.count)
+                kernels.quantize(x.count, x, 0.5, zero, lo, hi, &q)
+                for i in x.indices {
+                    let expected = AffineQuantization.quantize(Double(x[i]), scale: 0.5, zeroPoint: Double(zero), into: type)
+                    XCTAssertEqual(q[i], UInt8(truncatingIfNeeded: Int(expected)), "x \(x[i])")
+                }
+                var back = [Float](repeating: 0, count: x.count)
+                kernels.dequantize(x.count, q, type == .int8, 0.5, zero, &back)
+                for i in x.indices {
+                    let value = type == .int8 ? Int32(Int8(bitPattern: q[i])) : Int32(q[i])
+                    XCTAssertEqual(back[i], Float(value - zero) * 0.5)
+                }
+            }
+        }
+    }
+
+    func testRowPackingTransposesDwordsAlike() {
+        var random = Generator(state: 4)
+        let rows = 37, cols = 150, ldx = 160, groupStride = 40, groups = (cols + 3) / 4
+        let x = (0..<(rows * ldx)).map { _ in random.byte() }
+        for kernels in QS8KernelSet.available {
+            for flip: UInt8 in [0, 0x80] {
+                var out = [UInt8](repeating: 0, count: groups * groupStride * 4)
+                kernels.packRows(x, rows, cols, ldx, groupStride, 9, flip, &out)
+                for row in 0..<rows {
+                    for k in 0..<(groups * 4) {
+                        let expected = (k < cols ? x[row * ldx + k] : 9) ^ flip
+                        XCTAssertEqual(out[((k / 4) * groupStride + row) * 4 + k % 4], expected, "\(kernels.igemmName) row \(row) k \(k)")
+                    }
+                }
+            }
+        }
+    }
+}
