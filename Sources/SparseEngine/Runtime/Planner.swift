@@ -109,6 +109,11 @@ struct Planner {
         MemoryPlanner.plan(memoryRequests(inference).requests).arenaSize
     }
 
+    /// Bytes of every value the nodes that run write, summed (each is written once and read at least once).
+    func valueBytes(_ inference: Inference) -> Int {
+        memoryRequests(inference).requests.reduce(0) { $0 + $1.size }
+    }
+
     /// One arena request per output of a node that runs, alive from that node to its last reader (the end
     /// for graph outputs), named by value.
     private func memoryRequests(_ inference: Inference) -> (names: [String], requests: [MemoryPlanner.Request]) {

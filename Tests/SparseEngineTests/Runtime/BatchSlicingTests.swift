@@ -86,6 +86,19 @@ final class BatchSlicingTests: XCTestCase {
         }
     }
 
+    /// A separable graph whose weights outweigh an item's intermediate values runs whole: each slice would read
+    /// the weights again (dense ResNet-50: 100 MB of weights against 45 MB of values per image).
+    func testWeightsLargerThanAnItemsValuesKeepTheBatchWhole() throws {
+        var m = TestModel()
+        m.nodes = [TestNode("MatMul", ["x", "w"], ["y"])]
+        m.inputs = [.init(name: "x", type: .float, dims: ["N", 300])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        m.initializers = [("w", .f([300, 40], randomFloats(12_000, seed: 6)))]
+        let (items, sliced, whole) = try runBothWays(m, ["x": .f([4, 300], randomFloats(1200, seed: 7))])
+        XCTAssertEqual(items, 4)
+        assertClose(sliced["y"]!.floats, whole["y"]!.floats, tolerance: 0)
+    }
+
     /// Slice sizes follow the budget; slices are views of the feeds and join back in order, the last one
     /// smaller.
     func testSliceSizesViewsAndJoin() throws {
@@ -101,12 +114,14 @@ final class BatchSlicingTests: XCTestCase {
         XCTAssertEqual(try BatchSlicing.join(parts.map { $0.mapValues { $0.copy() } })["x"]!.floats, x.floats)
     }
 
-    /// A one-node-chain model over `x` [4, 6] (or another input name) with these constants, output `y`.
+    /// A model over `x` [N, 6] (or another input name) with these nodes and constants, output `y`. A second
+    /// output, `x` concatenated 16 times, gives every item more intermediate bytes than the constants take, as in
+    /// real models, so the weights do not keep the batch whole (`InferenceSession`'s slicing rule).
     private func model(_ nodes: [TestNode], _ constants: [(String, Tensor)], input: String = "x") -> TestModel {
         var m = TestModel()
-        m.nodes = nodes
+        m.nodes = nodes + [TestNode("Concat", Array(repeating: input, count: 16), ["padding"], ["axis": .int(1)])]
         m.inputs = [.init(name: input, type: input == "x" ? .float : .int64, dims: ["N", input == "x" ? 6 : 2])]
-        m.outputs = [.init(name: "y", type: nil, dims: nil)]
+        m.outputs = [.init(name: "y", type: nil, dims: nil), .init(name: "padding", type: nil, dims: nil)]
         m.initializers = constants
         return m
     }
