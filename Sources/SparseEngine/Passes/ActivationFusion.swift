@@ -7,8 +7,7 @@ struct ActivationFusion: GraphPass {
         var fused = 0
         var removed = Set<Int>()
         let consumers = graph.consumers()
-        var producer: [String: Int] = [:]
-        for (i, n) in graph.nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
+        let producer = graph.producers()
         for (ai, act) in graph.nodes.enumerated() where act.opType == "Relu" || act.opType == "Clip" {
             guard act.domain.isEmpty, let x = act.inputs.first, let pi = producer[x], !removed.contains(pi),
                   ["Conv", "Gemm", "MatMul"].contains(graph.nodes[pi].opType), graph.nodes[pi].domain.isEmpty,
@@ -39,7 +38,7 @@ struct ActivationFusion: GraphPass {
             removed.insert(ai)
             fused += 1
         }
-        graph.nodes = graph.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        graph.rewrite(removing: removed)
         return fused
     }
 }

@@ -14,8 +14,7 @@ struct AddFusion: GraphPass {
         var fused = 0
         var removed = Set<Int>()
         let consumers = graph.consumers()
-        var producer: [String: Int] = [:]
-        for (i, n) in graph.nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
+        let producer = graph.producers()
         for (ai, add) in graph.nodes.enumerated() where add.opType == "Add" && add.domain.isEmpty && add.inputs.count == 2 {
             for (product, other) in [(add.inputs[0], add.inputs[1]), (add.inputs[1], add.inputs[0])] {
                 guard let pi = producer[product], !removed.contains(pi), product != other,
@@ -35,7 +34,7 @@ struct AddFusion: GraphPass {
                 break
             }
         }
-        graph.nodes = graph.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        graph.rewrite(removing: removed)
         return fused
     }
 

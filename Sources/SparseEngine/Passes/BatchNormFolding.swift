@@ -44,7 +44,7 @@ struct BatchNormFolding: GraphPass {
             consumers = graph.consumers()
             folded += 1
         }
-        graph.nodes = graph.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        graph.rewrite(removing: removed)
         return folded
     }
 }

@@ -7,8 +7,7 @@ struct GeluFusion: GraphPass {
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
         let consumers = graph.consumers()
-        var producer: [String: Int] = [:]
-        for (i, n) in graph.nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
+        let producer = graph.producers()
         func scalar(_ name: String) -> Float? {
             guard let t = graph.initializers[name], t.dataType == .float, t.count == 1 else { return nil }
             return t.pointer(Float.self)[0]
@@ -39,11 +38,7 @@ struct GeluFusion: GraphPass {
                                                    attributes: [LayerNormFusion.fusedAttribute: .int(1)])
             fusedNodes.forEach { removed.insert($0) }
         }
-        var nodes: [Node] = []
-        for (i, n) in graph.nodes.enumerated() {
-            if let replacement = replacements[i] { nodes.append(replacement) } else if !removed.contains(i) { nodes.append(n) }
-        }
-        graph.nodes = nodes
+        graph.rewrite(replacing: replacements, removing: removed)
         return replacements.count
     }
 }

@@ -17,6 +17,21 @@ extension Graph {
         return map
     }
 
+    /// Value name → index of the node writing it.
+    func producers() -> [String: Int] {
+        var map: [String: Int] = [:]
+        for (i, node) in nodes.enumerated() {
+            for output in node.outputs where !output.isEmpty { map[output] = i }
+        }
+        return map
+    }
+
+    /// Applies a pass's rewrite in node order: node i becomes `replacements[i]` when there is one, else is dropped
+    /// when `removed` holds it, else stays.
+    mutating func rewrite(replacing replacements: [Int: Node] = [:], removing removed: Set<Int>) {
+        nodes = nodes.enumerated().compactMap { i, node in replacements[i] ?? (removed.contains(i) ? nil : node) }
+    }
+
     /// True if `name` is a graph output.
     func isOutput(_ name: String) -> Bool { outputs.contains { $0.name == name } }
 }

@@ -9,8 +9,7 @@ struct LayerNormFusion: GraphPass {
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
         let consumers = graph.consumers()
-        var producer: [String: Int] = [:]
-        for (i, n) in graph.nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
+        var producer = graph.producers()
         func node(_ value: String, _ opType: String) -> (Int, Node)? {
             guard let i = producer[value], graph.nodes[i].opType == opType, graph.nodes[i].domain.isEmpty,
                   !graph.isOutput(value) else { return nil }
@@ -61,11 +60,7 @@ struct LayerNormFusion: GraphPass {
                                       attributes: ["axis": .int(-1), "epsilon": .float(epsilon), Self.fusedAttribute: .int(1)])
             fusedNodes.forEach { removed.insert($0) }
         }
-        var nodes: [Node] = []
-        for (i, n) in graph.nodes.enumerated() {
-            if let replacement = replacements[i] { nodes.append(replacement) } else if !removed.contains(i) { nodes.append(n) }
-        }
-        graph.nodes = nodes
+        graph.rewrite(replacing: replacements, removing: removed)
         return replacements.count
     }
 

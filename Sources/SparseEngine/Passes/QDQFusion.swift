@@ -17,8 +17,7 @@ struct QDQFusion: GraphPass {
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
         let consumers = graph.consumers()
-        var producer: [String: Int] = [:]
-        for (i, n) in graph.nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
+        var producer = graph.producers()
         var removed = Set<Int>()
         var replacements: [Int: Node] = [:]
         for (ni, node) in graph.nodes.enumerated() where ["Conv", "Gemm", "MatMul", "Add"].contains(node.opType) && node.domain.isEmpty {
@@ -49,9 +48,7 @@ struct QDQFusion: GraphPass {
             replacements[ni] = fused
             removed.formUnion(fusedNodes)
         }
-        var nodes: [Node] = []
-        for (i, n) in graph.nodes.enumerated() where !removed.contains(i) { nodes.append(replacements[i] ?? n) }
-        graph.nodes = nodes
+        graph.rewrite(replacing: replacements, removing: removed)
         return replacements.count
     }
 

@@ -13,8 +13,7 @@ struct QDQLookupTable: GraphPass {
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
         let consumers = graph.consumers()
-        var producer: [String: Int] = [:]
-        for (i, n) in graph.nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
+        var producer = graph.producers()
         var removed = Set<Int>()
         var replacements: [Int: Node] = [:]
         for (fi, first) in graph.nodes.enumerated() where first.domain.isEmpty && isElementwise(first, graph) {
@@ -39,9 +38,7 @@ struct QDQLookupTable: GraphPass {
                                     inputs: [graph.nodes[di].inputs[0]], outputs: graph.nodes[qi].outputs, attributes: ["table": .tensor(table)])
             removed.formUnion(chain)
         }
-        var nodes: [Node] = []
-        for (i, n) in graph.nodes.enumerated() where !removed.contains(i) { nodes.append(replacements[i] ?? n) }
-        graph.nodes = nodes
+        graph.rewrite(replacing: replacements, removing: removed)
         return replacements.count
     }
 

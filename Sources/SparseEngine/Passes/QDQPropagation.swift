@@ -11,8 +11,7 @@ struct QDQPropagation: GraphPass {
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
         let consumers = graph.consumers()
-        var producer: [String: Int] = [:]
-        for (i, n) in graph.nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
+        var producer = graph.producers()
         var removed = Set<Int>()
         var moved = 0
         for (ni, node) in graph.nodes.enumerated() where Self.operators.contains(node.opType) && node.domain.isEmpty {
@@ -29,7 +28,7 @@ struct QDQPropagation: GraphPass {
             removed.insert(readers[0])
             moved += 1
         }
-        graph.nodes = graph.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        graph.rewrite(removing: removed)
         return moved
     }
 

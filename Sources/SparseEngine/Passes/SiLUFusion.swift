@@ -25,7 +25,7 @@ struct SiLUFusion: GraphPass {
             removed.formUnion([si, mi])
             fused += 1
         }
-        graph.nodes = graph.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        graph.rewrite(removing: removed)
         return fused
     }
 }

@@ -132,7 +132,7 @@ struct ConvOperator: Operator {
         }
         let residual = fusedAdd && inputs[3]!.shape == y.shape ? inputs[3]!.pointer(Float.self) : nil
         let (phaseH, phaseW) = phaseSize(g)
-        guard let (offsets, phaseCount) = rowOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
+        guard let (offsets, phaseCount, _) = rowOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
             throw c.error(.unsupportedDataType, "input \(x.shape) is too large for the convolution (offsets past 2 GiB)")
         }
         // Images in groups whose stride phases stay within `inPlaceSourceBytes`, so they are read while in cache.
@@ -161,7 +161,7 @@ struct ConvOperator: Operator {
         let g = ConvGeometry(try window(x.shape, shape))
         let batch = x.shape[0], channels = x.shape[1]
         let (phaseH, phaseW) = phaseSize(g)
-        guard let (offsets, phaseCount) = rowOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
+        guard let (offsets, phaseCount, rowStride) = rowOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
             throw c.error(.unsupportedDataType, "input \(x.shape) is too large for the sparse convolution (offsets past 2 GiB)")
         }
         let source = stridePhases(x.pointer(Float.self), batch: batch, channels: channels, g, phaseCount: phaseCount, context: context)
@@ -169,7 +169,7 @@ struct ConvOperator: Operator {
             source: source, phaseH: phaseH, phaseW: phaseW, y: y.pointer(Float.self), bias: bias?.pointer(Float.self),
             addend: addsInKernel ? addend!.pointer(Float.self) : nil, batch: batch, channels: channels, outChannels: shape[0],
             geometry: g, activation: addend == nil || addsInKernel ? activation : .none, rowOffsets: offsets, phaseCount: phaseCount,
-            epilogue: context.kernels.epilogue)
+            rowStride: rowStride, epilogue: context.kernels.epilogue)
         spmm(weights, operands, context: context)
         if let addend, !addsInKernel { FusedAdd.finish(y, addend, activation, context) }
     }

@@ -22,6 +22,8 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
     let rowOffsets: [Int32]
     /// `usedPhases(geometry).count`.
     let phaseCount: Int
+    /// `uniformRowStride(rowOffsets)`.
+    let rowStride: Int?
     /// Finishes tiles that are not written directly: bias, residual and activation bounds, vectorized.
     let epilogue: KernelConfig.EpilogueMicrokernel
 
@@ -52,7 +54,7 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
     }
 
     var inPlace: SpMMInPlace? {
-        SpMMInPlace(rowOffsets: rowOffsets, rowStride: uniformRowStride(rowOffsets), address: address)
+        SpMMInPlace(rowOffsets: rowOffsets, rowStride: rowStride, address: address)
     }
     var clamp: (low: Float, high: Float) { activation.bounds }
 
@@ -109,15 +111,16 @@ final class ShiftedRowOffsetCache: @unchecked Sendable {
         let channels: Int, phaseH: Int, phaseW: Int
         let geometry: ConvGeometry
     }
-    private var cache: [Key: (offsets: [Int32], phaseCount: Int)?] = [:]
+    private var cache: [Key: (offsets: [Int32], phaseCount: Int, rowStride: Int?)?] = [:]
 
-    /// `ShiftedConvolutionSpMMOperands.rowOffsets` for this geometry and the number of stride phases they
-    /// read (`usedPhases`), made on first use; nil when the offsets do not fit in 32 bits.
-    func offsets(channels: Int, phaseH: Int, phaseW: Int, _ g: ConvGeometry) -> (offsets: [Int32], phaseCount: Int)? {
+    /// `ShiftedConvolutionSpMMOperands.rowOffsets` for this geometry, the number of stride phases they read
+    /// (`usedPhases`) and their stride when they have one (`uniformRowStride`), made on first use; nil when the
+    /// offsets do not fit in 32 bits.
+    func offsets(channels: Int, phaseH: Int, phaseW: Int, _ g: ConvGeometry) -> (offsets: [Int32], phaseCount: Int, rowStride: Int?)? {
         let key = Key(channels: channels, phaseH: phaseH, phaseW: phaseW, geometry: g)
         if let cached = cache[key] { return cached }
         let made = ShiftedConvolutionSpMMOperands.rowOffsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g)
-            .map { ($0, usedPhases(g).count) }
+            .map { ($0, usedPhases(g).count, uniformRowStride($0)) }
         cache[key] = made
         return made
     }
