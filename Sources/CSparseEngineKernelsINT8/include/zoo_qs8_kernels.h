@@ -25,6 +25,28 @@ void qs8_igemm_8x8c4__avx2(size_t kgroups, const int8_t *w, const uint8_t *a, co
 void qs8_igemm_8x8c4__scalar(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                              int32_t *c, size_t ldc);
 
+/* Sparse: `rows` output rows x NR pixels, each from its nonzero weight dwords only (a weight group of 4 K values
+   that is all zeros is skipped). Row r's steps are s = starts[r * starts_stride] ..< starts[r * starts_stride + span]
+   (the steps of `span` consecutive chunks of K); step s multiplies the dword weights[s] by group groups[s]'s
+   activations: c[r * ldc + p] (+)= sum_s sum_j byte_j(weights[s]) * a[offsets[groups[s]] + 4 * p + j], p < NR.
+   The sums start from c when `accumulate` is nonzero (continuing earlier chunks), else from zero. */
+void qs8_spmm_1x128c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate);
+void qs8_spmm_1x64c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate);
+void qs8_spmm_1x32c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate);
+/* The same for any NR = `nr`, portable C and the same C compiled for AVX2. */
+void qs8_spmm_1xNc4__scalar(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate);
+void qs8_spmm_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate);
+
 /* Requantization of a rows x cols block of accumulators:
    y[r * ldy_row + p * ldy_col] = clamp(round_half_even((acc[r * ldacc + p] + bias[r]) * scale[r]) + zero_point,
    lo, hi), stored as one byte (uint8 or int8 two's complement; lo and hi are the type's range, or tighter for a

@@ -28,6 +28,18 @@ struct QS8KernelSet: @unchecked Sendable {
     /// Signature of a row packing (`qu8_pack_rows_x4`): `(x, rows, cols, ldx, groupStride, fill, flip, out)`.
     typealias PackRowsKernel = (UnsafePointer<UInt8>, Int, Int, Int, Int, UInt8, UInt8, UnsafeMutablePointer<UInt8>) -> Void
 
+    /// Signature of a sparse INT8 microkernel (`qs8_spmm_*`): `(rows, chunkStarts, startsStride, span, groups, weights,
+    /// activations, groupOffsets, acc, ldacc, accumulate)`; see `zoo_qs8_kernels.h`.
+    typealias SpmmMicrokernel = (Int, UnsafePointer<Int32>, Int, Int, UnsafePointer<UInt32>, UnsafePointer<Int32>, UnsafePointer<UInt8>,
+                                 UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int, Bool) -> Void
+
+    /// A sparse microkernel of one width: output rows × `nr` pixels (or tokens), each from its nonzero weight groups.
+    struct SparseRowKernel: @unchecked Sendable {
+        let nr: Int
+        let name: String
+        let run: SpmmMicrokernel
+    }
+
     /// Name of the GEMM microkernel, for logs and reports.
     let igemmName: String
     /// The indirect GEMM microkernel; its tile is `mr` output channels × `nr` pixels.
@@ -42,6 +54,8 @@ struct QS8KernelSet: @unchecked Sendable {
     let packConv: PackConvKernel
     /// Packs a matrix's rows (tokens) for a linear layer.
     let packRows: PackRowsKernel
+    /// The sparse microkernels, narrowest first.
+    let spmm: [SparseRowKernel]
     /// `QuantizeLinear` with one scale and zero point.
     let quantize: QuantizeKernel
     /// `DequantizeLinear` with one scale and zero point.
@@ -55,13 +69,16 @@ struct QS8KernelSet: @unchecked Sendable {
         requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
         packRows: { qu8_pack_rows_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7) },
+        spmm: [SparseRowKernel(nr: 8, name: "qs8_spmm_1x8c4__scalar") { qs8_spmm_1xNc4__scalar(8, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
         quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) },
         add: { qs8_vadd__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) })
     /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization, packing and elementwise kernels.
     static let avx2 = QS8KernelSet(
         igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) }, nr: 8,
-        requantize: scalar.requantize, packConv: scalar.packConv, packRows: scalar.packRows, quantize: scalar.quantize, dequantize: scalar.dequantize,
+        requantize: scalar.requantize, packConv: scalar.packConv, packRows: scalar.packRows,
+        spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx2") { qs8_spmm_1xNc4__avx2(32, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
+        quantize: scalar.quantize, dequantize: scalar.dequantize,
         add: scalar.add)
     /// AVX-512 VNNI: `vpdpbusd`.
     static let avx512vnni = QS8KernelSet(
@@ -69,9 +86,18 @@ struct QS8KernelSet: @unchecked Sendable {
         requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
         packRows: { qu8_pack_rows_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7) },
+        spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx512vnni") { qs8_spmm_1x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
+               SparseRowKernel(nr: 64, name: "qs8_spmm_1x64c4__avx512vnni") { qs8_spmm_1x64c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
+               SparseRowKernel(nr: 128, name: "qs8_spmm_1x128c4__avx512vnni") { qs8_spmm_1x128c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
         quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) },
         add: { qs8_vadd__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) })
+
+    /// The sparse microkernel for `columns` pixels: the narrowest that covers them, else the widest.
+    func spmm(columns: Int) -> SparseRowKernel { spmm.first { $0.nr >= columns } ?? spmm[spmm.count - 1] }
+
+    /// The sparse microkernels' names, for profiles.
+    var spmmNames: String { spmm.map(\.name).joined(separator: " + ") }
 
     /// Every set this CPU can run, for tests that compare them with each other.
     static var available: [QS8KernelSet] {

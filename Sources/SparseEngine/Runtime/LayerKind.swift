@@ -1,6 +1,6 @@
 /// How a node runs, for profiles: a Conv, Gemm or MatMul with a constant weight runs on the sparse
-/// kernel (its weight compressed by `SparseWeightSelection`) or the dense GEMM; other nodes on their
-/// operator's own loops.
+/// kernel (its weight compressed by `SparseWeightSelection`) or the dense GEMM, a quantized layer on the sparse
+/// or dense INT8 kernels (as `QuantizedSparseSelection` chose); other nodes on their operator's own loops.
 struct LayerKind {
     /// `sparse <spmm kernels>`, `dense <indirect GEMM kernels>` (convolutions), `dense <gemm kernel>`, or the
     /// operator type.
@@ -13,6 +13,10 @@ struct LayerKind {
         if weightLayer, node.attributes[SparseWeightSelection.shapeAttribute] != nil, let weight, let sparse = SparseWeights(weight) {
             kernel = "sparse " + kernels.spmmNames
             weightSparsity = sparse.sparsity
+        } else if let zeros = node.attributes[QuantizedSparseSelection.sparsityAttribute], case .float(let share) = zeros {
+            let sparse = node.attributes[QuantizedSparseSelection.attribute] != nil
+            kernel = sparse ? "sparse " + kernels.qs8.spmmNames : "dense " + kernels.qs8.igemmName
+            weightSparsity = Double(share)
         } else if weightLayer, let weight, weight.dataType == .float, weight.rank >= 2 {
             var group = 1
             if case .int(let g)? = node.attributes["group"] { group = g }

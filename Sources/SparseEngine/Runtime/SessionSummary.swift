@@ -52,7 +52,16 @@ public struct SessionSummary: Sendable, Equatable {
         self.passes = passes
         operatorCounts = graph.nodes.reduce(into: [:]) { $0[$1.opType, default: 0] += 1 }
         var layers = 0, sparse = 0, zeros = 0, elements = 0
-        for node in graph.nodes where ["Conv", "Gemm", "MatMul"].contains(node.opType) && node.domain.isEmpty {
+        for node in graph.nodes {
+            if case .float(let share)? = node.attributes[QuantizedSparseSelection.sparsityAttribute],
+               let inputs = QuantizedSparseSelection.weightInputs(node.opType), let weight = graph.initializers[node.inputs[inputs.weight]] {
+                layers += 1
+                sparse += node.attributes[QuantizedSparseSelection.attribute] != nil ? 1 : 0
+                elements += weight.count
+                zeros += Int((Double(share) * Double(weight.count)).rounded())
+                continue
+            }
+            guard ["Conv", "Gemm", "MatMul"].contains(node.opType) && node.domain.isEmpty else { continue }
             guard node.inputs.count > 1, let weight = graph.initializers[node.inputs[1]] else { continue }
             if node.attributes[SparseWeightSelection.shapeAttribute] != nil, let compressed = SparseWeights(weight) {
                 layers += 1

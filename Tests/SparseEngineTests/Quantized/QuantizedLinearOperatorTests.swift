@@ -120,3 +120,81 @@ final class QuantizedLinearOperatorTests: XCTestCase {
                   "two passes")
     }
 }
+
+/// The same operators on the sparse INT8 kernels (a node marked by `QuantizedSparseSelection`), with weights pruned
+/// in 4-blocks and unstructured: the same bytes as the dense kernels, on every instruction set.
+final class QuantizedSparseOperatorTests: XCTestCase {
+    private func bytes(_ count: Int, seed: UInt64) -> [UInt8] {
+        var state = seed
+        return (0..<count).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 33)
+        }
+    }
+
+    /// `raw` with about 70 % of its groups of 4 along `groupAxisStride` zeroed whole (`blocks`), or 70 % of its bytes.
+    private func pruned(_ raw: [UInt8], blocks: Bool, groupOf: (Int) -> Int) -> [UInt8] {
+        let keep = bytes(raw.count, seed: 99)
+        return raw.indices.map { i in keep[blocks ? groupOf(i) : i] % 10 < 3 ? raw[i] : 0 }
+    }
+
+    /// Runs the node dense and sparse on every kernel configuration; all outputs must be the same bytes.
+    private func checkSparseEqualsDense(_ make: (OpContext) throws -> Operator, opType: String, attributes: [String: Attribute],
+                                        _ inputs: [Tensor?], _ what: String) throws {
+        let dense = try make(OpContext(node: Node(opType: opType, inputs: [], outputs: ["y"], attributes: attributes), opset: 13))
+        var marked = attributes
+        marked[QuantizedSparseSelection.attribute] = .int(1)
+        let sparse = try make(OpContext(node: Node(opType: opType, inputs: [], outputs: ["y"], attributes: marked), opset: 13))
+        let spec = try dense.inferOutputs(inputs.map { $0.map { ValueSpec(known: $0) } })[0]
+        var results: [[UInt8]] = []
+        for config in KernelConfig.available {
+            for op in [dense, sparse] {
+                let y = try Tensor(zeros: spec.dataType, shape: spec.shape)
+                try op.run(inputs, [y], KernelContext(pool: ThreadPool(threads: 2), kernels: config))
+                results.append(Array(UnsafeBufferPointer(start: y.rawPointer.assumingMemoryBound(to: UInt8.self), count: y.byteCount)))
+            }
+        }
+        XCTAssertEqual(Set(results).count, 1, what)
+    }
+
+    func testSparseConvolutionsEqualDense() throws {
+        // (kernel, stride, pad, input H×W, batch, channels): pointwise, 3×3 same over many chunks, a strided 3×3, a stem.
+        for (k, s, pad, h, n, channels) in [(1, 1, 0, 9, 2, 37), (3, 1, 1, 12, 1, 150), (3, 2, 1, 15, 1, 16), (7, 2, 3, 20, 1, 3)] {
+            for blocks in [true, false] {
+                let m = 21
+                let x = try Tensor(shape: [n, channels, h, h], scalars: bytes(n * channels * h * h, seed: 1))
+                // [M, C, k, k]: a group is 4 consecutive channels at one tap.
+                let raw = pruned(bytes(m * channels * k * k, seed: 2), blocks: blocks) { i in
+                    let tap = i % (k * k), channel = (i / (k * k)) % channels, row = i / (channels * k * k)
+                    return (row * channels + channel / 4 * 4) * k * k + tap
+                }
+                let w = try Tensor(shape: [m, channels, k, k], scalars: raw.map { Int8(bitPattern: $0) })
+                let attributes: [String: Attribute] = ["kernel_shape": .ints([k, k]), "strides": .ints([s, s]), "pads": .ints([pad, pad, pad, pad])]
+                let inputs: [Tensor?] = [x, .f([], [0.05]), try Tensor(shape: [], scalars: [UInt8(120)]), w,
+                                         try Tensor(shape: [m], scalars: (0..<m).map { 0.002 + Float($0) * 0.0003 }),
+                                         try Tensor(shape: [m], scalars: [Int8](repeating: 0, count: m)), .f([], [0.3]),
+                                         try Tensor(shape: [], scalars: [UInt8(100)]), try Tensor(shape: [m], scalars: (0..<m).map { Int32($0 * 97 - 900) })]
+                try checkSparseEqualsDense({ try QuantizedConvOperator(.qLinearConv, $0) }, opType: "QLinearConv", attributes: attributes, inputs,
+                                           "\(k)×\(k) stride \(s) blocks \(blocks)")
+            }
+        }
+    }
+
+    func testSparseMatMulsEqualDense() throws {
+        for (rows, depth, n) in [(7, 13, 21), (130, 300, 40)] {
+            for blocks in [true, false] {
+                let a = try Tensor(shape: [rows, depth], scalars: bytes(rows * depth, seed: 3))
+                // [K, N]: a group is 4 consecutive rows of one column.
+                let raw = pruned(bytes(depth * n, seed: 4), blocks: blocks) { i in (i / n / 4 * 4) * n + i % n }
+                let b = try Tensor(shape: [depth, n], scalars: raw.map { Int8(bitPattern: $0) })
+                try checkSparseEqualsDense({ try QuantizedMatMulOperator(.matMulInteger, $0) }, opType: "MatMulInteger", attributes: [:],
+                                           [a, b, try Tensor(shape: [], scalars: [UInt8(250)]), nil], "MatMulInteger \(rows)×\(depth)×\(n) blocks \(blocks)")
+                let inputs: [Tensor?] = [a, .f([], [0.04]), try Tensor(shape: [], scalars: [UInt8(9)]), b,
+                                         try Tensor(shape: [n], scalars: (0..<n).map { 0.01 + Float($0) * 0.001 }),
+                                         try Tensor(shape: [n], scalars: [Int8](repeating: 0, count: n)), .f([], [0.2]), try Tensor(shape: [], scalars: [UInt8(128)])]
+                try checkSparseEqualsDense({ try QuantizedMatMulOperator(.qLinearMatMul, $0) }, opType: "QLinearMatMul", attributes: [:], inputs,
+                                           "QLinearMatMul \(rows)×\(depth)×\(n) blocks \(blocks)")
+            }
+        }
+    }
+}

@@ -10,7 +10,7 @@ import Foundation
 /// layer whose weights do not fit (uint8 weights far from their zero point) is left to the reference operator.
 struct QS8Layer {
     /// The packed weights, rows = output channels.
-    let weights: QS8PackedWeights
+    let weights: QS8Weights
     /// 0x80 when the activations are int8 (packed as uint8 = int8 + 128), else 0.
     let flip: UInt8
     /// The activations' zero point as the kernels see it (uint8, after `flip`).
@@ -30,19 +30,19 @@ struct QS8Layer {
         let high: Int32
     }
 
-    /// The layer for weights given as `rows` × `depth` values `weight(row, k)` (zero points not yet subtracted),
-    /// or nil when they do not fit in int8 after subtracting `weightZero[row]`.
-    static func packWeights(rows: Int, depth: Int, weightZero: [Int], weight: (Int, Int) -> Int) -> QS8PackedWeights? {
+    /// The packing of weights given as `rows` × `depth` values `weight(row, k)` (zero points not yet subtracted),
+    /// for the sparse kernels when `sparse`, or nil when they do not fit in int8 after subtracting `weightZero[row]`.
+    static func packWeights(rows: Int, depth: Int, weightZero: [Int], sparse: Bool, weight: (Int, Int) -> Int) -> QS8Weights? {
         for row in 0..<rows {
             let z = weightZero.count == 1 ? weightZero[0] : weightZero[row]
             for k in 0..<depth where !(-128...127).contains(weight(row, k) - z) { return nil }
         }
-        return QS8PackedWeights(rows: rows, depth: depth) { row, k in
-            Int8(weight(row, k) - (weightZero.count == 1 ? weightZero[0] : weightZero[row]))
-        }
+        let centered = { (row: Int, k: Int) in Int8(weight(row, k) - (weightZero.count == 1 ? weightZero[0] : weightZero[row])) }
+        return sparse ? .sparse(QS8SparseWeights(rows: rows, depth: depth, weight: centered))
+                      : .dense(QS8PackedWeights(rows: rows, depth: depth, weight: centered))
     }
 
-    init(weights: QS8PackedWeights, inputType: DataType, inputZero: Int, bias: [Int32]?, requantization: Requantization?) {
+    init(weights: QS8Weights, inputType: DataType, inputZero: Int, bias: [Int32]?, requantization: Requantization?) {
         self.weights = weights
         flip = inputType == .int8 ? 0x80 : 0
         let zero = Int32(inputZero + (inputType == .int8 ? 128 : 0))
@@ -84,10 +84,10 @@ struct QS8Layer {
 final class QS8WeightCache: @unchecked Sendable {
     private let lock = NSLock()
     private var address: UInt = 0
-    private var packed: QS8PackedWeights??
+    private var packed: QS8Weights??
 
     /// The packing of `weight`, from `pack` (nil = does not fit the kernels).
-    func weights(for weight: Tensor, _ context: KernelContext, pack: () -> QS8PackedWeights?) -> QS8PackedWeights? {
+    func weights(for weight: Tensor, _ context: KernelContext, pack: () -> QS8Weights?) -> QS8Weights? {
         guard context.gemmWorkspace.isConstant(weight.rawPointer, byteCount: weight.byteCount) else { return pack() }
         lock.lock()
         defer { lock.unlock() }

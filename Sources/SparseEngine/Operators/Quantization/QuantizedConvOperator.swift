@@ -4,7 +4,8 @@
 /// at a fixed offset (`qu8_pack_conv_x4`, the FP32 path's indirect approach). Output columns are computed along
 /// the phase rows, whose width exceeds the output's by the padding; the extra columns are dropped. Other
 /// convolutions, and weights the kernels cannot hold, run on the reference `IntegerLinearOperator`.
-/// A Relu fused by `QDQFusion` (`zoo.activation`) raises the output's lower bound to its zero point.
+/// A Relu fused by `QDQFusion` (`zoo.activation`) raises the output's lower bound to its zero point. A layer marked
+/// by `QuantizedSparseSelection` keeps only its nonzero weight groups and runs on the sparse microkernels.
 struct QuantizedConvOperator: Operator {
     let kind: OpKind
     let c: OpContext
@@ -12,6 +13,7 @@ struct QuantizedConvOperator: Operator {
     let attributes: ConvGeometry.Attributes
     let group: Int
     let relu: Bool
+    let sparse: Bool
     private let cache = QS8WeightCache()
 
     init(_ kind: OpKind, _ c: OpContext) throws {
@@ -21,6 +23,7 @@ struct QuantizedConvOperator: Operator {
         attributes = try ConvGeometry.Attributes(c)
         group = try c.int("group", 1)
         relu = try FusedActivation(c) == .relu
+        sparse = c.node.attributes[QuantizedSparseSelection.attribute] != nil
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] { try reference.inferOutputs(inputs) }
@@ -37,7 +40,7 @@ struct QuantizedConvOperator: Operator {
         let channels = x.shape[1], m = w.shape[0], groups = (channels + 3) / 4, taps = g.kH * g.kW
         let packed = cache.weights(for: w, context) {
             // K order: (tap, group of 4 channels, channel in group); padding channels weigh nothing.
-            QS8Layer.packWeights(rows: m, depth: taps * groups * 4, weightZero: operands.weightZero) { row, k in
+            QS8Layer.packWeights(rows: m, depth: taps * groups * 4, weightZero: operands.weightZero, sparse: sparse) { row, k in
                 let channel = (k % (groups * 4)), tap = k / (groups * 4)
                 guard channel < channels else { return operands.weightZero.count == 1 ? operands.weightZero[0] : operands.weightZero[row] }
                 return operands.weight((row * channels + channel) * taps + tap)
@@ -53,10 +56,12 @@ struct QuantizedConvOperator: Operator {
     }
 
     private func convolve(_ x: Tensor, _ g: ConvGeometry, _ layer: QS8Layer, _ y: Tensor, _ context: KernelContext) {
-        let kernels = context.kernels.qs8, nr = kernels.nr
+        let kernels = context.kernels.qs8
         let images = x.shape[0], channels = x.shape[1], m = layer.weights.rows, groups = (channels + 3) / 4
         let s = g.strideW, phases = s * s
         let phaseHeight = (g.inH + g.padTop + g.padBottom + s - 1) / s, phaseWidth = (g.inW + g.padLeft + g.padRight + s - 1) / s
+        let virtualPixels = g.outH * phaseWidth
+        let product = QS8TileProduct(layer.weights, kernels: kernels, columns: virtualPixels), nr = product.nr
         let groupStride = phaseHeight * phaseWidth + phaseWidth + nr
         let imageBytes = groups * phases * groupStride * 4
         var offsets = [Int32]()
@@ -75,9 +80,9 @@ struct QuantizedConvOperator: Operator {
         let groupsPerTask = max(1, min(groups, 16)), packTasks = (groups + groupsPerTask - 1) / groupsPerTask
         // Compute tasks: (block of channel tiles whose weights fit in L2, about 256 KiB; run of pixel tiles). In a task
         // each pixel tile's activations stay in L1 while the block's weights pass over them.
-        let virtualPixels = g.outH * phaseWidth, pixelTiles = (virtualPixels + nr - 1) / nr
-        let rowTiles = layer.weights.tiles, kgroups = layer.weights.kgroups
-        let tilesPerBlock = max(1, min(rowTiles, (256 << 10) / (kgroups * 32))), blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
+        let pixelTiles = (virtualPixels + nr - 1) / nr
+        let rowTiles = layer.weights.tiles
+        let tilesPerBlock = max(1, min(rowTiles, (256 << 10) / product.bytesPerTile)), blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
         let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1
         offsets.withUnsafeBufferPointer { offsets in
             for first in stride(from: 0, to: images, by: passImages) {
@@ -99,8 +104,8 @@ struct QuantizedConvOperator: Operator {
                         let image = UnsafePointer(packedInput + n * imageBytes + q0 * 4)
                         let yImage = y.rawPointer + (first + n) * m * outPlane * elementSize
                         for tile in (block * tilesPerBlock)..<min(rowTiles, (block + 1) * tilesPerBlock) {
-                            kernels.igemm(kgroups, layer.weights.tile(tile), image, offsets.baseAddress!, acc, nr)
                             let rows = min(8, m - tile * 8)
+                            product.compute(tile, rows, image, offsets.baseAddress!, acc)
                             for oy in (q0 / phaseWidth)...((q1 - 1) / phaseWidth) {
                                 let start = max(q0, oy * phaseWidth), end = min(q1, oy * phaseWidth + g.outW)
                                 guard end > start else { continue }

@@ -2,12 +2,14 @@
 /// A (tokens, over every batch) are packed in tiles, each row's 4 K bytes together (`qu8_pack_rows_x4`) and the
 /// product is computed transposed, Yᵀ = Bᵀ·Aᵀ, so the kernels' vectors run over tokens; the epilogue writes Y
 /// back row-major. `QDQFusion` also gives it a Gemm's int32 bias (input #8, an engine extension) and a Relu
-/// (`zoo.activation`). Other shapes, and weights the kernels cannot hold, run on the reference operator.
+/// (`zoo.activation`). Other shapes, and weights the kernels cannot hold, run on the reference operator. A layer
+/// marked by `QuantizedSparseSelection` keeps only its nonzero weight groups and runs on the sparse microkernels.
 struct QuantizedMatMulOperator: Operator {
     let kind: OpKind
     let c: OpContext
     let reference: IntegerLinearOperator
     let relu: Bool
+    let sparse: Bool
     private let cache = QS8WeightCache()
 
     init(_ kind: OpKind, _ c: OpContext) throws {
@@ -15,6 +17,7 @@ struct QuantizedMatMulOperator: Operator {
         self.c = c
         reference = try IntegerLinearOperator(kind, c)
         relu = try FusedActivation(c) == .relu
+        sparse = c.node.attributes[QuantizedSparseSelection.attribute] != nil
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] { try reference.inferOutputs(inputs) }
@@ -26,7 +29,9 @@ struct QuantizedMatMulOperator: Operator {
         guard b.rank == 2, a.rank >= 2, a.shape[a.rank - 1] == b.shape[0] else { return try runReference(inputs, outputs, context) }
         let depth = b.shape[0], n = b.shape[1]
         let packed = cache.weights(for: b, context) {
-            QS8Layer.packWeights(rows: n, depth: depth, weightZero: operands.weightZero) { row, k in operands.weight(k * n + row) }
+            QS8Layer.packWeights(rows: n, depth: depth, weightZero: operands.weightZero, sparse: sparse) { row, k in
+                operands.weight(k * n + row)
+            }
         }
         guard let layer = operands.layer(rows: n, packed: packed, relu: relu) else { return try runReference(inputs, outputs, context) }
         multiply(a, rows: a.count / depth, depth: depth, layer, y, context)
@@ -38,7 +43,8 @@ struct QuantizedMatMulOperator: Operator {
     }
 
     private func multiply(_ a: Tensor, rows: Int, depth: Int, _ layer: QS8Layer, _ y: Tensor, _ context: KernelContext) {
-        let kernels = context.kernels.qs8, nr = kernels.nr
+        let kernels = context.kernels.qs8
+        let product = QS8TileProduct(layer.weights, kernels: kernels, columns: rows), nr = product.nr
         let kgroups = layer.weights.kgroups, n = layer.weights.rows
         // Each tile of nr tokens is packed on its own, K group after K group (nr × 4 bytes each): the kernel then
         // reads one tile's activations in order (a stride of a power of two between groups would alias in L1).
@@ -60,7 +66,7 @@ struct QuantizedMatMulOperator: Operator {
                 let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
                 let t0 = tokenTile * nr, t1 = min(rows, t0 + nr), tokens = UnsafePointer(packedInput + tokenTile * tileBytes)
                 for tile in min(featureTiles, split * tilesPerSplit)..<min(featureTiles, (split + 1) * tilesPerSplit) {
-                    kernels.igemm(kgroups, layer.weights.tile(tile), tokens, offsets.baseAddress!, acc, nr)
+                    product.compute(tile, min(8, n - tile * 8), tokens, offsets.baseAddress!, acc)
                     layer.finish(rows: min(8, n - tile * 8), cols: t1 - t0, row0: tile * 8, acc: acc, ldacc: nr,
                                  y: y.rawPointer + t0 * n * elementSize, ldyRow: 1, ldyCol: n, kernels: kernels)
                 }

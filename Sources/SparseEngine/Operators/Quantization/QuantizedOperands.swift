@@ -37,7 +37,7 @@ struct QuantizedOperands {
 
     /// The layer for `rows` output channels, or nil when the kernels cannot run it (a per-row input zero point,
     /// weights that do not fit in int8 less their zero point).
-    func layer(rows: Int, packed: QS8PackedWeights?, relu: Bool) -> QS8Layer? {
+    func layer(rows: Int, packed: QS8Weights?, relu: Bool) -> QS8Layer? {
         guard inputZero.count == 1, let packed else { return nil }
         var requantization: QS8Layer.Requantization?
         if let q = output {

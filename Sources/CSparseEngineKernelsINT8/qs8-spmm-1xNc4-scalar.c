@@ -1,0 +1,42 @@
+/* The portable sparse INT8 microkernel, output rows one after another, each over `nr` pixels: the reference the vector kernels must
+   match exactly. The AVX2 set runs the same body compiled for AVX2, which the compiler vectorizes over pixels. */
+#include "zoo_qs8_kernels.h"
+
+static inline __attribute__((always_inline))
+void spmm_rows(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span, const uint32_t *groups,
+               const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc, int accumulate) {
+    for (size_t r = 0; r < rows; r++, starts += starts_stride, c += ldc) {
+        if (!accumulate) {
+            for (size_t p = 0; p < nr; p++) c[p] = 0;
+        }
+        for (int32_t s = starts[0], end = starts[span]; s < end; s++) {
+            const uint8_t *x = a + offsets[groups[s]];
+            const int32_t d = weights[s];
+            const int32_t w0 = (int8_t)d, w1 = (int8_t)(d >> 8), w2 = (int8_t)(d >> 16), w3 = (int8_t)(d >> 24);
+            for (size_t p = 0; p < nr; p++) {
+                c[p] += x[4 * p] * w0 + x[4 * p + 1] * w1 + x[4 * p + 2] * w2 + x[4 * p + 3] * w3;
+            }
+        }
+    }
+}
+
+void qs8_spmm_1xNc4__scalar(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate) {
+    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+void qs8_spmm_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate) {
+    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
+}
+#else
+void qs8_spmm_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate) {
+    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
+}
+#endif
