@@ -13,6 +13,8 @@ and prints one line per model. The weights of a family depend only on --seed and
 family's name, so pruned variants share the dense model's weights and `--only` gives
 the same files as a full run. An INT8 family (`FAMILY-int8`) is FAMILY's model, pruned, then quantized by ONNX
 Runtime's static quantizer (QDQ, per-channel int8 weights, uint8 activations; bench/models/quantize.py).
+`FAMILY-int8-4block` is the same with pruning in blocks of 4 input channels, the pattern of SparseML's
+pruned-quantized ("-vnni", ".4block") models.
 """
 
 from __future__ import annotations
@@ -33,11 +35,17 @@ from models.prune import prune, sparsity_report
 from models.quantize import quantize
 
 INT8_SUFFIX = "-int8"
+BLOCK4_SUFFIX = "-int8-4block"
 
 
 def base_family(family: str) -> str:
-    """The FP32 family an INT8 family quantizes: `resnet50` for `resnet50-int8`."""
-    return family.removesuffix(INT8_SUFFIX)
+    """The FP32 family an INT8 family quantizes: `resnet50` for `resnet50-int8` and `resnet50-int8-4block`."""
+    return family.removesuffix(BLOCK4_SUFFIX).removesuffix(INT8_SUFFIX)
+
+
+def pruning_block(family: str) -> int:
+    """Entries per pruned block: 4 for a `-int8-4block` family, else 1 (unstructured)."""
+    return 4 if family.endswith(BLOCK4_SUFFIX) else 1
 
 
 def variant_name(family: str, sparsity: float) -> str:
@@ -87,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     unknown = [f for f in args.only if base_family(f) not in FAMILIES]
     if unknown:
-        parser.error(f"unknown family {', '.join(unknown)}; known: {', '.join(FAMILIES)}, each also as FAMILY{INT8_SUFFIX}")
+        parser.error(f"unknown family {', '.join(unknown)}; known: {', '.join(FAMILIES)}, each also as FAMILY{INT8_SUFFIX} "
+                     f"and FAMILY{BLOCK4_SUFFIX}")
     if not all(0 <= s < 1 for s in args.prune):
         parser.error("--prune takes fractions in [0, 1), e.g. 0.9")
 
@@ -100,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if sparsity > 0:
                 model = onnx.ModelProto()
                 model.CopyFrom(dense)
-                prune(model, sparsity)
+                prune(model, sparsity, pruning_block(family))
             info = describe(model, family, sparsity, args.seed)
             if family != base:
                 model = quantize(model, np.random.default_rng([args.seed, zlib.crc32(family.encode())]))

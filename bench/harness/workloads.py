@@ -37,6 +37,9 @@ REFERENCE: dict[str, tuple[int, ...]] = {
     "resnet50-int8-pruned90": (1, 16),
     "distilbert-int8": (1,),
     "distilbert-int8-pruned80": (1,),
+    # Pruned in blocks of 4 input channels before quantization, as SparseML's pruned-quantized models are.
+    "resnet50-int8-4block-pruned90": (1, 16),
+    "distilbert-int8-4block-pruned80": (1,),
 }
 
 

@@ -1,7 +1,8 @@
-"""Unstructured magnitude pruning of an ONNX model's Conv, Gemm and MatMul weights.
+"""Magnitude pruning of an ONNX model's Conv, Gemm and MatMul weights: unstructured, or in blocks of 4.
 
 Every prunable weight tensor is pruned to the same sparsity: its smallest-magnitude
-entries are set to zero. Not pruned: the first Conv (it sees the raw image), grouped
+entries are set to zero, or (`block=4`) its blocks of 4 consecutive input channels (4 entries along the
+reduction axis for one output: SparseML's 4-block "[1, 4]" mask, one VNNI dword) with the smallest L2 norms. Not pruned: the first Conv (it sees the raw image), grouped
 (depthwise) Convs, embeddings (Gather tables), biases and normalisation parameters.
 """
 
@@ -34,17 +35,47 @@ def prunable_weights(model: onnx.ModelProto) -> list[str]:
     return names
 
 
-def prune(model: onnx.ModelProto, sparsity: float) -> None:
-    """Zero the `sparsity` fraction of smallest-magnitude entries of each prunable weight, in place."""
+def reduction_axes(model: onnx.ModelProto) -> dict[str, int]:
+    """Per prunable weight, the axis its layer sums over: a Conv's input channels (1), a MatMul weight's rows (0),
+    a Gemm's B along K (1 with transB, else 0)."""
+    axes: dict[str, int] = {}
+    for node in model.graph.node:
+        if node.op_type == "Conv":
+            axes.setdefault(node.input[1], 1)
+        elif node.op_type == "Gemm":
+            trans_b = next((a.i for a in node.attribute if a.name == "transB"), 0)
+            axes.setdefault(node.input[1], 1 if trans_b else 0)
+        elif node.op_type == "MatMul":
+            axes.setdefault(node.input[1], 0)
+            axes.setdefault(node.input[0], 1)
+    return axes
+
+
+def block_scores(weights: np.ndarray, axis: int, block: int) -> np.ndarray:
+    """Each entry's block L2 norm: blocks of `block` consecutive entries along `axis` (the last one may be shorter)."""
+    moved = np.moveaxis(np.abs(weights), axis, -1)
+    length = moved.shape[-1]
+    padded = np.zeros(moved.shape[:-1] + (-(-length // block) * block,), dtype=np.float64)
+    padded[..., :length] = moved.astype(np.float64) ** 2
+    norms = np.sqrt(padded.reshape(moved.shape[:-1] + (-1, block)).sum(axis=-1))
+    return np.moveaxis(np.repeat(norms, block, axis=-1)[..., :length], -1, axis)
+
+
+def prune(model: onnx.ModelProto, sparsity: float, block: int = 1) -> None:
+    """Zero the `sparsity` fraction of each prunable weight, in place: its smallest-magnitude entries, or with
+    `block` > 1 its blocks along the reduction axis with the smallest norms."""
     targets = set(prunable_weights(model))
+    axes = reduction_axes(model)
     for tensor in model.graph.initializer:
         if tensor.name not in targets:
             continue
         weights = numpy_helper.to_array(tensor).copy()
         flat = weights.reshape(-1)
+        scores = (block_scores(weights, axes[tensor.name], block) if block > 1 else np.abs(weights)).reshape(-1)
         count = int(round(sparsity * flat.size))
         if count > 0:
-            flat[np.argpartition(np.abs(flat), count - 1)[:count]] = 0
+            # A stable sort keeps a block's entries together: they share one score.
+            flat[np.argsort(scores, kind="stable")[:count]] = 0
         tensor.CopyFrom(numpy_helper.from_array(weights, tensor.name))
 
 

@@ -13,7 +13,7 @@ struct QuantizedSparseSelection: GraphPass {
     /// The share of the layer's weights equal to their zero point.
     static let sparsityAttribute = "zoo.qs8_weight_sparsity"
     /// Share of all-zero groups from which a layer runs sparse.
-    static let minimumZeroGroups = 0.5
+    static let minimumZeroGroups = 0.75
 
     var name: String { "quantized-sparse-selection" }
 

@@ -29,7 +29,7 @@ final class QS8SparseKernelTests: XCTestCase {
         var random = Generator(state: 7)
         // (K, pixels the operator asks for): several spans of chunks for every width, a K that is not a multiple of 4.
         for (depth, columns) in [(7, 1), (64, 40), (642, 100), (4001, 128)] {
-            let rows = 8, w = weights(rows: rows, depth: depth, &random)
+            let rows = 19, w = weights(rows: rows, depth: depth, &random)
             let packed = QS8Weights.sparse(QS8SparseWeights(rows: rows, depth: depth) { w[$0][$1] })
             let kgroups = (depth + 3) / 4
             let span = 4 * 128 + 4 * 24
@@ -37,10 +37,16 @@ final class QS8SparseKernelTests: XCTestCase {
             let offsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 24)) }
             for kernels in QS8KernelSet.available {
                 let product = QS8TileProduct(packed, kernels: kernels, columns: columns), nr = product.nr
-                var acc = [Int32](repeating: -1, count: 8 * nr)
+                var acc = [Int32](repeating: -1, count: 24 * nr)
                 activations.withUnsafeBufferPointer { a in
                     offsets.withUnsafeBufferPointer { o in
-                        acc.withUnsafeMutableBufferPointer { c in product.compute(0, rows, a.baseAddress!, o.baseAddress!, c.baseAddress!) }
+                        acc.withUnsafeMutableBufferPointer { c in
+                            // Runs of `tilesPerCall` tiles, as the operators call it; the last run is shorter.
+                            for tile in stride(from: 0, to: 3, by: product.tilesPerCall) {
+                                product.compute(tile, min(8 * product.tilesPerCall, rows - tile * 8), a.baseAddress!, o.baseAddress!,
+                                                c.baseAddress! + tile * 8 * nr)
+                            }
+                        }
                     }
                 }
                 for r in 0..<rows {

@@ -78,24 +78,29 @@ struct QS8Layer {
     }
 }
 
-/// The packed weights of one layer, made on first use and kept while the weight tensor is a constant of the
-/// session (it is, in any model whose weights are initializers); a weight computed at run time is packed anew
-/// every run.
-final class QS8WeightCache: @unchecked Sendable {
+/// A layer's `QS8Layer` (packed weights, bias, scales), made on first use and kept while every operand but the
+/// activations is a constant of the session (in any model whose weights and quantization parameters are
+/// initializers): the next runs skip reading the parameters and building the epilogue. A layer whose operands
+/// are computed at run time is made anew every run.
+final class QS8LayerCache: @unchecked Sendable {
     private let lock = NSLock()
     private var address: UInt = 0
-    private var packed: QS8Weights??
+    private var cached: QS8Layer??
 
-    /// The packing of `weight`, from `pack` (nil = does not fit the kernels).
-    func weights(for weight: Tensor, _ context: KernelContext, pack: () -> QS8Weights?) -> QS8Weights? {
-        guard context.gemmWorkspace.isConstant(weight.rawPointer, byteCount: weight.byteCount) else { return pack() }
+    /// The layer for `inputs` (activations first, then the node's other operands, `weight` among them), from
+    /// `build` (nil = the kernels cannot run it).
+    func layer(for inputs: [Tensor?], weight: Tensor, _ context: KernelContext, build: () throws -> QS8Layer?) rethrows -> QS8Layer? {
+        let constant = inputs.dropFirst().allSatisfy { tensor in
+            tensor.map { context.gemmWorkspace.isConstant($0.rawPointer, byteCount: $0.byteCount) } ?? true
+        }
+        guard constant else { return try build() }
         lock.lock()
         defer { lock.unlock() }
         let key = UInt(bitPattern: weight.rawPointer)
-        if key == address, let packed { return packed }
-        let fresh = pack()
+        if key == address, let cached { return cached }
+        let fresh = try build()
         address = key
-        packed = .some(fresh)
+        cached = .some(fresh)
         return fresh
     }
 }

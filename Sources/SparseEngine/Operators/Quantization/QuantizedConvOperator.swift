@@ -14,7 +14,7 @@ struct QuantizedConvOperator: Operator {
     let group: Int
     let relu: Bool
     let sparse: Bool
-    private let cache = QS8WeightCache()
+    private let cache = QS8LayerCache()
 
     init(_ kind: OpKind, _ c: OpContext) throws {
         self.kind = kind
@@ -30,24 +30,23 @@ struct QuantizedConvOperator: Operator {
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let y = outputs[0]
-        let operands = try QuantizedOperands(kind, inputs, outputType: y.dataType)
-        let x = operands.x, w = operands.w
-        guard group == 1, (3...4).contains(x.rank), w.rank == x.rank,
+        guard let x = inputs[0], let w = inputs[kind == .convInteger ? 1 : 3], group == 1, (3...4).contains(x.rank), w.rank == x.rank,
               let window = try? SpatialWindow(spatial: Array(x.shape[2...]), kernel: Array(w.shape[2...]), attributes: attributes, c: c),
               window.strides.allSatisfy({ $0 == window.strides[0] })
         else { return try runReference(inputs, outputs, context) }
-        let g = ConvGeometry(window)
-        let channels = x.shape[1], m = w.shape[0], groups = (channels + 3) / 4, taps = g.kH * g.kW
-        let packed = cache.weights(for: w, context) {
+        let layer = try cache.layer(for: inputs, weight: w, context) {
+            let operands = try QuantizedOperands(kind, inputs, outputType: y.dataType)
+            let channels = x.shape[1], m = w.shape[0], groups = (channels + 3) / 4, taps = w.shape[2...].reduce(1, *)
             // K order: (tap, group of 4 channels, channel in group); padding channels weigh nothing.
-            QS8Layer.packWeights(rows: m, depth: taps * groups * 4, weightZero: operands.weightZero, sparse: sparse) { row, k in
+            let packed = QS8Layer.packWeights(rows: m, depth: taps * groups * 4, weightZero: operands.weightZero, sparse: sparse) { row, k in
                 let channel = (k % (groups * 4)), tap = k / (groups * 4)
                 guard channel < channels else { return operands.weightZero.count == 1 ? operands.weightZero[0] : operands.weightZero[row] }
                 return operands.weight((row * channels + channel) * taps + tap)
             }
+            return operands.layer(rows: m, packed: packed, relu: relu)
         }
-        guard let layer = operands.layer(rows: m, packed: packed, relu: relu) else { return try runReference(inputs, outputs, context) }
-        convolve(x, g, layer, y, context)
+        guard let layer else { return try runReference(inputs, outputs, context) }
+        convolve(x, ConvGeometry(window), layer, y, context)
     }
 
     private func runReference(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
@@ -82,7 +81,9 @@ struct QuantizedConvOperator: Operator {
         // each pixel tile's activations stay in L1 while the block's weights pass over them.
         let pixelTiles = (virtualPixels + nr - 1) / nr
         let rowTiles = layer.weights.tiles
-        let tilesPerBlock = max(1, min(rowTiles, (256 << 10) / product.bytesPerTile)), blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
+        let tilesPerCall = product.tilesPerCall
+        let tilesPerBlock = max(1, min(rowTiles, (256 << 10) / product.bytesPerTile) / tilesPerCall) * tilesPerCall
+        let blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
         let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1
         offsets.withUnsafeBufferPointer { offsets in
             for first in stride(from: 0, to: images, by: passImages) {
@@ -98,13 +99,13 @@ struct QuantizedConvOperator: Operator {
                 let tilesPerRun = (passTiles + runs - 1) / runs
                 context.pool.parallelFor(blocks * runs) { task, thread in
                     let block = task / runs, run = task % runs
-                    let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
+                    let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * tilesPerCall * nr)).assumingMemoryBound(to: Int32.self)
                     for pixelTile in min(passTiles, run * tilesPerRun)..<min(passTiles, (run + 1) * tilesPerRun) {
                         let n = pixelTile / pixelTiles, q0 = (pixelTile % pixelTiles) * nr, q1 = min(virtualPixels, q0 + nr)
                         let image = UnsafePointer(packedInput + n * imageBytes + q0 * 4)
                         let yImage = y.rawPointer + (first + n) * m * outPlane * elementSize
-                        for tile in (block * tilesPerBlock)..<min(rowTiles, (block + 1) * tilesPerBlock) {
-                            let rows = min(8, m - tile * 8)
+                        for tile in stride(from: block * tilesPerBlock, to: min(rowTiles, (block + 1) * tilesPerBlock), by: tilesPerCall) {
+                            let rows = min(8 * tilesPerCall, m - tile * 8)
                             product.compute(tile, rows, image, offsets.baseAddress!, acc)
                             for oy in (q0 / phaseWidth)...((q1 - 1) / phaseWidth) {
                                 let start = max(q0, oy * phaseWidth), end = min(q1, oy * phaseWidth + g.outW)

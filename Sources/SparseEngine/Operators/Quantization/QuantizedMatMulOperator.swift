@@ -10,7 +10,7 @@ struct QuantizedMatMulOperator: Operator {
     let reference: IntegerLinearOperator
     let relu: Bool
     let sparse: Bool
-    private let cache = QS8WeightCache()
+    private let cache = QS8LayerCache()
 
     init(_ kind: OpKind, _ c: OpContext) throws {
         self.kind = kind
@@ -24,16 +24,17 @@ struct QuantizedMatMulOperator: Operator {
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let y = outputs[0]
-        let operands = try QuantizedOperands(kind, inputs, outputType: y.dataType)
-        let a = operands.x, b = operands.w
-        guard b.rank == 2, a.rank >= 2, a.shape[a.rank - 1] == b.shape[0] else { return try runReference(inputs, outputs, context) }
+        guard let a = inputs[0], let b = inputs[kind == .matMulInteger ? 1 : 3], b.rank == 2, a.rank >= 2, a.shape[a.rank - 1] == b.shape[0]
+        else { return try runReference(inputs, outputs, context) }
         let depth = b.shape[0], n = b.shape[1]
-        let packed = cache.weights(for: b, context) {
-            QS8Layer.packWeights(rows: n, depth: depth, weightZero: operands.weightZero, sparse: sparse) { row, k in
+        let layer = try cache.layer(for: inputs, weight: b, context) {
+            let operands = try QuantizedOperands(kind, inputs, outputType: y.dataType)
+            let packed = QS8Layer.packWeights(rows: n, depth: depth, weightZero: operands.weightZero, sparse: sparse) { row, k in
                 operands.weight(k * n + row)
             }
+            return operands.layer(rows: n, packed: packed, relu: relu)
         }
-        guard let layer = operands.layer(rows: n, packed: packed, relu: relu) else { return try runReference(inputs, outputs, context) }
+        guard let layer else { return try runReference(inputs, outputs, context) }
         multiply(a, rows: a.count / depth, depth: depth, layer, y, context)
     }
 
@@ -58,16 +59,18 @@ struct QuantizedMatMulOperator: Operator {
         }
         // Tasks: (token tile, range of feature tiles), as the convolutions'.
         let featureTiles = layer.weights.tiles, elementSize = y.dataType.byteSize ?? 1
-        let splits = max(1, min(featureTiles, (16 * context.pool.threadCount + tokenTiles - 1) / tokenTiles))
-        let tilesPerSplit = (featureTiles + splits - 1) / splits
+        let tilesPerCall = product.tilesPerCall
+        let splits = max(1, min(featureTiles / tilesPerCall, (16 * context.pool.threadCount + tokenTiles - 1) / tokenTiles))
+        let tilesPerSplit = (featureTiles + splits * tilesPerCall - 1) / (splits * tilesPerCall) * tilesPerCall
         offsets.withUnsafeBufferPointer { offsets in
             context.pool.parallelFor(tokenTiles * splits) { task, thread in
                 let tokenTile = task / splits, split = task % splits
-                let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * nr)).assumingMemoryBound(to: Int32.self)
+                let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * tilesPerCall * nr)).assumingMemoryBound(to: Int32.self)
                 let t0 = tokenTile * nr, t1 = min(rows, t0 + nr), tokens = UnsafePointer(packedInput + tokenTile * tileBytes)
-                for tile in min(featureTiles, split * tilesPerSplit)..<min(featureTiles, (split + 1) * tilesPerSplit) {
-                    product.compute(tile, min(8, n - tile * 8), tokens, offsets.baseAddress!, acc)
-                    layer.finish(rows: min(8, n - tile * 8), cols: t1 - t0, row0: tile * 8, acc: acc, ldacc: nr,
+                for tile in stride(from: min(featureTiles, split * tilesPerSplit), to: min(featureTiles, (split + 1) * tilesPerSplit), by: tilesPerCall) {
+                    let count = min(8 * tilesPerCall, n - tile * 8)
+                    product.compute(tile, count, tokens, offsets.baseAddress!, acc)
+                    layer.finish(rows: count, cols: t1 - t0, row0: tile * 8, acc: acc, ldacc: nr,
                                  y: y.rawPointer + t0 * n * elementSize, ldyRow: 1, ldyCol: n, kernels: kernels)
                 }
             }
