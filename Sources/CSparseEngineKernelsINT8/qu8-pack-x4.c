@@ -16,12 +16,44 @@ static inline __attribute__((always_inline)) void pack_row(const uint8_t *s0, co
     }
 }
 
+/* One phase row of 4 channels at stride 1 with SSE2 byte and word interleaves, 16 columns at a time; the rest as
+   pack_row. */
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+static inline void pack_row_stride1_sse(const uint8_t *s0, const uint8_t *s1, const uint8_t *s2, const uint8_t *s3,
+                                        size_t first, size_t last, size_t shift, uint32_t flip, uint32_t *dst) {
+    const __m128i flips = _mm_set1_epi32((int)flip);
+    size_t col = first;
+    for (; col + 16 <= last; col += 16) {
+        const size_t ix = col - shift;
+        const __m128i a = _mm_loadu_si128((const __m128i *)(s0 + ix)), b = _mm_loadu_si128((const __m128i *)(s1 + ix));
+        const __m128i c = _mm_loadu_si128((const __m128i *)(s2 + ix)), d = _mm_loadu_si128((const __m128i *)(s3 + ix));
+        const __m128i ab0 = _mm_unpacklo_epi8(a, b), ab1 = _mm_unpackhi_epi8(a, b);
+        const __m128i cd0 = _mm_unpacklo_epi8(c, d), cd1 = _mm_unpackhi_epi8(c, d);
+        _mm_storeu_si128((__m128i *)(dst + col), _mm_xor_si128(_mm_unpacklo_epi16(ab0, cd0), flips));
+        _mm_storeu_si128((__m128i *)(dst + col + 4), _mm_xor_si128(_mm_unpackhi_epi16(ab0, cd0), flips));
+        _mm_storeu_si128((__m128i *)(dst + col + 8), _mm_xor_si128(_mm_unpacklo_epi16(ab1, cd1), flips));
+        _mm_storeu_si128((__m128i *)(dst + col + 12), _mm_xor_si128(_mm_unpackhi_epi16(ab1, cd1), flips));
+    }
+    pack_row(s0, s1, s2, s3, col, last, 1, shift, flip, dst);
+}
+#endif
+
+/* Fills the words [from, to) of a phase plane with the padding dword. */
+static inline __attribute__((always_inline)) void fill_words(uint32_t *dst, size_t from, size_t to, uint32_t padded) {
+    for (size_t i = from; i < to; i++) dst[i] = padded;
+}
+
+/* `vector`: use the SSE interleave for stride 1 (the AVX-512 set's caller). Every word of a phase plane is written
+   once: input columns packed, the padding around them and the plane's tail filled. */
 static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, size_t channels, size_t height, size_t width,
                                                             size_t plane, size_t stride, size_t pad_top, size_t pad_left,
                                                             size_t phase_height, size_t phase_width, size_t group_stride,
-                                                            uint8_t fill, uint8_t flip, uint8_t *out) {
+                                                            uint8_t fill, uint8_t flip, uint8_t *out, int vector) {
     const size_t groups = (channels + 3) / 4;
-    const uint8_t padded = fill ^ flip;
+    const uint32_t padded = (uint32_t)(uint8_t)(fill ^ flip) * 0x01010101u;
     const uint32_t flip4 = flip * 0x01010101u;
     /* Channels past the last real one read a row of the fill byte (the padding value before the flip). */
     uint8_t fill_row[width > 0 ? width : 1];
@@ -31,22 +63,32 @@ static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, si
         for (size_t j = 0; j < 4; j++) src[j] = 4 * g + j < channels ? x + (4 * g + j) * plane : NULL;
         for (size_t py = 0; py < stride; py++) {
             for (size_t px = 0; px < stride; px++) {
-                uint8_t *dst = out + ((g * stride + py) * stride + px) * group_stride * 4;
-                memset(dst, padded, group_stride * 4);
+                uint32_t *dst = (uint32_t *)(out + ((g * stride + py) * stride + px) * group_stride * 4);
+                fill_words(dst, phase_height * phase_width, group_stride, padded);
                 /* columns whose input x = col * stride + px - pad_left lies in [0, width) */
-                if (px >= width + pad_left) continue;
-                const size_t first = pad_left > px ? (pad_left - px + stride - 1) / stride : 0;
-                size_t last = (width + pad_left - px + stride - 1) / stride;
+                size_t first = pad_left > px ? (pad_left - px + stride - 1) / stride : 0;
+                size_t last = px >= width + pad_left ? 0 : (width + pad_left - px + stride - 1) / stride;
                 if (last > phase_width) last = phase_width;
-                if (first >= last) continue;
+                if (first > last) first = last;
                 for (size_t row = 0; row < phase_height; row++) {
+                    uint32_t *drow = dst + row * phase_width;
                     const size_t iy = row * stride + py;
-                    if (iy < pad_top || iy - pad_top >= height) continue;
+                    if (first == last || iy < pad_top || iy - pad_top >= height) {
+                        fill_words(drow, 0, phase_width, padded);
+                        continue;
+                    }
+                    fill_words(drow, 0, first, padded);
+                    fill_words(drow, last, phase_width, padded);
                     const size_t offset = (iy - pad_top) * width;
                     const uint8_t *r[4];
                     for (size_t j = 0; j < 4; j++) r[j] = src[j] ? src[j] + offset : fill_row;
-                    uint32_t *drow = (uint32_t *)(dst + row * phase_width * 4);
                     if (stride == 1) {
+#if defined(__x86_64__)
+                        if (vector) {
+                            pack_row_stride1_sse(r[0], r[1], r[2], r[3], first, last, pad_left - px, flip4, drow);
+                            continue;
+                        }
+#endif
                         pack_row(r[0], r[1], r[2], r[3], first, last, 1, pad_left - px, flip4, drow);
                     } else if (stride == 2) {
                         pack_row(r[0], r[1], r[2], r[3], first, last, 2, pad_left - px, flip4, drow);
@@ -62,7 +104,7 @@ static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, si
 void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
                               size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
                               size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
-    pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out);
+    pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out, 0);
 }
 
 #if defined(__x86_64__)
@@ -71,7 +113,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl")))
 void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
                               size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
                               size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
-    pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out);
+    pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out, 1);
 }
 
 static inline __attribute__((always_inline)) void pack_rows(const uint8_t *x, size_t rows, size_t cols, size_t ldx,

@@ -16,6 +16,7 @@ final class QuantizedLinearOperatorTests: XCTestCase {
         (3, 1, [0, 1, 2, 0], 1, 8, 9, 2),     // asymmetric pads
         (2, 3, [1, 0, 0, 1], 1, 17, 16, 1),   // stride above kernel
         (1, 1, [0, 0, 0, 0], 1, 1, 1, 5),     // 1×1 images, a batch
+        (3, 1, [1, 1, 1, 1], 1, 5, 37, 1),    // rows wide enough for the vector packing, with a tail
     ]
 
     private func bytes(_ count: Int, seed: UInt64, range: ClosedRange<Int> = 0...255) -> [UInt8] {
