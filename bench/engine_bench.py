@@ -66,7 +66,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--markdown", type=Path, help="also write the markdown section here")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="before each run, wait up to this long for other work to take under 25 %% of the CPU (default 0)")
-    parser.add_argument("--check-bars", action="store_true", help="exit 1 if a bar of issue 5 is not met")
+    parser.add_argument("--check-bars", action="store_true", help="exit 1 if a bar of issue 5 or 8 is not met")
     args = parser.parse_args(argv)
     unknown = [e for e in args.engines if e not in ENGINES]
     if unknown or not args.engines:
@@ -240,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"took {context['elapsed']}.\nratios: zoo/peer items/s (>1: zoo faster), zoo/peer ms (<1: zoo faster)")
     print(report.text_table(records, engines))
     if bars:
-        print("\nBars of issue 5:")
+        print("\nBars of issues 5 and 8:")
         print(report.bars_text(bars))
     print(f"\nMarkdown for docs/benchmarks.md ({out / 'results.md'}):\n")
     print(text)

@@ -54,21 +54,35 @@ def aggregate(record: dict[str, Any]) -> None:
     record["ratios"] = {peer: ratios(runs, record["summary"], peer) for peer in runs if peer != "zoo" and "zoo" in runs}
 
 
+def cross_ratio(zoo_record: dict[str, Any], peer_record: dict[str, Any], peer: str, metric: str) -> tuple[float | None, float | None]:
+    """zoo on one workload over `peer` on another (same batch): the ratio of medians and the median of per-round ratios."""
+    zoo, other = zoo_record["summary"].get("zoo", {}), peer_record["summary"].get(peer, {})
+    if "median_ms" not in zoo or "median_ms" not in other:
+        return None, None
+    key = "items_per_sec" if metric == "throughput" else "median_ms"
+    pairs = [(z, p) for z, p in zip(zoo_record["runs"]["zoo"], peer_record["runs"][peer]) if z["ok"] and p["ok"]]
+    per_round = statistics.median(z[key] / p[key] for z, p in pairs) if pairs else None
+    return zoo[key] / other[key], per_round
+
+
 def evaluate_bars(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every bar of issue 5 whose workload ran: the measured ratio and whether it passes (None if not measurable)."""
+    """Every bar of issues 5 and 8 whose workloads ran: the measured ratio and whether it passes (None if not measurable)."""
     by_key = {f"{r['variant']}:{r['batch']}": r for r in records}
     results = []
     for bar in BARS:
-        record = by_key.get(bar.key)
-        if record is None or "zoo" not in record["runs"] or bar.peer not in record["runs"]:
+        record, peer_record = by_key.get(bar.key), by_key.get(bar.peer_key)
+        if record is None or peer_record is None or "zoo" not in record["runs"] or bar.peer not in peer_record["runs"]:
             continue
-        ratio = record.get("ratios", {}).get(bar.peer, {}).get(bar.metric)
+        if bar.peer_variant:
+            ratio, per_round = cross_ratio(record, peer_record, bar.peer, bar.metric)
+        else:
+            ratio = record.get("ratios", {}).get(bar.peer, {}).get(bar.metric)
+            per_round = record.get("ratios", {}).get(bar.peer, {}).get(f"{bar.metric}_per_round")
         reason = None
         if ratio is None:
-            failed = [ENGINE_NAMES[e] for e in ("zoo", bar.peer) if "error" in record["summary"].get(e, {"error": 1})
-                      and "median_ms" not in record["summary"].get(e, {})]
+            failed = [ENGINE_NAMES[e] for e, r in (("zoo", record), (bar.peer, peer_record))
+                      if "error" in r["summary"].get(e, {"error": 1}) and "median_ms" not in r["summary"].get(e, {})]
             reason = (", ".join(failed) + " did not run") if failed else "not measured"
-        per_round = record.get("ratios", {}).get(bar.peer, {}).get(f"{bar.metric}_per_round")
         results.append({"bar": bar.describe(), "variant": bar.variant, "batch": bar.batch, "peer": bar.peer,
                         "metric": bar.metric, "threshold": bar.threshold, "ratio": ratio, "ratio_per_round": per_round,
                         "pass": None if ratio is None else bar.passes(ratio), "reason": reason})
@@ -165,7 +179,7 @@ def markdown(records: list[dict[str, Any]], engines: list[str], bars: list[dict[
     for record in records:
         lines.append("| " + " | ".join([record["variant"], str(record["batch"]), *_cells(record, engines, notes)]) + " |")
     if bars:
-        lines += ["", "| bar (issue 5) | measured: ratio of medians (median of per-round ratios) | result |", "|---|---:|---|"]
+        lines += ["", "| bar (issues 5 and 8) | measured: ratio of medians (median of per-round ratios) | result |", "|---|---:|---|"]
         for bar in bars:
             verdict = "n/a" if bar["pass"] is None else ("**pass**" if bar["pass"] else "**not met**")
             measured = _measured(bar) if bar["ratio"] is not None else bar["reason"]

@@ -67,10 +67,11 @@ class Workload:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of issue 5: zoo's `metric` against `peer`'s on one workload.
+    """One bar of issue 5 or 8: zoo's `metric` against `peer`'s on one workload.
 
     metric "throughput": zoo items/s ÷ peer items/s must be ≥ threshold;
     metric "latency": zoo median ms ÷ peer median ms must be ≤ threshold.
+    With `peer_variant`, the peer runs that other model at the same batch (a pruned model against the dense one).
     """
 
     variant: str
@@ -78,6 +79,11 @@ class Bar:
     peer: str  # "ort" or "ds"
     metric: str  # "throughput" or "latency"
     threshold: float
+    peer_variant: str | None = None
+
+    @property
+    def peer_key(self) -> str:
+        return f"{self.peer_variant or self.variant}:{self.batch}"
 
     @property
     def key(self) -> str:
@@ -85,6 +91,8 @@ class Bar:
 
     def describe(self) -> str:
         peer = {"ort": "ONNX Runtime", "ds": "DeepSparse"}[self.peer]
+        if self.peer_variant:
+            peer += f" on {self.peer_variant}"
         if self.metric == "throughput":
             return f"{self.variant} b{self.batch}: zoo throughput ≥ {self.threshold:g}× {peer}'s"
         return f"{self.variant} b{self.batch}: zoo latency ≤ {self.threshold:g}× {peer}'s"
@@ -110,6 +118,10 @@ BARS: list[Bar] = [
     Bar("resnet50-int8", 1, "ort", "throughput", 1.0),
     Bar("resnet50-int8", 16, "ort", "throughput", 1.0),
     Bar("distilbert-int8", 1, "ort", "throughput", 1.0),
+    Bar("distilbert-int8-pruned80", 1, "ort", "throughput", 1.0),
+    # Issue 8: pruned INT8 against ONNX Runtime's dense INT8, unstructured and in SparseML's 4-block pattern.
+    Bar("resnet50-int8-pruned90", 16, "ort", "throughput", 2.0, peer_variant="resnet50-int8"),
+    Bar("resnet50-int8-4block-pruned90", 16, "ort", "throughput", 2.0, peer_variant="resnet50-int8"),
 ]
 
 
