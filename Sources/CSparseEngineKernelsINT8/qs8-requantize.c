@@ -41,30 +41,55 @@ void qs8_requantize__scalar(size_t rows, size_t cols, const int32_t *acc, size_t
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+/* One row's 16 columns (fewer under the mask) requantized to 16 bytes in the low lanes of an xmm register. */
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
+static inline __m128i requantize16(const int32_t *acc, __mmask16 m, __m512i bias, __m512 scale, __m512 lo, __m512 hi, __m512i zero) {
+    const __m512i v = _mm512_add_epi32(_mm512_maskz_loadu_epi32(m, acc), bias);
+    __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(v), scale);
+    f = _mm512_min_ps(_mm512_max_ps(f, lo), hi);
+    return _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvtps_epi32(f), zero));
+}
+
 /* 16 columns at a time under a mask (the tiles are narrow, 32 columns at most, so a loop the compiler vectorizes
-   by 64 would run its scalar remainder); `vcvtps2dq` rounds half to even, as the trick above. */
+   by 64 would run its scalar remainder); `vcvtps2dq` rounds half to even, as the trick above.
+   A transposed store (`ldy_row` = 1, `ldy_col` > 1: a linear layer writes Y row-major from Yᵀ tiles) goes through a staging block
+   of 16 columns × up to 64 rows, so each of Y's rows gets its bytes in one run: byte after byte at a stride of
+   `ldy_col` would touch a new cache line per byte, and strides of a multiple of 1 KiB (768, 3072 features) map
+   those lines to a few L1 sets. */
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
 void qs8_requantize__avx512(size_t rows, size_t cols, const int32_t *acc, size_t ldacc, const int32_t *bias,
                             const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y,
                             size_t ldy_row, size_t ldy_col) {
     const __m512 lo_f = _mm512_set1_ps((float)(lo - zero_point)), hi_f = _mm512_set1_ps((float)(hi - zero_point));
     const __m512i zero = _mm512_set1_epi32(zero_point);
+    if (ldy_col != 1 && ldy_row != 1) {
+        requantize(rows, cols, acc, ldacc, bias, scale, zero_point, lo, hi, y, ldy_row, ldy_col);
+        return;
+    }
+    if (ldy_col != 1) {
+        uint8_t block[16][64];
+        for (size_t r0 = 0; r0 < rows; r0 += 64) {
+            const size_t count = rows - r0 < 64 ? rows - r0 : 64;
+            for (size_t p = 0; p < cols; p += 16) {
+                const size_t width = cols - p < 16 ? cols - p : 16;
+                const __mmask16 m = width == 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
+                for (size_t r = 0; r < count; r++) {
+                    uint8_t bytes[16];
+                    _mm_storeu_si128((__m128i *)bytes, requantize16(acc + (r0 + r) * ldacc + p, m, _mm512_set1_epi32(bias[r0 + r]),
+                                                                    _mm512_set1_ps(scale[r0 + r]), lo_f, hi_f, zero));
+                    for (size_t j = 0; j < width; j++) block[j][r] = bytes[j];
+                }
+                for (size_t j = 0; j < width; j++) memcpy(y + (p + j) * ldy_col + r0, block[j], count);
+            }
+        }
+        return;
+    }
     for (size_t r = 0; r < rows; r++) {
         const __m512i b = _mm512_set1_epi32(bias[r]);
         const __m512 s = _mm512_set1_ps(scale[r]);
         for (size_t p = 0; p < cols; p += 16) {
             const __mmask16 m = cols - p >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (cols - p)) - 1);
-            const __m512i v = _mm512_add_epi32(_mm512_maskz_loadu_epi32(m, acc + r * ldacc + p), b);
-            __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(v), s);
-            f = _mm512_min_ps(_mm512_max_ps(f, lo_f), hi_f);
-            const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(f), zero);
-            if (ldy_col == 1) {
-                _mm512_mask_cvtepi32_storeu_epi8(y + r * ldy_row + p, m, q);
-            } else {
-                int32_t lanes[16];
-                _mm512_storeu_si512(lanes, q);
-                for (size_t j = 0; j < 16 && p + j < cols; j++) y[r * ldy_row + (p + j) * ldy_col] = (uint8_t)lanes[j];
-            }
+            _mm_mask_storeu_epi8(y + r * ldy_row + p, m, requantize16(acc + r * ldacc + p, m, b, s, lo_f, hi_f, zero));
         }
     }
 }
