@@ -33,6 +33,7 @@ uint32_t zoo_cpu_features(void) {
         if (ebx & (1u << 30)) out |= ZOO_CPU_AVX512BW;
         if (ebx & (1u << 31)) out |= ZOO_CPU_AVX512VL;
         if (ecx & (1u << 11)) out |= ZOO_CPU_AVX512VNNI;
+        if (ecx & (1u << 1)) out |= ZOO_CPU_AVX512VBMI;
     }
     if (__get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 4))) out |= ZOO_CPU_AVXVNNI;
     return out;

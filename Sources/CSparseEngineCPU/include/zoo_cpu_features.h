@@ -19,6 +19,7 @@ enum {
     ZOO_CPU_AVX512VNNI = 1u << 7,
     ZOO_CPU_AVXVNNI = 1u << 8,
     ZOO_CPU_F16C = 1u << 9,
+    ZOO_CPU_AVX512VBMI = 1u << 10,
 };
 
 /* Returns the ZOO_CPU_* bits for the running CPU; 0 on non-x86 machines. */

@@ -72,6 +72,10 @@ void qs8_vadd__scalar(size_t n, const uint8_t *a, int a_signed, float a_scale, i
 void qs8_vadd__avx512(size_t n, const uint8_t *a, int a_signed, float a_scale, int32_t a_zero, const uint8_t *b, int b_signed,
                       float b_scale, int32_t b_zero, float y_scale, int32_t y_zero, int32_t lo, int32_t hi, uint8_t *y);
 
+/* y[i] = table[x[i]] for i < n (a 256-byte table); the AVX-512 VBMI version needs `vpermi2b`. */
+void qu8_lookup__scalar(size_t n, const uint8_t *x, const uint8_t *table, uint8_t *y);
+void qu8_lookup__avx512vbmi(size_t n, const uint8_t *x, const uint8_t *table, uint8_t *y);
+
 /* Packs channels x (height x width) uint8 planes (plane stride `plane`) for a convolution: zero padded by
    `fill` (the input's zero point), split into stride x stride phases, channels in groups of 4, each pixel's
    4 channel bytes together: out[((g * phases + phase) * group_stride + row * phase_width + col) * 4 + j],

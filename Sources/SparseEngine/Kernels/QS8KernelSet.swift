@@ -25,6 +25,9 @@ struct QS8KernelSet: @unchecked Sendable {
     typealias AddKernel = (Int, UnsafePointer<UInt8>, Bool, Float, Int32, UnsafePointer<UInt8>, Bool, Float, Int32, Float, Int32,
                            Int32, Int32, UnsafeMutablePointer<UInt8>) -> Void
 
+    /// Signature of a byte lookup through a 256-entry table: `(count, x, table, y)`.
+    typealias LookupKernel = (Int, UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Void
+
     /// Signature of a row packing (`qu8_pack_rows_x4`): `(x, rows, cols, ldx, groupStride, fill, flip, out)`.
     typealias PackRowsKernel = (UnsafePointer<UInt8>, Int, Int, Int, Int, UInt8, UInt8, UnsafeMutablePointer<UInt8>) -> Void
 
@@ -62,6 +65,8 @@ struct QS8KernelSet: @unchecked Sendable {
     let dequantize: DequantizeKernel
     /// `QuantizedAddOperator` over equal shapes.
     let add: AddKernel
+    /// `zoo.QLinearLookup`'s table lookup.
+    let lookup: LookupKernel
 
     /// Portable C.
     static let scalar = QS8KernelSet(
@@ -72,15 +77,16 @@ struct QS8KernelSet: @unchecked Sendable {
         spmm: [SparseRowKernel(nr: 8, name: "qs8_spmm_1x8c4__scalar") { qs8_spmm_1xNc4__scalar(8, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
         quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) },
-        add: { qs8_vadd__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) })
+        add: { qs8_vadd__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) },
+        lookup: { qu8_lookup__scalar($0, $1, $2, $3) })
     /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization, packing and elementwise kernels.
     static let avx2 = QS8KernelSet(
         igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) }, nr: 8,
         requantize: scalar.requantize, packConv: scalar.packConv, packRows: scalar.packRows,
         spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx2") { qs8_spmm_1xNc4__avx2(32, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
         quantize: scalar.quantize, dequantize: scalar.dequantize,
-        add: scalar.add)
-    /// AVX-512 VNNI: `vpdpbusd`.
+        add: scalar.add, lookup: scalar.lookup)
+    /// AVX-512 VNNI: `vpdpbusd`; the lookup with VBMI's `vpermi2b` where the CPU has it.
     static let avx512vnni = QS8KernelSet(
         igemmName: "qs8_igemm_8x32c4__avx512vnni", igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) }, nr: 32,
         requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
@@ -91,7 +97,8 @@ struct QS8KernelSet: @unchecked Sendable {
                SparseRowKernel(nr: 128, name: "qs8_spmm_1x128c4__avx512vnni") { qs8_spmm_1x128c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
         quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) },
-        add: { qs8_vadd__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) })
+        add: { qs8_vadd__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) },
+        lookup: CPUFeatures.current.avx512vbmi ? { qu8_lookup__avx512vbmi($0, $1, $2, $3) } : scalar.lookup)
 
     /// The sparse microkernel for `columns` pixels: the narrowest that covers them, else the widest.
     func spmm(columns: Int) -> SparseRowKernel { spmm.first { $0.nr >= columns } ?? spmm[spmm.count - 1] }

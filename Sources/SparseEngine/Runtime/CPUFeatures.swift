@@ -12,6 +12,8 @@ public struct CPUFeatures: Sendable, CustomStringConvertible {
     public let avx512: Bool
     /// AVX-512 VNNI usable.
     public let avx512vnni: Bool
+    /// AVX-512 VBMI (byte permutes) usable, with AVX-512 VNNI.
+    public let avx512vbmi: Bool
 
     /// The features of this machine, capped by `ZOO_ISA`.
     public static let current: CPUFeatures = detect()
@@ -23,13 +25,14 @@ public struct CPUFeatures: Sendable, CustomStringConvertible {
         var avx512 = has(UInt32(ZOO_CPU_AVX512F)) && has(UInt32(ZOO_CPU_AVX512BW))
             && has(UInt32(ZOO_CPU_AVX512DQ)) && has(UInt32(ZOO_CPU_AVX512VL))
         var vnni = avx512 && has(UInt32(ZOO_CPU_AVX512VNNI))
+        let vbmi = has(UInt32(ZOO_CPU_AVX512VBMI))
         switch ProcessInfo.processInfo.environment["ZOO_ISA"]?.lowercased() {
         case "scalar", "generic": avx2 = false; avx512 = false; vnni = false
         case "avx2": avx512 = false; vnni = false
         case "avx512": vnni = false
         default: break
         }
-        return CPUFeatures(avx2: avx2, avx512: avx512, avx512vnni: vnni)
+        return CPUFeatures(avx2: avx2, avx512: avx512, avx512vnni: vnni, avx512vbmi: vnni && vbmi)
     }
 
     /// The best instruction set the kernels will use: `avx512-vnni`, `avx512`, `avx2` or `scalar`.

@@ -112,4 +112,22 @@ final class QS8KernelTests: XCTestCase {
             }
         }
     }
+
+    func testLookupMatchesTheTableOnEveryLength() {
+        var random = Generator(state: 5)
+        let table = (0..<256).map { _ in random.byte() }
+        for count in [0, 1, 63, 64, 65, 200] {
+            let x = (0..<count).map { _ in random.byte() }
+            for kernels in QS8KernelSet.available {
+                var y = [UInt8](repeating: 0, count: count + 1)
+                x.withUnsafeBufferPointer { xp in
+                    table.withUnsafeBufferPointer { tp in
+                        y.withUnsafeMutableBufferPointer { kernels.lookup(count, xp.baseAddress ?? tp.baseAddress!, tp.baseAddress!, $0.baseAddress!) }
+                    }
+                }
+                XCTAssertEqual(Array(y.prefix(count)), x.map { table[Int($0)] }, "\(kernels.igemmName) count \(count)")
+                XCTAssertEqual(y[count], 0, "\(kernels.igemmName) wrote past the end")
+            }
+        }
+    }
 }

@@ -25,8 +25,9 @@ struct LookupTableOperator: Operator {
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let x = inputs[0]!.rawPointer.assumingMemoryBound(to: UInt8.self), y = outputs[0].rawPointer.assumingMemoryBound(to: UInt8.self)
         let t = table.rawPointer.assumingMemoryBound(to: UInt8.self), count = outputs[0].count, chunk = 32_768
+        let lookup = context.kernels.qs8.lookup
         context.pool.parallelFor((count + chunk - 1) / chunk) { i, _ in
-            for j in (i * chunk)..<min(count, (i + 1) * chunk) { y[j] = t[Int(x[j])] }
+            lookup(min(chunk, count - i * chunk), x + i * chunk, t, y + i * chunk)
         }
     }
 }
