@@ -27,6 +27,7 @@ checks=(
   "distilbert-int8 0 distilbert-int8"
   # Pruned in 4-blocks, then quantized: the layers run on the sparse INT8 kernels.
   "resnet50-int8-4block 0.9 resnet50-int8-4block-pruned90"
+  "distilbert-int8-4block 0.8 distilbert-int8-4block-pruned80"
 )
 
 status=0

@@ -1,7 +1,7 @@
 /// The operators the engine implements: `supports` answers whether a model's operator can run,
 /// `make` creates the `Operator` for a node.
 public enum OperatorRegistry {
-    /// The domain of the nodes only the engine's passes write (`zoo.QLinearLookup`).
+    /// The domain of the nodes only the engine's passes write (`zoo.QLinearLookup`, `zoo.QLinearSoftmax`, `zoo.QLinearBatchMatMul`).
     static let internalDomain = "zoo"
 
     /// The highest default-domain opset the engine knows.
@@ -21,10 +21,13 @@ public enum OperatorRegistry {
         let domain = node.domain == "ai.onnx" ? "" : node.domain
         let opset = opsets[domain] ?? 0
         if domain == internalDomain {
-            guard node.opType == LookupTableOperator.opType else {
-                throw EngineError(.unsupportedOperator, "unknown internal operator '\(node.opType)' (node '\(node.displayName)')")
+            let c = OpContext(node: node, opset: 1)
+            switch node.opType {
+            case LookupTableOperator.opType: return try LookupTableOperator(c)
+            case QuantizedSoftmaxOperator.opType: return try QuantizedSoftmaxOperator(c)
+            case QuantizedBatchMatMulOperator.opType: return try QuantizedBatchMatMulOperator(c)
+            default: throw EngineError(.unsupportedOperator, "unknown internal operator '\(node.opType)' (node '\(node.displayName)')")
             }
-            return try LookupTableOperator(OpContext(node: node, opset: 1))
         }
         guard domain.isEmpty else {
             throw EngineError(.unsupportedOperator, "unsupported operator '\(domain).\(node.opType)' (node '\(node.displayName)', domain '\(domain)' opset \(opset)); only the default ai.onnx domain is implemented")

@@ -36,7 +36,7 @@ extension Graph {
     func isOutput(_ name: String) -> Bool { outputs.contains { $0.name == name } }
 }
 
-/// The pass pipeline: optional magnitude pruning (`--sparsify`), QDQ recognition (quantized layers, movement on
+/// The pass pipeline: optional magnitude pruning (`--sparsify`), QDQ recognition (quantized layers and softmax, movement on
 /// quantized tensors), constant folding, lookup tables for elementwise chains between DQ and Q, BatchNorm folding,
 /// LayerNorm fusion, GELU fusion, Add fusion (residual and bias Adds into Conv/MatMul), activation fusion, SiLU
 /// fusion, sparse weight selection (float and quantized), dead code.
@@ -44,7 +44,7 @@ enum PassPipeline {
     static func passes(sparsify: Double?, sparseKernels: Bool) -> [GraphPass] {
         var passes: [GraphPass] = []
         if let sparsify { passes.append(MagnitudePruning(sparsity: sparsify)) }
-        passes += [QDQFusion(), QDQPropagation(), ConstantFolding(), QDQLookupTable(), BatchNormFolding(), LayerNormFusion(), GeluFusion(),
+        passes += [QDQFusion(), QDQSoftmaxFusion(), QDQPropagation(), ConstantFolding(), QDQLookupTable(), BatchNormFolding(), LayerNormFusion(), GeluFusion(),
                    AddFusion(), ActivationFusion(), SiLUFusion()] as [GraphPass]
         if sparseKernels { passes += [SparseWeightSelection(), QuantizedSparseSelection()] as [GraphPass] }
         passes.append(DeadCodeElimination())

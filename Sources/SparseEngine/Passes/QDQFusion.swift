@@ -7,6 +7,9 @@
 /// engine extension of `QLinearMatMul` (`zoo.fused` marks the node). The Relu becomes `zoo.activation`: the
 /// output saturates at its zero point.
 ///
+/// A `MatMul` of two activations (`DequantizeLinear` of non-constant values, per tensor: attention's products)
+/// becomes `zoo.QLinearBatchMatMul` (`QuantizedBatchMatMulOperator`), exact in integers as ONNX Runtime's.
+///
 /// `DequantizeLinear(a)`, `DequantizeLinear(b)` → `Add` [→ `Relu`] → `QuantizeLinear`, all per tensor (ResNet's
 /// residual connections), becomes one `QuantizedAddOperator` over the 8-bit tensors.
 ///
@@ -81,13 +84,19 @@ struct QDQFusion: GraphPass {
         graph.initializers[dq.inputs[0]]?.dataType ?? (dq.inputs.count > 2 ? graph.initializers[dq.inputs[2]]?.dataType : nil) ?? .uint8
     }
 
-    /// The quantized Add (`QuantizedAddOperator`): an `Add` node over the 8-bit operands marked `zoo.qlinear`.
-    private func fuseAdd(_ node: Node, a: Node, b: Node, q: Node, relu: Bool, graph: inout Graph) throws -> Node? {
+    /// The inputs of a node over two per-tensor 8-bit operands: a, a_scale, a_zero_point, b, b_scale, b_zero_point,
+    /// y_scale, y_zero_point (absent zero points made constants).
+    private func operands(_ node: Node, a: Node, b: Node, q: Node, _ graph: inout Graph) -> [String] {
         let yType = q.inputs.count > 2 && !q.inputs[2].isEmpty ? graph.initializers[q.inputs[2]]!.dataType : .uint8
         let prefix = node.outputs[0] + "#qdq_zero_"
-        let inputs = [a.inputs[0], a.inputs[1], zeroPoint(a.inputs.count > 2 ? a.inputs[2] : nil, like: quantizedType(a, graph), prefix + "a", &graph),
-                      b.inputs[0], b.inputs[1], zeroPoint(b.inputs.count > 2 ? b.inputs[2] : nil, like: quantizedType(b, graph), prefix + "b", &graph),
-                      q.inputs[1], zeroPoint(q.inputs.count > 2 ? q.inputs[2] : nil, like: yType, prefix + "y", &graph)]
+        return [a.inputs[0], a.inputs[1], zeroPoint(a.inputs.count > 2 ? a.inputs[2] : nil, like: quantizedType(a, graph), prefix + "a", &graph),
+                b.inputs[0], b.inputs[1], zeroPoint(b.inputs.count > 2 ? b.inputs[2] : nil, like: quantizedType(b, graph), prefix + "b", &graph),
+                q.inputs[1], zeroPoint(q.inputs.count > 2 ? q.inputs[2] : nil, like: yType, prefix + "y", &graph)]
+    }
+
+    /// The quantized Add (`QuantizedAddOperator`): an `Add` node over the 8-bit operands marked `zoo.qlinear`.
+    private func fuseAdd(_ node: Node, a: Node, b: Node, q: Node, relu: Bool, graph: inout Graph) throws -> Node? {
+        let inputs = operands(node, a: a, b: b, q: q, &graph)
         var attributes: [String: Attribute] = [QuantizedAddOperator.attribute: .int(1), LayerNormFusion.fusedAttribute: .int(1)]
         if relu { attributes[FusedActivation.attribute] = .string(Array("Relu".utf8)) }
         return Node(name: node.name, opType: "Add", inputs: inputs, outputs: q.outputs, attributes: attributes)
@@ -95,6 +104,9 @@ struct QDQFusion: GraphPass {
 
     /// The fused node, or nil when the layer's form is not one the integer operators take.
     private func fuse(_ node: Node, x: Node, w: Node, q: Node, relu: Bool, graph: inout Graph, producer: [String: Int]) throws -> Node? {
+        if node.opType == "MatMul" && graph.initializers[w.inputs[0]] == nil {
+            return relu || !perTensor(w, graph) ? nil : activationProduct(node, a: x, b: w, q: q, graph: &graph)
+        }
         guard let weight = graph.initializers[w.inputs[0]], [.uint8, .int8].contains(weight.dataType), w.inputs.count >= 2, let wScale = graph.initializers[w.inputs[1]], wScale.dataType == .float else { return nil }
         let wZero = w.inputs.count > 2 && !w.inputs[2].isEmpty ? graph.initializers[w.inputs[2]] : nil
         if w.inputs.count > 2 && !w.inputs[2].isEmpty && wZero == nil { return nil }
@@ -146,6 +158,13 @@ struct QDQFusion: GraphPass {
         attributes[LayerNormFusion.fusedAttribute] = .int(1)
         if relu { attributes[FusedActivation.attribute] = .string(Array("Relu".utf8)) }
         return Node(name: node.name, opType: isConv ? "QLinearConv" : "QLinearMatMul", inputs: inputs, outputs: q.outputs, attributes: attributes)
+    }
+
+    /// The product of two activations (`QuantizedBatchMatMulOperator`), all parameters per tensor.
+    private func activationProduct(_ node: Node, a: Node, b: Node, q: Node, graph: inout Graph) -> Node {
+        let inputs = operands(node, a: a, b: b, q: q, &graph)
+        return Node(name: node.name, opType: QuantizedBatchMatMulOperator.opType, domain: OperatorRegistry.internalDomain,
+                    inputs: inputs, outputs: q.outputs)
     }
 
     /// A bias as float values: a float constant, or `DequantizeLinear` of a constant (per-tensor scale).

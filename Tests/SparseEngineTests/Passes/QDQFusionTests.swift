@@ -2,8 +2,8 @@ import XCTest
 @testable import SparseEngine
 
 /// `QDQFusion`: ONNX Runtime's QDQ layers (Conv with an int32 bias and a Relu, MatMul, Gemm with transB and a float
-/// bias) become integer nodes whose outputs stay within one quantization step of the unfused graph's; a quantized
-/// Add with a Relu gives exactly the float operators' bytes.
+/// bias) become integer nodes whose outputs stay within one quantization step of the unfused graph's, as does a
+/// quantized Add with a Relu (ONNX Runtime's QLinearAdd rounding, not the float operators').
 final class QDQFusionTests: XCTestCase {
     private func int8s(_ count: Int, seed: UInt64) -> [Int8] {
         randomFloats(count, seed: seed).map { Int8(max(-127, min(127, ($0 * 127).rounded()))) }
@@ -75,7 +75,7 @@ final class QDQFusionTests: XCTestCase {
                 let count = constant.reduce(1, *)
                 m.initializers.append(("bq", try Tensor(shape: constant, scalars: (0..<count).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) })))
             }
-            try compare(m, input: .f([2, 3, 50, 70], randomFloats(21_000, seed: 7).map { $0 * 3 }), nodes: constant == nil ? 4 : 3, step: 0)
+            try compare(m, input: .f([2, 3, 50, 70], randomFloats(21_000, seed: 7).map { $0 * 3 }), nodes: constant == nil ? 4 : 3, step: 0.03)
         }
     }
 }

@@ -139,28 +139,15 @@ struct LayerNormOperator: Operator {
         let eps = epsilon
         context.pool.parallelFor(rows) { r, _ in
             let s = xp + r * inner, d = yp + r * inner
-            let mean = rowSum(s, inner) { $0 } / Float(inner)
-            let inv = 1 / (rowSum(s, inner) { ($0 - mean) * ($0 - mean) } / Float(inner) + eps).squareRoot()
-            for j in 0..<inner { d[j] = (s[j] - mean) * inv * scale[j] + bias[j] }
+            // ONNX Runtime's order of float operations (one pass of sums, in order; a division by the deviation), so a
+            // quantized model's values round to the same steps as its.
+            var sum: Float = 0, squares: Float = 0
+            for j in 0..<inner { sum += s[j]; squares += s[j] * s[j] }
+            let mean = sum / Float(inner)
+            let deviation = (squares / Float(inner) - mean * mean + eps).squareRoot()
+            for j in 0..<inner { d[j] = (s[j] - mean) / deviation * scale[j] + bias[j] }
             meanOut?[r] = mean
-            invOut?[r] = inv
+            invOut?[r] = 1 / deviation
         }
     }
-}
-
-/// Σ f(p[j]) over `count` floats, 16 lanes at a time (a serial scalar sum waits on every add's latency).
-@inline(__always)
-private func rowSum(_ p: UnsafePointer<Float>, _ count: Int, _ f: (SIMD16<Float>) -> SIMD16<Float>) -> Float {
-    var lanes = SIMD16<Float>()
-    var j = 0
-    while j + 16 <= count {
-        lanes += f(UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<Float>.self))
-        j += 16
-    }
-    var tail = SIMD16<Float>()
-    let rest = count - j
-    for i in 0..<rest { tail[i] = p[j + i] }
-    let mask = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .< Int32(rest)
-    lanes += SIMD16<Float>().replacing(with: f(tail), where: mask)
-    return lanes.sum()
 }

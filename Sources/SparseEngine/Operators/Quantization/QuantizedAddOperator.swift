@@ -1,8 +1,8 @@
 /// The quantized `Add` that `QDQFusion` makes of `DequantizeLinear(a)`, `DequantizeLinear(b)` → `Add` [→ `Relu`] →
 /// `QuantizeLinear` (ResNet's residual connections): inputs a, a_scale, a_zero_point, b, b_scale, b_zero_point,
 /// y_scale, y_zero_point, all scales and zero points per tensor. One pass over the 8-bit tensors (row by row where an
-/// operand is broadcast) computes what the float operators compute, bit for bit (`qs8_vadd`), instead of three
-/// passes through float tensors. A fused Relu (`zoo.activation`) saturates the output at its zero point.
+/// operand is broadcast) computes what ONNX Runtime's `QLinearAdd` computes for the group, bit for bit (`qs8_vadd`),
+/// instead of three passes through float tensors. A fused Relu (`zoo.activation`) saturates the output at its zero point.
 struct QuantizedAddOperator: Operator {
     /// Marks an `Add` node as this operator.
     static let attribute = "zoo.qlinear"
@@ -58,13 +58,10 @@ struct QuantizedAddOperator: Operator {
             }
             return
         }
-        func value(_ p: UnsafeMutablePointer<UInt8>, _ i: Int, _ signed: Bool) -> Int32 { signed ? Int32(Int8(bitPattern: p[i])) : Int32(p[i]) }
         loop.forEachRow { out, offsets in
             for j in 0..<inner {
-                let fa = Float(value(ap, offsets[0] + j * sa, aSigned) - aZero) * aScale
-                let fb = Float(value(bp, offsets[1] + j * sb, bSigned) - bZero) * bScale
-                let v = Swift.min(Swift.max(((fa + fb) / yScale).rounded(.toNearestOrEven) + Float(yZero), Float(lo)), Float(hi))
-                yp[out + j] = UInt8(truncatingIfNeeded: Int32(v))
+                kernels.add(1, ap + offsets[0] + j * sa, aSigned, aScale, aZero, bp + offsets[1] + j * sb, bSigned, bScale, bZero,
+                            yScale, yZero, lo, hi, yp + out + j)
             }
         }
     }
