@@ -9,7 +9,7 @@ struct LayerNormFusion: GraphPass {
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
         let consumers = graph.consumers()
-        var producer = graph.producers()
+        let producer = graph.producers()
         func node(_ value: String, _ opType: String) -> (Int, Node)? {
             guard let i = producer[value], graph.nodes[i].opType == opType, graph.nodes[i].domain.isEmpty,
                   !graph.isOutput(value) else { return nil }

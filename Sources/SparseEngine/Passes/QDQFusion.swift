@@ -20,7 +20,7 @@ struct QDQFusion: GraphPass {
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
         let consumers = graph.consumers()
-        var producer = graph.producers()
+        let producer = graph.producers()
         var removed = Set<Int>()
         var replacements: [Int: Node] = [:]
         for (ni, node) in graph.nodes.enumerated() where ["Conv", "Gemm", "MatMul", "Add"].contains(node.opType) && node.domain.isEmpty {

@@ -13,7 +13,7 @@ struct QDQLookupTable: GraphPass {
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
         let consumers = graph.consumers()
-        var producer = graph.producers()
+        let producer = graph.producers()
         var removed = Set<Int>()
         var replacements: [Int: Node] = [:]
         for (fi, first) in graph.nodes.enumerated() where first.domain.isEmpty && isElementwise(first, graph) {

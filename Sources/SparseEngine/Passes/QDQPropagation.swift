@@ -11,7 +11,7 @@ struct QDQPropagation: GraphPass {
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
         let consumers = graph.consumers()
-        var producer = graph.producers()
+        let producer = graph.producers()
         var removed = Set<Int>()
         var moved = 0
         for (ni, node) in graph.nodes.enumerated() where Self.operators.contains(node.opType) && node.domain.isEmpty {
