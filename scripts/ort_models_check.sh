@@ -58,16 +58,18 @@ for check in "${checks[@]}"; do
   done
 done
 
-# A batch of 3 of the pruned CNNs: their activations exceed the slice budget, so the engine runs the batch
+# A batch of 3 of the pruned CNNs (FP32, and INT8 in 4-blocks): their activations exceed the slice budget, so the engine runs the batch
 # in slices (BatchSlicing); the joined outputs must match ONNX Runtime's whole-batch ones.
-for variant in resnet50-pruned90 yolov5s-pruned90; do
+for variant in resnet50-pruned90 yolov5s-pruned90 resnet50-int8-4block-pruned90; do
   model="$models/$variant/model.onnx"
   reference="$models/$variant/ort-reference-b3"
   if [[ ! -f "$reference/reference.json" || "$reference/reference.json" -ot "$model" ]]; then
     rm -rf "$reference"
     "$python" "$root/scripts/ort_reference.py" "$model" "$reference" --batch 3 --seed 1
   fi
+  limit="$max_error"
+  [[ "$variant" == *int8* ]] && limit="$("$python" "$root/scripts/int8_tolerance.py" "$model" "$reference")"
   printf '[batch 3, sliced] '
-  "$runner" --reference "$model" "$reference" --max-error "$max_error" || status=1
+  "$runner" --reference "$model" "$reference" --max-error "$limit" || status=1
 done
 exit "$status"

@@ -5,10 +5,11 @@
 /// zeros leave about a third of the groups, SparseML's 4-block pruning leaves a tenth.
 ///
 /// Every layer examined gets its share of zero weights in `sparsityAttribute` (for profiles and the summary);
-/// those with at least `minimumZeroGroups` get `attribute`, and their operators pack only the nonzero groups.
+/// those with at least `minimumZeroGroups` get `attribute` (the bytes their packing will hold: 8 per nonzero group,
+/// what a run reads of the weight), and their operators pack only the nonzero groups.
 /// The threshold comes from measurement (docs/int8-kernels.md).
 struct QuantizedSparseSelection: GraphPass {
-    /// Marks a layer that runs on the sparse INT8 kernels.
+    /// Marks a layer that runs on the sparse INT8 kernels; its value is the packed weight's bytes.
     static let attribute = "zoo.qs8_sparse"
     /// The share of the layer's weights equal to their zero point.
     static let sparsityAttribute = "zoo.qs8_weight_sparsity"
@@ -33,7 +34,8 @@ struct QuantizedSparseSelection: GraphPass {
             else { continue }
             graph.nodes[i].attributes[Self.sparsityAttribute] = .float(Float(zeros.weights))
             if zeros.groups >= Self.minimumZeroGroups {
-                graph.nodes[i].attributes[Self.attribute] = .int(1)
+                let groups = (weight.count + 3) / 4
+                graph.nodes[i].attributes[Self.attribute] = .int(Int((1 - zeros.groups) * Double(groups) * 8))
                 changed += 1
             }
         }

@@ -43,6 +43,10 @@ struct BatchAxisRule {
     }
 
     init?(_ node: Node, opset: Int) {
+        if node.domain == OperatorRegistry.internalDomain && node.opType == LookupTableOperator.opType {
+            self.init(roles: { _ in .elementwise }, axes: { _, _ in [] })
+            return
+        }
         guard let kind = OpKind(rawValue: node.opType) else { return nil }
         func attribute(_ name: String) -> Int? {
             if case .int(let value)? = node.attributes[name] { return value }
@@ -79,6 +83,20 @@ struct BatchAxisRule {
         case .matMul:
             // Operand 2 is a fused bias or residual. Both factors batched: a batched product, rank 3 or more.
             self.init(roles: { $0 == 2 ? .elementwise : $0 == 0 ? .item : .factor }, axes: none)
+        case .qLinearConv, .convInteger:
+            self.init(roles: firstIsItem, axes: none)
+        case .qLinearMatMul:
+            // Operand 3 is B; operand 8 the int32 bias `QDQFusion` gives a Gemm.
+            self.init(roles: { $0 == 0 ? .item : $0 == 3 ? .factor : .parameter }, axes: none)
+        case .matMulInteger:
+            self.init(roles: { $0 == 0 ? .item : $0 == 1 ? .factor : .parameter }, axes: none)
+        case .quantizeLinear, .dequantizeLinear:
+            // A per-axis scale runs along `axis` (default 1); a scalar one along none.
+            self.init(roles: { $0 == 0 ? .elementwise : .parameter }, axes: { operands, rank in
+                guard operands.count > 1, let scale = operands[1] else { return nil }
+                if scale.shape.reduce(1, *) == 1 { return [] }
+                return axis("axis", default: 1)(operands, rank)
+            })
         case .gemm:
             guard attribute("transA") ?? 0 == 0 else { return nil }
             self.init(roles: { $0 == 0 ? .item : $0 == 2 ? .elementwise : .parameter }, axes: none)

@@ -41,7 +41,7 @@ enum BatchSeparability {
             guard reads.contains(true) else { continue }
             let operands = named.map { $0.flatMap { specs[$0] } }
             let results = outputs.map { $0.isEmpty ? nil : specs[$0] }
-            guard node.domain.isEmpty || node.domain == "ai.onnx",
+            guard node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == OperatorRegistry.internalDomain,
                   results.allSatisfy({ $0 == nil || $0!.shape.first == batch }),
                   zip(reads, operands).allSatisfy({ !$0 || $1?.shape.first == batch }),
                   BatchAxisRule(node, opset: opset)?.keepsItemsApart(reads: reads, operands: operands,

@@ -22,9 +22,8 @@ public struct BatchSlicing: Equatable, Sendable {
         return max(1, min(batch, budget * batch / max(arenaBytes, 1)))
     }
 
-    /// A quarter of the last-level cache (from sysfs; 8 MiB where it cannot be read): the default budget for a
-    /// slice's arena, leaving the rest to weights and packed panels.
-    public static let defaultBudget: Int = {
+    /// The last-level cache's size, from sysfs (32 MiB where it cannot be read).
+    public static let lastLevelCache: Int = {
         let root = "/sys/devices/system/cpu/cpu0/cache"
         var largest = 0
         for index in 0..<8 {
@@ -33,8 +32,12 @@ public struct BatchSlicing: Equatable, Sendable {
             let scale = trimmed.hasSuffix("K") ? 1024 : trimmed.hasSuffix("M") ? 1024 * 1024 : 1
             if let value = Int(trimmed.filter(\.isNumber)) { largest = max(largest, value * scale) }
         }
-        return (largest > 0 ? largest : 32 * 1024 * 1024) / 4
+        return largest > 0 ? largest : 32 * 1024 * 1024
     }()
+
+    /// A quarter of the last-level cache: the default budget for a slice's arena, leaving the rest to weights and
+    /// packed panels.
+    public static let defaultBudget = lastLevelCache / 4
 
     /// The budget `ZOO_BATCH_SLICING` sets in MiB (nil for 0: never slice), else `defaultBudget`.
     public static var environmentBudget: Int? {

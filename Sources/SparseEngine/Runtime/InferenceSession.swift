@@ -29,17 +29,20 @@ public final class InferenceSession: @unchecked Sendable {
         /// (`BatchSlicing`, for graphs that keep batch items apart); nil never slices. Default: a quarter of the
         /// last-level cache; `ZOO_BATCH_SLICING` in the environment sets it in MiB (0 turns slicing off).
         public var sliceBudget: Int?
+        /// The last-level cache's bytes: weights that fit in it beside a slice's values do not keep a batch whole.
+        public var lastLevelCache: Int
 
         /// Defaults: all active processors, optimizations and sparse kernels on, no pruning, large batches
-        /// sliced to fit the cache.
+        /// sliced to fit this machine's cache.
         public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, optimize: Bool = true,
                     sparseKernels: Bool = ProcessInfo.processInfo.environment["ZOO_SPARSE"] != "0", sparsify: Double? = nil,
-                    sliceBudget: Int? = BatchSlicing.environmentBudget) {
+                    sliceBudget: Int? = BatchSlicing.environmentBudget, lastLevelCache: Int = BatchSlicing.lastLevelCache) {
             self.threads = max(1, threads)
             self.optimize = optimize
             self.sparseKernels = sparseKernels
             self.sparsify = sparsify
             self.sliceBudget = sliceBudget
+            self.lastLevelCache = lastLevelCache
         }
     }
 
@@ -166,9 +169,21 @@ public final class InferenceSession: @unchecked Sendable {
 
     /// Whether these feeds' batch runs whole or in slices, decided on first use: in slices when every
     /// input has the same batch (axis 0) of more than one item, no input decides shapes, the graph keeps
-    /// items apart, the whole batch's arena exceeds `options.sliceBudget` and the weights take fewer bytes than
-    /// one item's intermediate values (slices read them again each). Deciding whole plans the
-    /// batch at once. Call with `lock` held.
+    /// items apart, the whole batch's arena exceeds `options.sliceBudget` and the weights a run reads take fewer
+    /// bytes than one item's intermediate values or than the last-level cache leaves beside a slice (slices read
+    /// them again each). Deciding whole plans the batch at once. Call with `lock` held.
+    /// Bytes of weights a run reads: every initializer, but an 8-bit weight that runs on the sparse INT8 kernels
+    /// as its packed nonzero groups (`QuantizedSparseSelection`).
+    private var weightBytesRead: Int {
+        var packed: [String: Int] = [:]
+        for node in graph.nodes {
+            guard case .int(let bytes)? = node.attributes[QuantizedSparseSelection.attribute],
+                  let inputs = QuantizedSparseSelection.weightInputs(node.opType), node.inputs.count > inputs.weight else { continue }
+            packed[node.inputs[inputs.weight]] = bytes
+        }
+        return graph.initializers.reduce(0) { $0 + (packed[$1.key] ?? $1.value.byteCount) }
+    }
+
     private func slicing(for feeds: [String: Tensor], signature: [[Int]]) throws -> BatchSlicing {
         if let known = slicings[signature] { return known }
         let batch = feeds.values.first?.shape.first ?? 1
@@ -180,8 +195,9 @@ public final class InferenceSession: @unchecked Sendable {
             let inference = try planner.infer(inputShapes: shapes)
             let items = BatchSlicing.items(batch: batch, arenaBytes: planner.arenaBytes(inference), budget: budget)
             // Each slice reads every weight again: worth it only while the weights take fewer bytes than one
-            // item's activations (pruned ResNet-50: 16 MB against 45; dense: 100 MB, whose batched GEMMs run faster).
-            let weightsAreSmall = graph.initializers.values.reduce(0) { $0 + $1.byteCount } < planner.valueBytes(inference) / batch
+            // item's activations (pruned ResNet-50: 16 MB against 45; dense: 100 MB, whose batched GEMMs run faster)
+            // or stay in the cache beside a slice's (ResNet-50 4-block INT8: 5 MB read; dense INT8: 25 MB, no gain).
+            let weightsAreSmall = weightBytesRead < max(planner.valueBytes(inference) / batch, options.lastLevelCache - budget)
             if items < batch, weightsAreSmall, slicesKeepItemsApart(inference, planner: planner, feeds: feeds, batch: batch, items: items) {
                 decided = BatchSlicing(batch: batch, items: items)
             } else {

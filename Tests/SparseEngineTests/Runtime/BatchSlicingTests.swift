@@ -86,17 +86,42 @@ final class BatchSlicingTests: XCTestCase {
         }
     }
 
-    /// A separable graph whose weights outweigh an item's intermediate values runs whole: each slice would read
-    /// the weights again (dense ResNet-50: 100 MB of weights against 45 MB of values per image).
-    func testWeightsLargerThanAnItemsValuesKeepTheBatchWhole() throws {
+    /// A separable graph whose weights outweigh both an item's intermediate values and what the cache holds
+    /// beside a slice runs whole: each slice would read the weights again from memory (dense ResNet-50: 100 MB of
+    /// weights against 45 MB of values per image). With a cache that holds them, it runs in slices.
+    func testWeightsLargerThanAnItemsValuesAndTheCacheKeepTheBatchWhole() throws {
         var m = TestModel()
         m.nodes = [TestNode("MatMul", ["x", "w"], ["y"])]
         m.inputs = [.init(name: "x", type: .float, dims: ["N", 300])]
         m.outputs = [.init(name: "y", type: .float, dims: nil)]
         m.initializers = [("w", .f([300, 40], randomFloats(12_000, seed: 6)))]
-        let (items, sliced, whole) = try runBothWays(m, ["x": .f([4, 300], randomFloats(1200, seed: 7))])
+        let (items, sliced, whole) = try runBothWays(m, ["x": .f([4, 300], randomFloats(1200, seed: 7))], cache: 1024)
         XCTAssertEqual(items, 4)
         assertClose(sliced["y"]!.floats, whole["y"]!.floats, tolerance: 0)
+        XCTAssertEqual(try runBothWays(m, ["x": .f([4, 300], randomFloats(1200, seed: 7))], cache: 1 << 20).0, 1)
+    }
+
+    /// A quantized network (QDQ around a convolution and an elementwise chain, which the passes turn into
+    /// `QLinearConv` and a `zoo.QLinearLookup`) keeps items apart: sliced, it gives the whole batch's bytes.
+    func testQuantizedNetworkRunsInSlices() throws {
+        var m = TestModel()
+        m.nodes = [
+            TestNode("QuantizeLinear", ["x", "s", "z"], ["q"]), TestNode("DequantizeLinear", ["q", "s", "z"], ["d"]),
+            TestNode("DequantizeLinear", ["wq", "ws", "wz"], ["w"]),
+            TestNode("Conv", ["d", "w"], ["c"], ["pads": .ints([1, 1, 1, 1])]),
+            TestNode("QuantizeLinear", ["c", "s", "z"], ["cq"]), TestNode("DequantizeLinear", ["cq", "s", "z"], ["cd"]),
+            TestNode("Sigmoid", ["cd"], ["e"]),
+            TestNode("QuantizeLinear", ["e", "s", "z"], ["eq"]), TestNode("DequantizeLinear", ["eq", "s", "z"], ["y"]),
+        ]
+        m.inputs = [.init(name: "x", type: .float, dims: ["N", 4, 8, 8])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        m.initializers = [("s", .f([], [0.02])), ("z", try Tensor(shape: [], scalars: [UInt8(128)])),
+                          ("wq", try Tensor(shape: [4, 4, 3, 3], scalars: (0..<144).map { Int8(truncatingIfNeeded: $0 * 37) })),
+                          ("ws", .f([], [0.01])), ("wz", try Tensor(shape: [], scalars: [Int8(0)]))]
+        let (items, sliced, whole) = try runBothWays(m, ["x": .f([5, 4, 8, 8], randomFloats(5 * 256, seed: 8))])
+        XCTAssertEqual(items, 1)
+        XCTAssertTrue(whole["y"]!.floats.contains { $0 != whole["y"]!.floats[0] })
+        XCTAssertEqual(sliced["y"]!.floats, whole["y"]!.floats)
     }
 
     /// Slice sizes follow the budget; slices are views of the feeds and join back in order, the last one
@@ -126,10 +151,11 @@ final class BatchSlicingTests: XCTestCase {
         return m
     }
 
-    /// Items per slice under a 1-byte budget, the outputs run that way, and the outputs run whole.
-    private func runBothWays(_ m: TestModel, _ feeds: [String: Tensor]) throws -> (Int, [String: Tensor], [String: Tensor]) {
+    /// Items per slice under a 1-byte budget (and a last-level cache of `cache` bytes), the outputs run that way,
+    /// and the outputs run whole.
+    private func runBothWays(_ m: TestModel, _ feeds: [String: Tensor], cache: Int = 1024) throws -> (Int, [String: Tensor], [String: Tensor]) {
         let onnx = try ONNXModel(data: m.data())
-        let sliced = try InferenceSession(model: onnx, options: .init(threads: 2, sliceBudget: 1))
+        let sliced = try InferenceSession(model: onnx, options: .init(threads: 2, sliceBudget: 1, lastLevelCache: cache))
         let whole = try InferenceSession(model: onnx, options: .init(threads: 2, sliceBudget: nil))
         XCTAssertEqual(try whole.sliceItems(feeds), feeds.values.first!.shape[0])
         return (try sliced.sliceItems(feeds), try sliced.run(feeds), try whole.run(feeds))
