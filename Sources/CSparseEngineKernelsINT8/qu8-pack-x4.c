@@ -16,28 +16,36 @@ static inline __attribute__((always_inline)) void pack_row(const uint8_t *s0, co
     }
 }
 
-/* One phase row of 4 channels at stride 1 with SSE2 byte and word interleaves, 16 columns at a time; the rest as
-   pack_row. */
+/* One phase row of 4 channels at stride 1 or 2 with AVX-512 (BW, VL), 16 columns at a time, the last ones under
+   masks (no scalar tail, no read past the row): 16 columns of each channel as 16 bytes (at stride 2 the even bytes
+   of 32, `vpmovwb`), then byte and word interleaves into 16 dwords. */
 #if defined(__x86_64__)
 #include <immintrin.h>
 
 __attribute__((target("avx512f,avx512bw,avx512vl")))
-static inline void pack_row_stride1_sse(const uint8_t *s0, const uint8_t *s1, const uint8_t *s2, const uint8_t *s3,
-                                        size_t first, size_t last, size_t shift, uint32_t flip, uint32_t *dst) {
+static inline __m128i load_columns(const uint8_t *p, size_t count, size_t stride) {
+    if (stride == 1) return _mm_maskz_loadu_epi8((__mmask16)((1u << count) - 1), p);
+    return _mm256_cvtepi16_epi8(_mm256_maskz_loadu_epi8((__mmask32)((1ull << (2 * count - 1)) - 1), p));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+static inline void pack_row_vector(const uint8_t *s0, const uint8_t *s1, const uint8_t *s2, const uint8_t *s3,
+                                   size_t first, size_t last, size_t stride, size_t shift, uint32_t flip, uint32_t *dst) {
     const __m128i flips = _mm_set1_epi32((int)flip);
-    size_t col = first;
-    for (; col + 16 <= last; col += 16) {
-        const size_t ix = col - shift;
-        const __m128i a = _mm_loadu_si128((const __m128i *)(s0 + ix)), b = _mm_loadu_si128((const __m128i *)(s1 + ix));
-        const __m128i c = _mm_loadu_si128((const __m128i *)(s2 + ix)), d = _mm_loadu_si128((const __m128i *)(s3 + ix));
+    for (size_t col = first; col < last; col += 16) {
+        const size_t count = last - col < 16 ? last - col : 16, ix = col * stride - shift;
+        const __m128i a = load_columns(s0 + ix, count, stride), b = load_columns(s1 + ix, count, stride);
+        const __m128i c = load_columns(s2 + ix, count, stride), d = load_columns(s3 + ix, count, stride);
         const __m128i ab0 = _mm_unpacklo_epi8(a, b), ab1 = _mm_unpackhi_epi8(a, b);
         const __m128i cd0 = _mm_unpacklo_epi8(c, d), cd1 = _mm_unpackhi_epi8(c, d);
-        _mm_storeu_si128((__m128i *)(dst + col), _mm_xor_si128(_mm_unpacklo_epi16(ab0, cd0), flips));
-        _mm_storeu_si128((__m128i *)(dst + col + 4), _mm_xor_si128(_mm_unpackhi_epi16(ab0, cd0), flips));
-        _mm_storeu_si128((__m128i *)(dst + col + 8), _mm_xor_si128(_mm_unpacklo_epi16(ab1, cd1), flips));
-        _mm_storeu_si128((__m128i *)(dst + col + 12), _mm_xor_si128(_mm_unpackhi_epi16(ab1, cd1), flips));
+        const __m128i q[4] = {_mm_unpacklo_epi16(ab0, cd0), _mm_unpackhi_epi16(ab0, cd0), _mm_unpacklo_epi16(ab1, cd1),
+                              _mm_unpackhi_epi16(ab1, cd1)};
+        for (size_t k = 0; k < 4 && 4 * k < count; k++) {
+            const size_t left = count - 4 * k;
+            const __mmask8 m = left >= 4 ? (__mmask8)0xF : (__mmask8)((1u << left) - 1);
+            _mm_mask_storeu_epi32(dst + col + 4 * k, m, _mm_xor_si128(q[k], flips));
+        }
     }
-    pack_row(s0, s1, s2, s3, col, last, 1, shift, flip, dst);
 }
 #endif
 
@@ -46,7 +54,7 @@ static inline __attribute__((always_inline)) void fill_words(uint32_t *dst, size
     for (size_t i = from; i < to; i++) dst[i] = padded;
 }
 
-/* `vector`: use the SSE interleave for stride 1 (the AVX-512 set's caller). Every word of a phase plane is written
+/* `vector`: use the AVX-512 interleave for strides 1 and 2 (the AVX-512 set's caller). Every word of a phase plane is written
    once: input columns packed, the padding around them and the plane's tail filled. */
 static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, size_t channels, size_t height, size_t width,
                                                             size_t plane, size_t stride, size_t pad_top, size_t pad_left,
@@ -82,13 +90,13 @@ static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, si
                     const size_t offset = (iy - pad_top) * width;
                     const uint8_t *r[4];
                     for (size_t j = 0; j < 4; j++) r[j] = src[j] ? src[j] + offset : fill_row;
-                    if (stride == 1) {
 #if defined(__x86_64__)
-                        if (vector) {
-                            pack_row_stride1_sse(r[0], r[1], r[2], r[3], first, last, pad_left - px, flip4, drow);
-                            continue;
-                        }
+                    if (vector && stride <= 2) {
+                        pack_row_vector(r[0], r[1], r[2], r[3], first, last, stride, pad_left - px, flip4, drow);
+                        continue;
+                    }
 #endif
+                    if (stride == 1) {
                         pack_row(r[0], r[1], r[2], r[3], first, last, 1, pad_left - px, flip4, drow);
                     } else if (stride == 2) {
                         pack_row(r[0], r[1], r[2], r[3], first, last, 2, pad_left - px, flip4, drow);

@@ -17,6 +17,7 @@ final class QuantizedLinearOperatorTests: XCTestCase {
         (2, 3, [1, 0, 0, 1], 1, 17, 16, 1),   // stride above kernel
         (1, 1, [0, 0, 0, 0], 1, 1, 1, 5),     // 1×1 images, a batch
         (3, 1, [1, 1, 1, 1], 1, 5, 37, 1),    // rows wide enough for the vector packing, with a tail
+        (3, 2, [1, 1, 1, 1], 1, 6, 45, 1),    // the same at stride 2
     ]
 
     private func bytes(_ count: Int, seed: UInt64, range: ClosedRange<Int> = 0...255) -> [UInt8] {
