@@ -84,7 +84,7 @@ struct QuantizedConvOperator: Operator {
         let tilesPerCall = product.tilesPerCall
         let tilesPerBlock = max(1, min(rowTiles, (256 << 10) / product.bytesPerTile) / tilesPerCall) * tilesPerCall
         let blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
-        let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1
+        let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1, contiguous = phaseWidth == g.outW
         offsets.withUnsafeBufferPointer { offsets in
             for first in stride(from: 0, to: images, by: passImages) {
                 let count = min(passImages, images - first)
@@ -107,8 +107,10 @@ struct QuantizedConvOperator: Operator {
                         for tile in stride(from: block * tilesPerBlock, to: min(rowTiles, (block + 1) * tilesPerBlock), by: tilesPerCall) {
                             let rows = min(8 * tilesPerCall, m - tile * 8)
                             product.compute(tile, rows, image, offsets.baseAddress!, acc)
-                            for oy in (q0 / phaseWidth)...((q1 - 1) / phaseWidth) {
-                                let start = max(q0, oy * phaseWidth), end = min(q1, oy * phaseWidth + g.outW)
+                            // Phase rows as wide as the output's (no padding columns) make the tile one run of y.
+                            let lastRow = contiguous ? 0 : (q1 - 1) / phaseWidth
+                            for oy in (contiguous ? 0 : q0 / phaseWidth)...lastRow {
+                                let start = contiguous ? q0 : max(q0, oy * phaseWidth), end = contiguous ? q1 : min(q1, oy * phaseWidth + g.outW)
                                 guard end > start else { continue }
                                 layer.finish(rows: rows, cols: end - start, row0: tile * 8, acc: acc + (start - q0), ldacc: nr,
                                              y: yImage + (oy * g.outW + start - oy * phaseWidth) * elementSize, ldyRow: outPlane, ldyCol: 1,
