@@ -72,6 +72,18 @@ void qs8_vadd__scalar(size_t n, const uint8_t *a, int a_signed, float a_scale, i
 void qs8_vadd__avx512(size_t n, const uint8_t *a, int a_signed, float a_scale, int32_t a_zero, const uint8_t *b, int b_signed,
                       float b_scale, int32_t b_zero, float y_scale, int32_t y_zero, int32_t lo, int32_t hi, uint8_t *y);
 
+/* y[i] = clamp(round_half_even(x[i] * scale) + zero_point, lo, hi) as a byte: float sums (exact integers) requantized. */
+void qs8_vrequantize_f32__scalar(size_t n, const float *x, float scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y);
+void qs8_vrequantize_f32__avx512(size_t n, const float *x, float scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y);
+
+/* ONNX Runtime's QLinearSoftmax over `rows` contiguous rows of n bytes (uint8, or int8 when is_signed): e = table[byte
+   index against the row's largest], the row's sum of e in order, y = clamp(round_half_even(e * multiplier / sum) +
+   zero_point, lo, hi) (zero_point for a zero sum). */
+void qu8_softmax__scalar(size_t rows, size_t n, const uint8_t *x, int is_signed, const float *table, float multiplier,
+                         int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y);
+void qu8_softmax__avx512(size_t rows, size_t n, const uint8_t *x, int is_signed, const float *table, float multiplier,
+                         int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y);
+
 /* y[i] = table[x[i]] for i < n (a 256-byte table); the AVX-512 VBMI version needs `vpermi2b`. */
 void qu8_lookup__scalar(size_t n, const uint8_t *x, const uint8_t *table, uint8_t *y);
 void qu8_lookup__avx512vbmi(size_t n, const uint8_t *x, const uint8_t *table, uint8_t *y);

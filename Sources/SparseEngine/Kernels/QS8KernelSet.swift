@@ -25,6 +25,12 @@ struct QS8KernelSet: @unchecked Sendable {
     typealias AddKernel = (Int, UnsafePointer<UInt8>, Bool, Float, Int32, UnsafePointer<UInt8>, Bool, Float, Int32, Float, Int32,
                            Int32, Int32, UnsafeMutablePointer<UInt8>) -> Void
 
+    /// Signature of a requantization of float sums: `(count, x, scale, zeroPoint, lo, hi, y)`.
+    typealias FloatRequantizeKernel = (Int, UnsafePointer<Float>, Float, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>) -> Void
+    /// Signature of the 8-bit softmax over contiguous rows: `(rows, n, x, isSigned, table, multiplier, zeroPoint, lo, hi, y)`.
+    typealias SoftmaxKernel = (Int, Int, UnsafePointer<UInt8>, Bool, UnsafePointer<Float>, Float, Int32, Int32, Int32,
+                               UnsafeMutablePointer<UInt8>) -> Void
+
     /// Signature of a byte lookup through a 256-entry table: `(count, x, table, y)`.
     typealias LookupKernel = (Int, UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Void
 
@@ -67,6 +73,10 @@ struct QS8KernelSet: @unchecked Sendable {
     let add: AddKernel
     /// `zoo.QLinearLookup`'s table lookup.
     let lookup: LookupKernel
+    /// `zoo.QLinearBatchMatMul`'s requantization of its float sums.
+    let requantizeFloats: FloatRequantizeKernel
+    /// `zoo.QLinearSoftmax` over contiguous rows.
+    let softmax: SoftmaxKernel
 
     /// Portable C.
     static let scalar = QS8KernelSet(
@@ -78,14 +88,16 @@ struct QS8KernelSet: @unchecked Sendable {
         quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) },
         add: { qs8_vadd__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) },
-        lookup: { qu8_lookup__scalar($0, $1, $2, $3) })
+        lookup: { qu8_lookup__scalar($0, $1, $2, $3) },
+        requantizeFloats: { qs8_vrequantize_f32__scalar($0, $1, $2, $3, $4, $5, $6) },
+        softmax: { qu8_softmax__scalar($0, $1, $2, $3 ? 1 : 0, $4, $5, $6, $7, $8, $9) })
     /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization, packing and elementwise kernels.
     static let avx2 = QS8KernelSet(
         igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) }, nr: 8,
         requantize: scalar.requantize, packConv: scalar.packConv, packRows: scalar.packRows,
         spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx2") { qs8_spmm_1xNc4__avx2(32, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
         quantize: scalar.quantize, dequantize: scalar.dequantize,
-        add: scalar.add, lookup: scalar.lookup)
+        add: scalar.add, lookup: scalar.lookup, requantizeFloats: scalar.requantizeFloats, softmax: scalar.softmax)
     /// AVX-512 VNNI: `vpdpbusd`; the lookup with VBMI's `vpermi2b` where the CPU has it.
     static let avx512vnni = QS8KernelSet(
         igemmName: "qs8_igemm_8x32c4__avx512vnni", igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) }, nr: 32,
@@ -98,7 +110,9 @@ struct QS8KernelSet: @unchecked Sendable {
         quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) },
         add: { qs8_vadd__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) },
-        lookup: CPUFeatures.current.avx512vbmi ? { qu8_lookup__avx512vbmi($0, $1, $2, $3) } : scalar.lookup)
+        lookup: CPUFeatures.current.avx512vbmi ? { qu8_lookup__avx512vbmi($0, $1, $2, $3) } : scalar.lookup,
+        requantizeFloats: { qs8_vrequantize_f32__avx512($0, $1, $2, $3, $4, $5, $6) },
+        softmax: { qu8_softmax__avx512($0, $1, $2, $3 ? 1 : 0, $4, $5, $6, $7, $8, $9) })
 
     /// The sparse microkernel for `columns` pixels: the narrowest that covers them, else the widest.
     func spmm(columns: Int) -> SparseRowKernel { spmm.first { $0.nr >= columns } ?? spmm[spmm.count - 1] }

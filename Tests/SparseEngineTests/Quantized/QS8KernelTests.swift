@@ -130,4 +130,32 @@ final class QS8KernelTests: XCTestCase {
             }
         }
     }
+
+    /// The 8-bit softmax and the float-sum requantization of every set equal their formulas (ONNX Runtime's), byte for byte.
+    func testSoftmaxAndFloatRequantizationMatchTheirFormulas() {
+        var random = Generator(state: 11)
+        let table = (0..<256).map { Float(exp(Double($0 - 255) * 0.07)) }
+        for (signed, rows, n) in [(false, 3, 37), (true, 2, 128), (false, 1, 1), (false, 40, 3), (true, 40, 5)] {
+            // Bytes near each other, so that many outputs are far from zero and their rounding is tested.
+            let x = (0..<(rows * n)).map { _ in random.byte() % 24 + 100 }
+            var expected = [UInt8]()
+            for r in 0..<rows {
+                let values = (0..<n).map { signed ? Int(Int8(bitPattern: x[r * n + $0])) : Int(x[r * n + $0]) }
+                let top = values.max()!
+                let e = values.map { table[signed ? Int(UInt8(truncatingIfNeeded: $0 - top + 127)) : $0 - top + 255] }
+                var sum: Float = 0
+                for v in e { sum += v }
+                expected += e.map { UInt8(truncatingIfNeeded: min(max(Int32(($0 * 254 / sum).rounded(.toNearestOrEven)) + 3, signed ? -128 : 0), signed ? 127 : 255)) }
+            }
+            let sums = (0..<(rows * n)).map { _ in Float(Int(random.next() % 20_001) - 10_000) }
+            let requantized = sums.map { UInt8(truncatingIfNeeded: min(max(Int32(($0 * 0.013).rounded(.toNearestOrEven)) - 5, -128), 127)) }
+            for kernels in QS8KernelSet.available {
+                var y = [UInt8](repeating: 0, count: rows * n), z = y
+                kernels.softmax(rows, n, x, signed, table, 254, 3, signed ? -128 : 0, signed ? 127 : 255, &y)
+                XCTAssertEqual(y, expected, "\(kernels.igemmName) softmax signed \(signed) n \(n)")
+                kernels.requantizeFloats(sums.count, sums, 0.013, -5, -128, 127, &z)
+                XCTAssertEqual(z, requantized, "\(kernels.igemmName) requantized sums")
+            }
+        }
+    }
 }

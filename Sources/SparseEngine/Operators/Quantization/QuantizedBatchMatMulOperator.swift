@@ -25,32 +25,36 @@ struct QuantizedBatchMatMulOperator: Operator {
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] { try reference.inferOutputs(inputs) }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
-        let a = inputs[0]!, b = inputs[3]!, y = outputs[0]
+        let a = inputs[0]!, b = inputs[3]!, y = outputs[0], kernels = context.kernels.qs8
         let aZero = Int(try inputs[2]!.doubleValues()[0]), bZero = Int(try inputs[5]!.doubleValues()[0])
-        let (af, aMax) = try centered(a, aZero), (bf, bMax) = try centered(b, bZero)
-        guard a.shape.last! * aMax * bMax < 1 << 24 else { return try reference.run(inputs, outputs, context) }
+        guard a.shape.last! * magnitude(a, aZero) * magnitude(b, bZero) < 1 << 24 else { return try reference.run(inputs, outputs, context) }
+        let af = try centered(a, aZero, kernels), bf = try centered(b, bZero, kernels)
         let sums = try Tensor(zeros: .float, shape: y.shape)
         try product.run([af, bf], [sums], context)
         let scale = inputs[1]!.pointer(Float.self)[0] * inputs[4]!.pointer(Float.self)[0] / inputs[6]!.pointer(Float.self)[0]
-        let yZero = Float(try inputs[7]!.doubleValues()[0])
-        let (lo, hi): (Float, Float) = y.dataType == .int8 ? (-128, 127) : (0, 255)
-        let sp = sums.pointer(Float.self), yp = y.rawPointer.assumingMemoryBound(to: UInt8.self)
-        for i in 0..<y.count {
-            let v = min(max((sp[i] * scale).rounded(.toNearestOrEven) + yZero, lo), hi)
-            yp[i] = UInt8(truncatingIfNeeded: Int32(v))
-        }
+        let yZero = Int32(try inputs[7]!.doubleValues()[0])
+        let (lo, hi): (Int32, Int32) = y.dataType == .int8 ? (-128, 127) : (0, 255)
+        kernels.requantizeFloats(y.count, sums.pointer(Float.self), scale, yZero, lo, hi, y.rawPointer.assumingMemoryBound(to: UInt8.self))
     }
 
-    /// The 8-bit tensor less its zero point, as floats, and the largest magnitude among them.
-    private func centered(_ t: Tensor, _ zero: Int) throws -> (Tensor, Int) {
-        let out = try Tensor(zeros: .float, shape: t.shape), p = out.pointer(Float.self)
-        let bytes = t.rawPointer.assumingMemoryBound(to: UInt8.self), signed = t.dataType == .int8
-        var largest = 0
-        for i in 0..<t.count {
-            let v = (signed ? Int(Int8(bitPattern: bytes[i])) : Int(bytes[i])) - zero
-            largest = max(largest, abs(v))
-            p[i] = Float(v)
+    /// The largest |x − zero| over the 8-bit tensor.
+    private func magnitude(_ t: Tensor, _ zero: Int) -> Int {
+        let bytes = UnsafeBufferPointer(start: t.rawPointer.assumingMemoryBound(to: UInt8.self), count: t.count)
+        guard t.count > 0 else { return 0 }
+        if t.dataType == .int8 {
+            var low: Int8 = .max, high: Int8 = .min
+            for byte in bytes { let v = Int8(bitPattern: byte); low = min(low, v); high = max(high, v) }
+            return max(abs(Int(low) - zero), abs(Int(high) - zero))
         }
-        return (out, largest)
+        var low: UInt8 = .max, high: UInt8 = .min
+        for byte in bytes { low = min(low, byte); high = max(high, byte) }
+        return max(abs(Int(low) - zero), abs(Int(high) - zero))
+    }
+
+    /// The 8-bit tensor less its zero point, as (exact) floats.
+    private func centered(_ t: Tensor, _ zero: Int, _ kernels: QS8KernelSet) throws -> Tensor {
+        let out = try Tensor(zeros: .float, shape: t.shape)
+        kernels.dequantize(t.count, t.rawPointer.assumingMemoryBound(to: UInt8.self), t.dataType == .int8, 1, Int32(zero), out.pointer(Float.self))
+        return out
     }
 }

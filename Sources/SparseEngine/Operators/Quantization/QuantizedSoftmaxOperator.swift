@@ -48,6 +48,17 @@ struct QuantizedSoftmaxOperator: Operator {
         let multiplier = (1 / yScale).rounded(.down)
         let (lo, hi): (Int32, Int32) = signed ? (-128, 127) : (0, 255)
         let xp = x.rawPointer.assumingMemoryBound(to: UInt8.self), yp = y.rawPointer.assumingMemoryBound(to: UInt8.self)
+        if inner == 1 {
+            // Contiguous rows (the normalized axis last): the vector kernel, rows in chunks.
+            let softmax = context.kernels.qs8.softmax, rowsPerTask = max(1, 4096 / n), tasks = (outer + rowsPerTask - 1) / rowsPerTask
+            table.withUnsafeBufferPointer { t in
+                context.pool.parallelFor(tasks) { task, _ in
+                    let first = task * rowsPerTask, rows = min(rowsPerTask, outer - first)
+                    softmax(rows, n, xp + first * n, signed, t.baseAddress!, multiplier, yZero, lo, hi, yp + first * n)
+                }
+            }
+            return
+        }
         context.pool.parallelFor(outer * inner) { task, _ in
             let base = (task / inner) * n * inner + task % inner
             func value(_ j: Int) -> Int { signed ? Int(Int8(bitPattern: xp[base + j * inner])) : Int(xp[base + j * inner]) }
