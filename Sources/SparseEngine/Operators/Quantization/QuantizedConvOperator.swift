@@ -82,7 +82,11 @@ struct QuantizedConvOperator: Operator {
         let pixelTiles = (virtualPixels + nr - 1) / nr
         let rowTiles = layer.weights.tiles
         let tilesPerCall = product.tilesPerCall
-        let tilesPerBlock = max(1, min(rowTiles, (256 << 10) / product.bytesPerTile) / tilesPerCall) * tilesPerCall
+        // Blocks are also small enough that every thread gets one when a pass has fewer pixel tiles than threads
+        // (a late layer at batch 1: the sparse weights of a whole layer fit in L2, yet one block would be one task).
+        let wantedBlocks = max(1, (2 * context.pool.threadCount + passImages * pixelTiles - 1) / (passImages * pixelTiles))
+        let l2Tiles = max(1, min(rowTiles, (256 << 10) / product.bytesPerTile))
+        let tilesPerBlock = max(1, min(l2Tiles, (rowTiles + wantedBlocks - 1) / wantedBlocks) / tilesPerCall) * tilesPerCall
         let blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
         let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1, contiguous = phaseWidth == g.outW
         offsets.withUnsafeBufferPointer { offsets in
