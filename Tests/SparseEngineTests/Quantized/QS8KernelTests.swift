@@ -4,17 +4,8 @@ import XCTest
 /// The INT8 microkernels of every instruction set this CPU has, against naive integer arithmetic: accumulators
 /// exactly equal, requantized and elementwise results byte for byte equal across sets.
 final class QS8KernelTests: XCTestCase {
-    private struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 33
-        }
-        mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
-    }
-
     func testIndirectGemmAccumulatorsAreExact() {
-        var random = Generator(state: 1)
+        var random = LinearCongruential(state: 1)
         for kgroups in [1, 3, 17, 70] {
             // One tile of packed weights (kgroups × 8 × 4, full int8 range) and activations at scattered offsets.
             let weights = (0..<(kgroups * 32)).map { _ in Int8(bitPattern: random.byte()) }
@@ -48,7 +39,7 @@ final class QS8KernelTests: XCTestCase {
     }
 
     func testRequantizationRoundsHalfToEvenAndSaturatesAlike() {
-        var random = Generator(state: 2)
+        var random = LinearCongruential(state: 2)
         let rows = 3, cols = 37
         var acc = (0..<(rows * cols)).map { _ in Int32(truncatingIfNeeded: random.next() % 200_001) - 100_000 }
         // Ties: (5 + 0) · 0.1 = 0.5 → 0, (15 + 0) · 0.1 = 1.5 → 2, −0.5 → 0 (half to even).
@@ -74,7 +65,7 @@ final class QS8KernelTests: XCTestCase {
     }
 
     func testElementwiseQuantizeAndDequantizeMatchTheReference() {
-        var random = Generator(state: 3)
+        var random = LinearCongruential(state: 3)
         let x = (0..<1000).map { _ in Float(Int(random.next() % 20_001) - 10_000) / 37 } + [0.5, 1.5, 2.5, -0.5]
         for kernels in QS8KernelSet.available {
             for (type, zero) in [(DataType.uint8, Int32(128)), (.int8, -3)] {
@@ -96,7 +87,7 @@ final class QS8KernelTests: XCTestCase {
     }
 
     func testRowPackingTransposesDwordsAlike() {
-        var random = Generator(state: 4)
+        var random = LinearCongruential(state: 4)
         let rows = 37, cols = 150, ldx = 160, groupStride = 40, groups = (cols + 3) / 4
         let x = (0..<(rows * ldx)).map { _ in random.byte() }
         for kernels in QS8KernelSet.available {
@@ -114,7 +105,7 @@ final class QS8KernelTests: XCTestCase {
     }
 
     func testLookupMatchesTheTableOnEveryLength() {
-        var random = Generator(state: 5)
+        var random = LinearCongruential(state: 5)
         let table = (0..<256).map { _ in random.byte() }
         for count in [0, 1, 63, 64, 65, 200] {
             let x = (0..<count).map { _ in random.byte() }
@@ -133,7 +124,7 @@ final class QS8KernelTests: XCTestCase {
 
     /// The 8-bit softmax and the float-sum requantization of every set equal their formulas (ONNX Runtime's), byte for byte.
     func testSoftmaxAndFloatRequantizationMatchTheirFormulas() {
-        var random = Generator(state: 11)
+        var random = LinearCongruential(state: 11)
         let table = (0..<256).map { Float(exp(Double($0 - 255) * 0.07)) }
         for (signed, rows, n) in [(false, 3, 37), (true, 2, 128), (false, 1, 1), (false, 40, 3), (true, 40, 5)] {
             // Bytes near each other, so that many outputs are far from zero and their rounding is tested.

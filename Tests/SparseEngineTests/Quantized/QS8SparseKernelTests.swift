@@ -5,16 +5,8 @@ import XCTest
 /// (`QS8TileProduct`: a tile of 8 rows, K in spans of chunks), against naive integer arithmetic over the same
 /// weights with their zeros: accumulators exactly equal.
 final class QS8SparseKernelTests: XCTestCase {
-    private struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 33
-        }
-    }
-
     /// Weights with zeros in whole groups of 4 (the 4-block pattern) and scattered (unstructured), rows of 0 or all groups.
-    private func weights(rows: Int, depth: Int, _ random: inout Generator) -> [[Int8]] {
+    private func weights(rows: Int, depth: Int, _ random: inout LinearCongruential) -> [[Int8]] {
         (0..<rows).map { row in
             (0..<depth).map { k in
                 if row == 2 { return 0 }                                  // an empty row
@@ -26,7 +18,7 @@ final class QS8SparseKernelTests: XCTestCase {
     }
 
     func testSparseTileProductsAreExact() {
-        var random = Generator(state: 7)
+        var random = LinearCongruential(state: 7)
         // (K, pixels the operator asks for): several spans of chunks for every width, a K that is not a multiple of 4.
         for (depth, columns) in [(7, 1), (64, 40), (642, 100), (4001, 128)] {
             let rows = 19, w = weights(rows: rows, depth: depth, &random)
