@@ -1,13 +1,13 @@
 /// Moves data-movement operators onto the quantized tensors: `DequantizeLinear` → `Reshape`, `Transpose`, `Squeeze`,
-/// `Unsqueeze` or `Flatten` → `QuantizeLinear` with the same scale and zero point (as ONNX Runtime's quantizer writes
-/// them around such operators) becomes the operator alone, on the 8-bit tensor. Exact: these operators only move
-/// values, and quantizing a dequantized value with the same parameters gives it back. Fewer nodes and a quarter of
-/// the bytes moved. (`MaxPool` would be exact too, but the engine's 8-bit MaxPool is its slow generic path: at
-/// batch 16 it took longer than all of ResNet-50's convolutions.)
+/// `Unsqueeze`, `Flatten`, `MaxPool` or `Concat` → `QuantizeLinear` with the same scale and zero point (as ONNX Runtime's
+/// quantizer writes them around such operators) becomes the operator alone, on the 8-bit tensor (every input of a
+/// Concat must come from such a `DequantizeLinear`). Exact: these operators only move or select values, and
+/// quantizing a dequantized value with the same parameters gives it back. Fewer nodes and a quarter of the bytes
+/// moved.
 struct QDQPropagation: GraphPass {
     var name: String { "qdq-propagation" }
 
-    private static let operators: Set<String> = ["Reshape", "Transpose", "Squeeze", "Unsqueeze", "Flatten"]
+    private static let operators: Set<String> = ["Reshape", "Transpose", "Squeeze", "Unsqueeze", "Flatten", "MaxPool", "Concat"]
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
         let consumers = graph.consumers()
@@ -15,15 +15,21 @@ struct QDQPropagation: GraphPass {
         var removed = Set<Int>()
         var moved = 0
         for (ni, node) in graph.nodes.enumerated() where Self.operators.contains(node.opType) && node.domain.isEmpty {
-            guard node.outputs.count == 1 || node.outputs.dropFirst().allSatisfy(\.isEmpty), let x = node.inputs.first,
-                  let di = producer[x], graph.nodes[di].opType == "DequantizeLinear", graph.nodes[di].domain.isEmpty,
+            // The operands that carry values: every input of a Concat, the first of the others (shapes, axes follow).
+            let moving = node.opType == "Concat" ? node.inputs.indices.map { $0 } : [0]
+            guard node.outputs.count == 1 || node.outputs.dropFirst().allSatisfy(\.isEmpty), !node.inputs.isEmpty,
                   !graph.isOutput(node.outputs[0]), let readers = consumers[node.outputs[0]], readers.count == 1,
                   graph.nodes[readers[0]].opType == "QuantizeLinear", graph.nodes[readers[0]].domain.isEmpty,
-                  !removed.contains(readers[0]),
-                  sameParameters(graph.nodes[di], graph.nodes[readers[0]], graph)
+                  !removed.contains(readers[0])
             else { continue }
             let q = graph.nodes[readers[0]]
-            graph.nodes[ni].inputs[0] = graph.nodes[di].inputs[0]
+            let sources = moving.map { i -> Node? in
+                guard let di = producer[node.inputs[i]], graph.nodes[di].opType == "DequantizeLinear", graph.nodes[di].domain.isEmpty,
+                      sameParameters(graph.nodes[di], q, graph) else { return nil }
+                return graph.nodes[di]
+            }
+            guard sources.allSatisfy({ $0 != nil }) else { continue }
+            for (i, source) in zip(moving, sources) { graph.nodes[ni].inputs[i] = source!.inputs[0] }
             graph.nodes[ni].outputs = [q.outputs[0]]
             removed.insert(readers[0])
             moved += 1

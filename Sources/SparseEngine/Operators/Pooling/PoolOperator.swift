@@ -42,11 +42,21 @@ struct PoolOperator: Operator {
         let x = inputs[0]!, y = outputs[0]
         let indices = outputs.count > 1 ? outputs[1].pointer(Int64.self) : nil
         guard x.dataType == .float else {
-            // Pool a float copy; max pooling of float16 and 8-bit integers is exact in float.
+            // Pool a float copy; max pooling of float16 and 8-bit integers is exact in float. 8-bit values convert on
+            // the INT8 set's vector kernels (dequantization and quantization with scale 1, zero point 0: exact).
             let xf = try Tensor(zeros: .float, shape: x.shape), yf = try Tensor(zeros: .float, shape: y.shape)
-            try castTensor(x, into: xf)
+            let qs8 = context.kernels.qs8, signed = x.dataType == .int8
+            if x.dataType == .uint8 || signed {
+                qs8.dequantize(x.count, x.rawPointer.assumingMemoryBound(to: UInt8.self), signed, 1, 0, xf.pointer(Float.self))
+            } else {
+                try castTensor(x, into: xf)
+            }
             try pool(xf, yf, indices, context)
-            try castTensor(yf, into: y)
+            if y.dataType == .uint8 || y.dataType == .int8 {
+                qs8.quantize(y.count, yf.pointer(Float.self), 1, 0, signed ? -128 : 0, signed ? 127 : 255, y.rawPointer.assumingMemoryBound(to: UInt8.self))
+            } else {
+                try castTensor(yf, into: y)
+            }
             return
         }
         try pool(x, y, indices, context)
