@@ -4,13 +4,15 @@ import SparseEngineKernelsAVX512
 /// One instruction set's microkernels and their tile shapes: the engine's single dispatch table, picked
 /// once from `CPUFeatures.current` (which `ZOO_ISA` can cap for testing).
 struct KernelConfig: @unchecked Sendable {
-    /// Signature of an f32 GEMM microkernel: `(kc, packedA, b, ldb, c, ldc, accumulate)`.
-    typealias GemmMicrokernel = (Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Bool) -> Void
+    /// Signature of an f32 GEMM microkernel: `(kc, packedA, b, ldb, c, ldc, accumulate, prefetch)`.
+    typealias GemmMicrokernel = (Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Bool,
+                                 UnsafeRawPointer?) -> Void
     /// Signature of an f32 indirect GEMM microkernel: `(kc, packedA, base, rowOffsets, c, ldc, accumulate)`.
     typealias IgemmMicrokernel = (Int, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>, UnsafeMutablePointer<Float>, Int, Bool) -> Void
-    /// Signature of an f32 indirect GEMM microkernel over output channels: `(kc, pixels, rowOffsets, packedB, c, ldc, accumulate)`.
+    /// Signature of an f32 indirect GEMM microkernel over output channels:
+    /// `(kc, pixels, rowOffsets, packedB, c, ldc, accumulate, prefetch)`.
     typealias IgemmcMicrokernel = (Int, UnsafePointer<UnsafeRawPointer>, UnsafePointer<Int32>, UnsafePointer<Float>,
-                                   UnsafeMutablePointer<Float>, Int, Bool) -> Void
+                                   UnsafeMutablePointer<Float>, Int, Bool, UnsafeRawPointer?) -> Void
     /// Signature of an f32 epilogue: `(rows, count, x, ldx, bias, residual, y, ldy, lo, hi)`.
     typealias EpilogueMicrokernel = (Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafePointer<Float>?,
                                      UnsafeMutablePointer<Float>, Int, Float, Float) -> Void

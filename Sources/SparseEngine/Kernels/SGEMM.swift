@@ -121,15 +121,18 @@ private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                 panelStride = nr
             }
             let accumulate = block > 0 || !overwrite
+            // A cached B panel's next block comes from memory while the slivers run on this one.
+            let nextPanel = packedB.flatMap { block + 1 < shape.kBlocks ? UnsafeRawPointer($0 + panelShape.sliverOffset(block: block + 1, sliver: panel)) : nil }
             for s in firstSliver..<endSliver {
                 let r0 = s * mr, rows = min(mr, m - r0)
                 let aSliver = packed + shape.sliverOffset(block: block, sliver: s)
                 let cTile = c + r0 * ldc + j0
+                let prefetch = WeightPrefetch.region(nextPanel, bytes: kc * nr * 4, kc: kc, call: s - firstSliver)
                 if rows == mr && cols == nr {
-                    config.gemm(kc, aSliver, panelStart, panelStride, cTile, ldc, accumulate)
+                    config.gemm(kc, aSliver, panelStart, panelStride, cTile, ldc, accumulate, prefetch)
                     continue
                 }
-                config.gemm(kc, aSliver, panelStart, panelStride, edgeTile, nr, false)
+                config.gemm(kc, aSliver, panelStart, panelStride, edgeTile, nr, false, prefetch)
                 for r in 0..<rows {
                     let dst = cTile + r * ldc, src = edgeTile + r * nr
                     if accumulate {

@@ -28,9 +28,11 @@ func sgemmColumnSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alph
         for block in 0..<left.kBlocks {
             let kc = left.blockLength(block)
             let rightPanel = packedRight + right.sliverOffset(block: block, sliver: panel)
+            let nextPanel = block + 1 < left.kBlocks ? UnsafeRawPointer(packedRight + right.sliverOffset(block: block + 1, sliver: panel)) : nil
             for s in firstSliver..<endSliver {
                 config.gemm(kc, packedLeft + left.sliverOffset(block: block, sliver: s), rightPanel, nr,
-                            tiles + (s - firstSliver) * mr * nr, nr, block > 0)
+                            tiles + (s - firstSliver) * mr * nr, nr, block > 0,
+                            WeightPrefetch.region(nextPanel, bytes: kc * nr * 4, kc: kc, call: s - firstSliver))
             }
         }
         // Tile row i is column n0 + i of C; tile column j is row m0 + j.

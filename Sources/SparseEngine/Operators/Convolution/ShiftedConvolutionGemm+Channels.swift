@@ -40,9 +40,14 @@ extension ShiftedConvolutionGemm {
                     for panel in firstPanel..<endPanel {
                         let panelWeights = packed + shape.sliverOffset(block: block, sliver: panel)
                         let panelTiles = tiles + (panel - firstPanel) * sliverCount * mr * nr
+                        // The weights this task reads next: the next panel of this block, else the first of the next.
+                        let next = panel + 1 < endPanel ? (block, panel + 1) : (block + 1, firstPanel)
+                        let nextWeights = next.0 < shape.kBlocks ? UnsafeRawPointer(packed + shape.sliverOffset(block: next.0, sliver: next.1)) : nil
+                        let nextBytes = next.0 < shape.kBlocks ? shape.blockLength(next.0) * nr * 4 : 0
                         for s in firstSliver..<endSliver {
                             config.igemmc(kc, bases.baseAddress! + s * mr, rowOffsets + k0, panelWeights,
-                                          panelTiles + (s - firstSliver) * mr * nr, nr, block > 0)
+                                          panelTiles + (s - firstSliver) * mr * nr, nr, block > 0,
+                                          WeightPrefetch.region(nextWeights, bytes: nextBytes, kc: kc, call: s - firstSliver))
                         }
                     }
                 }
