@@ -84,7 +84,8 @@ def emit_vmath(isa, lanes, path, header):
     w("")
     for name, fn, doc in [("vexp", "exp", f"""/// `y[i] = eˣ⁽ⁱ⁾` for `count` floats, {lanes} lanes at a time ({isa}); see `exp(_:)` below. `y` may be `x`."""),
                           ("verf", "erf", f"""/// `y[i] = erf(x[i])` for `count` floats, {lanes} lanes at a time ({isa}); see `erf(_:)` below. `y` may be `x`."""),
-                          ("vgelu", "gelu", f"""/// `y[i] = x[i]/2 · (1 + erf(x[i]/√2))` (exact GELU) for `count` floats, {lanes} lanes at a time ({isa}). `y` may be `x`.""")]:
+                          ("vgelu", "gelu", f"""/// `y[i] = x[i]/2 · (1 + erf(x[i]/√2))` (exact GELU) for `count` floats, {lanes} lanes at a time ({isa}). `y` may be `x`."""),
+                          ("vsilu", "silu", f"""/// `y[i] = x[i] · σ(x[i]) = x[i] / (1 + e⁻ˣ⁽ⁱ⁾)` (SiLU) for `count` floats, {lanes} lanes at a time ({isa}). `y` may be `x`.""")]:
         w(doc)
         w("@inline(never)")
         w(f"public func f32_{name}__{isa}(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {{")
@@ -107,6 +108,12 @@ def emit_vmath(isa, lanes, path, header):
     w("private func gelu(_ v: V) -> V {")
     w("    let half = v * 0.5")
     w("    return half + half * erf(v * 0.70710678118654752)")
+    w("}")
+    w("")
+    w("/// SiLU in one pass: x / (1 + e^−x), which is −0 once e^−x overflows and x once it vanishes; 0 at −∞ (∞/∞).")
+    w("@inline(__always)")
+    w("private func silu(_ v: V) -> V {")
+    w("    (v / (1 + exp(-v))).replacing(with: 0, where: v .== -.infinity)")
     w("}")
     w("")
     w("/// e^v = 2ⁿ·e^r with n = round(v·log₂e) and r = v − n·ln 2 (ln 2 in two parts, so r is exact), e^r by a")

@@ -61,6 +61,7 @@ extension ShiftedConvolutionGemm {
                     }
                     // Tile row r − r0 holds output channel r at pixels v0 ..< v0 + count: runs of one output row
                     // each, or a single run when no column is dropped.
+                    let epilogue = output.epilogue.applyingToTile(tiles, rows: r1 - r0, width: nr, channel: output.firstChannel + r0)
                     var q = 0
                     while q < count {
                         let v = v0 + q, oy = v / phaseW, ox = v - oy * phaseW
@@ -69,7 +70,7 @@ extension ShiftedConvolutionGemm {
                             continue
                         }
                         let length = phaseW == g.outW ? count - q : min(g.outW - ox, count - q), channel = output.firstChannel + r0
-                        output.epilogue.store(rows: r1 - r0, count: length, tiles + q, ldSums: nr, channel: channel, into: output.y,
+                        epilogue.store(rows: r1 - r0, count: length, tiles + q, ldSums: nr, channel: channel, into: output.y,
                                               at: (image * output.outChannels + channel) * plane + oy * g.outW + ox, ldy: plane)
                         output.prefetch(rows: r1 - r0, at: (image * output.outChannels + channel) * plane + oy * g.outW + ox + length + nr,
                                         ldy: plane)
