@@ -79,16 +79,19 @@ private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     let config = context.kernels
     let mr = config.gemmMR, nr = config.gemmNR
     let inPlaceBlock = transB ? nil : GemmPlan.inPlaceBlock(ldb: ldb)
-    let shape = GemmShape(m: m, k: k, mr: mr, kcLimit: inPlaceBlock ?? GemmShape.defaultKcLimit)
     let workspace = context.gemmWorkspace
+    // A constant B (weights on the right, e.g. a linear layer's) that is not read in place is packed once, and
+    // its blocks are prefetched.
+    let bRows = transB ? n : k, bColumns = transB ? k : n
+    let bIsConstant = inPlaceBlock == nil && workspace.isConstant(b, byteCount: ((bRows - 1) * ldb + bColumns) * MemoryLayout<Float>.size)
+    let kcLimit = inPlaceBlock ?? (bIsConstant ? GemmShape.prefetchedKcLimit : GemmShape.defaultKcLimit)
+    let shape = GemmShape(m: m, k: k, mr: mr, kcLimit: kcLimit)
     let packed = workspace.packed(a, rows: transA ? k : m, columns: transA ? m : k, ld: lda, alpha: alpha, transposed: transA,
                                   layout: .slivers(shape), count: shape.packedCount, slot: .left) { buffer in
         packSlivers(transA: transA, m: m, k: k, alpha: alpha, a: a, lda: lda, shape: shape, into: buffer, pool: context.pool)
     }
-    // A constant B (weights on the right, e.g. a linear layer's) that is not read in place is packed once.
-    let panelShape = GemmShape(m: n, k: k, mr: nr, kcLimit: inPlaceBlock ?? GemmShape.defaultKcLimit)
-    let bRows = transB ? n : k, bColumns = transB ? k : n
-    let packedB = inPlaceBlock == nil && workspace.isConstant(b, byteCount: ((bRows - 1) * ldb + bColumns) * MemoryLayout<Float>.size)
+    let panelShape = GemmShape(m: n, k: k, mr: nr, kcLimit: kcLimit)
+    let packedB = bIsConstant
         ? workspace.packed(b, rows: bRows, columns: bColumns, ld: ldb, alpha: 1, transposed: transB, layout: .panels(panelShape),
                            count: panelShape.packedCount, slot: .right) { buffer in
             packPanels(transB: transB, n: n, k: k, alpha: 1, b: b, ldb: ldb, shape: panelShape, into: buffer, pool: context.pool)

@@ -8,7 +8,8 @@ func sgemmColumnSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alph
     let config = context.kernels
     let mr = config.gemmMR, nr = config.gemmNR
     let workspace = context.gemmWorkspace, pool = context.pool
-    let left = GemmShape(m: n, k: k, mr: mr), right = GemmShape(m: m, k: k, mr: nr)
+    let kcLimit = GemmShape.prefetchedKcLimit
+    let left = GemmShape(m: n, k: k, mr: mr, kcLimit: kcLimit), right = GemmShape(m: m, k: k, mr: nr, kcLimit: kcLimit)
     let packedLeft = workspace.packed(b, rows: transB ? n : k, columns: transB ? k : n, ld: ldb, alpha: 1, transposed: transB,
                                       layout: .slivers(left), count: left.packedCount, slot: .left) { buffer in
         packSlivers(transA: !transB, m: n, k: k, alpha: 1, a: b, lda: ldb, shape: left, into: buffer, pool: pool)

@@ -16,7 +16,7 @@ extension ShiftedConvolutionGemm {
                          context: KernelContext) {
         let g = geometry, config = context.kernels, workspace = context.gemmWorkspace
         let mr = config.igemmMR, nr = config.igemmNR, m = output.channels
-        let shape = GemmShape(m: m, k: k, mr: nr)
+        let shape = GemmShape(m: m, k: k, mr: nr, kcLimit: GemmShape.prefetchedKcLimit)
         let packed = workspace.packed(weights, rows: m, columns: k, ld: k, alpha: 1, transposed: false, layout: .panels(shape),
                                       count: shape.packedCount, slot: .right) { buffer in
             packPanels(transB: true, n: m, k: k, alpha: 1, b: weights, ldb: k, shape: shape, into: buffer, pool: context.pool)
