@@ -1,3 +1,5 @@
+import CSparseEngineCPU
+
 /// What a convolution does to its sums on the way out: add the bias and, when `AddFusion` folded a residual
 /// `Add` of the output's own shape into it, that operand, then apply the fused activation (as bounds) and a
 /// SiLU folded in by `SiLUFusion`. Applied to finished tiles while they are still in cache, so no pass over the
@@ -61,12 +63,32 @@ struct ConvEpilogue {
         for r in 0..<rows { silu(y + r * ldy, y + r * ldy, count) }
     }
 
+    /// How far ahead (in outputs) `storeTransposed` prefetches each channel's outputs and residual: it writes
+    /// 8 outputs to each of up to 32 channels at a time.
+    /// ResNet-50, single-core CPU time: batch 16 766 → 716 ms (another run 755 → 741; 128 ahead: no gain),
+    /// batch 1 43.1 → 41.0 ms.
+    static let transposedPrefetchDistance = 64
+
+    /// Prefetches `lines` cache lines from `y[offset + r·ldy]`, and the residual's, for r in `0..<rows`: outputs a
+    /// later store writes, one stream per output channel (more than the hardware prefetcher follows).
+    func prefetch(rows: Int, lines: Int, at offset: Int, into y: UnsafeMutablePointer<Float>, ldy: Int) {
+        for r in 0..<rows {
+            for line in 0..<lines {
+                zoo_prefetch(UnsafeRawPointer(y + offset + r * ldy) + line * 64)
+                if let residual { zoo_prefetch(UnsafeRawPointer(residual + offset + r * ldy) + line * 64) }
+            }
+        }
+    }
+
     /// The same from transposed sums: `y[offset + r·ldy + j]` from `sums[j·ldSums + r]`; runs of 8 outputs go
     /// through the transposing kernel.
     func storeTransposed(rows: Int, count: Int, _ sums: UnsafePointer<Float>, ldSums: Int, channel: Int,
                          into y: UnsafeMutablePointer<Float>, at offset: Int, ldy: Int) {
         var done = 0
         while done + 8 <= count {
+            if done % 16 == 0 && done + Self.transposedPrefetchDistance < count {
+                prefetch(rows: rows, lines: 1, at: offset + done + Self.transposedPrefetchDistance, into: y, ldy: ldy)
+            }
             transposingKernel(rows, sums + done * ldSums, ldSums, bias.map { $0 + channel }, residual.map { $0 + offset + done },
                               y + offset + done, ldy, lo, hi)
             done += 8

@@ -72,8 +72,8 @@ extension ShiftedConvolutionGemm {
                         let length = phaseW == g.outW ? count - q : min(g.outW - ox, count - q), channel = output.firstChannel + r0
                         epilogue.store(rows: r1 - r0, count: length, tiles + q, ldSums: nr, channel: channel, into: output.y,
                                               at: (image * output.outChannels + channel) * plane + oy * g.outW + ox, ldy: plane)
-                        output.prefetch(rows: r1 - r0, at: (image * output.outChannels + channel) * plane + oy * g.outW + ox + length + nr,
-                                        ldy: plane)
+                        output.epilogue.prefetch(rows: r1 - r0, lines: 2, at: (image * output.outChannels + channel) * plane + oy * g.outW + ox + length + nr,
+                                                 into: output.y, ldy: plane)
                         q += length
                     }
                 }

@@ -1,5 +1,3 @@
-import CSparseEngineCPU
-
 /// A dense 2-D convolution as a GEMM whose activation operand is never materialized (no im2col): as for
 /// `ShiftedConvolutionSpMMOperands`, the input is read through its stride phases, where reduction row
 /// k = (c, ky, kx) at pixel v = oy·phaseW + ox is `source[rowOffsets[k] + v]`.
@@ -69,20 +67,6 @@ struct ConvGemmOutput {
     let y: UnsafeMutablePointer<Float>
     let firstChannel: Int, channels: Int, outChannels: Int
     let epilogue: ConvEpilogue
-
-    /// Prefetches the 32 outputs (and residual operands) from `y[offset + r·ldy]` for r in `0..<rows`, which a
-    /// later tile stores: one stream per output channel, more than the hardware prefetcher follows.
-    func prefetch(rows: Int, at offset: Int, ldy: Int) {
-        for r in 0..<rows {
-            let output = UnsafeRawPointer(y + offset + r * ldy)
-            zoo_prefetch(output)
-            zoo_prefetch(output + 64)
-            if let residual = epilogue.residual {
-                zoo_prefetch(UnsafeRawPointer(residual + offset + r * ldy))
-                zoo_prefetch(UnsafeRawPointer(residual + offset + r * ldy) + 64)
-            }
-        }
-    }
 }
 
 /// The input as the shifted convolutions read it: `x` itself when it needs neither padding nor stride phases,
