@@ -65,8 +65,8 @@ struct ConvEpilogue {
 
     /// How far ahead (in outputs) `storeTransposed` prefetches each channel's outputs and residual: it writes
     /// 8 outputs to each of up to 32 channels at a time.
-    /// ResNet-50, single-core CPU time: batch 16 766 → 716 ms (another run 755 → 741; 128 ahead: no gain),
-    /// batch 1 43.1 → 41.0 ms.
+    /// ResNet-50, single-core CPU time: batch 16 766 → 716 ms, 755 → 741 and 742.6 → 716.8 ms in three pairs of
+    /// runs (128 ahead: no gain), batch 1 43.1 → 41.0 ms.
     static let transposedPrefetchDistance = 64
 
     /// Prefetches `lines` cache lines from `y[offset + r·ldy]`, and the residual's, for r in `0..<rows`: outputs a
