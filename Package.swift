@@ -40,10 +40,12 @@ let package = Package(
         .target(name: "CSparseEngineKernelsINT8", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
             name: "SparseEngineKernelsAVX512",
+            dependencies: ["CSparseEngineCPU"],
             swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .swiftLanguageMode(.v5)]
         ),
         .target(
             name: "SparseEngineKernelsAVX2",
+            dependencies: ["CSparseEngineCPU"],
             swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]), .swiftLanguageMode(.v5)]
         ),
         .target(

@@ -84,7 +84,8 @@ def emit_vmath(isa, lanes, path, header):
     w("")
     for name, fn, doc in [("vexp", "exp", f"""/// `y[i] = eˣ⁽ⁱ⁾` for `count` floats, {lanes} lanes at a time ({isa}); see `exp(_:)` below. `y` may be `x`."""),
                           ("verf", "erf", f"""/// `y[i] = erf(x[i])` for `count` floats, {lanes} lanes at a time ({isa}); see `erf(_:)` below. `y` may be `x`."""),
-                          ("vgelu", "gelu", f"""/// `y[i] = x[i]/2 · (1 + erf(x[i]/√2))` (exact GELU) for `count` floats, {lanes} lanes at a time ({isa}). `y` may be `x`.""")]:
+                          ("vgelu", "gelu", f"""/// `y[i] = x[i]/2 · (1 + erf(x[i]/√2))` (exact GELU) for `count` floats, {lanes} lanes at a time ({isa}). `y` may be `x`."""),
+                          ("vsilu", "silu", f"""/// `y[i] = x[i] · σ(x[i]) = x[i] / (1 + e⁻ˣ⁽ⁱ⁾)` (SiLU) for `count` floats, {lanes} lanes at a time ({isa}). `y` may be `x`.""")]:
         w(doc)
         w("@inline(never)")
         w(f"public func f32_{name}__{isa}(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {{")
@@ -107,6 +108,12 @@ def emit_vmath(isa, lanes, path, header):
     w("private func gelu(_ v: V) -> V {")
     w("    let half = v * 0.5")
     w("    return half + half * erf(v * 0.70710678118654752)")
+    w("}")
+    w("")
+    w("/// SiLU in one pass: x / (1 + e^−x), which is −0 once e^−x overflows and x once it vanishes; 0 at −∞ (∞/∞).")
+    w("@inline(__always)")
+    w("private func silu(_ v: V) -> V {")
+    w("    (v / (1 + exp(-v))).replacing(with: 0, where: v .== -.infinity)")
     w("}")
     w("")
     w("/// e^v = 2ⁿ·e^r with n = round(v·log₂e) and r = v − n·ln 2 (ln 2 in two parts, so r is exact), e^r by a")
@@ -166,6 +173,15 @@ def emit_vmath(isa, lanes, path, header):
     open(path, "w").write("\n".join(L) + "\n")
 
 
+PREFETCH_DOC = ("With a `prefetch` address, step p also prefetches the cache line at `prefetch + 64·p`: the weights\n"
+                "/// a later call reads, brought in from memory while this one computes.")
+
+
+def prefetch_step():
+    """The prefetch of one k step (`zoo_prefetch`, from CSparseEngineCPU: Swift cannot issue the instruction)."""
+    return ["        if let prefetch { zoo_prefetch(prefetch + p &* 64) }"]
+
+
 def emit_gemm_avx2():
     gemm = []
     w = gemm.append
@@ -174,19 +190,26 @@ def emit_gemm_avx2():
     w("// f32 GEMM microkernel, 6 rows × 16 columns, built with -target-cpu haswell:")
     w("// each `addProduct` on SIMD8<Float> becomes one vfmadd231ps ymm (12 accumulators, 2 B vectors, 1 broadcast).")
     w("")
+    w("import CSparseEngineCPU")
+    w("")
     w("/// AVX2 f32 GEMM microkernel (6×16 tile). Call only when `CPUFeatures.current.avx2`.")
     w("///")
     w("/// `c[0..<6][0..<16]` (row stride `ldc`) = (accumulate ? c : 0) + Σₚ a[p·6 + i] · b[p·ldb + j],")
     w("/// with `a` packed 6 rows per k step and `b` 16 columns per k step, `ldb` floats apart.")
+    w("///")
+    w(f"/// {PREFETCH_DOC}")
     w("@inline(never)")
-    w("public func f32_gemm_6x16__avx2(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {")
+    w("public func f32_gemm_6x16__avx2(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,")
+    w("                               _ accumulate: Bool, _ prefetch: UnsafeRawPointer?) {")
     w("    typealias V = SIMD8<Float>")
     for i in range(MR):
         w(f"    var c{i}0 = V(), c{i}1 = V()")
     w("    var ap = a")
     w("    var bp = UnsafeRawPointer(b)")
     w("    let bStep = ldb * 4")
-    w("    for _ in 0..<kc {")
+    w("    for p in 0..<kc {")
+    for line in prefetch_step():
+        w(line)
     w("        let b0 = bp.loadUnaligned(as: V.self)")
     w("        let b1 = bp.loadUnaligned(fromByteOffset: 32, as: V.self)")
     for i in range(MR):
@@ -248,13 +271,16 @@ def emit_gemm_8x32(isa):
 
     load_b = "tile.add(bp.loadUnaligned(as: SIMD16<Float>.self), bp.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))"
     L = [GENERATED, f"// f32 GEMM microkernel, 8 rows × 32 columns, {o['built']} (sums in a `{tile}`).", "",
+         "import CSparseEngineCPU", "",
          f"/// {o['name']} f32 GEMM microkernel (8×32 tile{o['accumulators']}).{o['call']}", "///",
          "/// `c[0..<8][0..<32]` (row stride `ldc`) = (accumulate ? c : 0) + Σₚ a[p·8 + i] · b[p·ldb + j],",
          "/// with `a` packed 8 rows per k step and `b` 32 columns per k step, `ldb` floats apart (32 when",
-         "/// packed; the row stride of B when read in place).", "@inline(never)",
-         f"{pub}func f32_gemm_8x32__{isa}(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {{",
-         f"    var tile = {tile}()", "    var ap = a", "    var bp = UnsafeRawPointer(b)", "    let bStep = ldb * 4", "    for _ in 0..<kc {",
-         "        let column = ap", f"        {load_b} {{ column[$0] }}", "        ap += 8", "        bp += bStep", "    }",
+         "/// packed; the row stride of B when read in place).", "///",
+         f"/// {PREFETCH_DOC}", "@inline(never)",
+         f"{pub}func f32_gemm_8x32__{isa}(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,",
+         f"{' ' * len(f'{pub}func f32_gemm_8x32__{isa}(')}_ accumulate: Bool, _ prefetch: UnsafeRawPointer?) {{",
+         f"    var tile = {tile}()", "    var ap = a", "    var bp = UnsafeRawPointer(b)", "    let bStep = ldb * 4", "    for p in 0..<kc {",
+         *prefetch_step(), "        let column = ap", f"        {load_b} {{ column[$0] }}", "        ap += 8", "        bp += bStep", "    }",
          "    tile.store(c, ldc, accumulate: accumulate)", "}"]
     open(f"{o['dir']}/f32-gemm-8x32-{isa}.swift", "w").write("\n".join(L) + "\n")
 
@@ -273,17 +299,18 @@ def emit_gemm_8x32(isa):
 
     indent = " " * (len(f"{pub}func f32_igemmc_8x32__{isa}("))
     L = [GENERATED, f"// f32 indirect GEMM microkernel over output channels, 8 pixels × 32 channels, {o['built']}:",
-         f"// each pixel's value is broadcast (sums in a `{tile}`).", "",
+         f"// each pixel's value is broadcast (sums in a `{tile}`).", "", "import CSparseEngineCPU", "",
          f"/// {o['name']} f32 indirect GEMM microkernel vectorized over output channels (8×32 tile: 8 pixels, 32 channels{o['accumulators']}).",
          *([f"///{o['call']}"] if o["call"] else []), "///",
          "/// `c[i][0..<32]` (row stride `ldc`) = (accumulate ? c[i] : 0) + Σₚ x(i, p) · b[p·32 ..< p·32 + 32] for the 8",
          "/// pixels i, where x(i, p) is the float at `pixels[i] + rowOffsets[p]` bytes and `b` holds 32 output channels'",
-         "/// weights per k step.", "@inline(never)",
+         "/// weights per k step.", "///", f"/// {PREFETCH_DOC}", "@inline(never)",
          f"{pub}func f32_igemmc_8x32__{isa}(_ kc: Int, _ pixels: UnsafePointer<UnsafeRawPointer>, _ rowOffsets: UnsafePointer<Int32>,",
-         f"{indent}_ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {{",
+         f"{indent}_ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool,",
+         f"{indent}_ prefetch: UnsafeRawPointer?) {{",
          f"    var tile = {tile}()", "    let x0 = pixels[0], x1 = pixels[1], x2 = pixels[2], x3 = pixels[3]",
          "    let x4 = pixels[4], x5 = pixels[5], x6 = pixels[6], x7 = pixels[7]", "    var bp = UnsafeRawPointer(b)", "    for p in 0..<kc {",
-         "        let offset = Int(rowOffsets[p])", f"        {load_b} {{ i in", "            let pixel: UnsafeRawPointer", "            switch i {"]
+         *prefetch_step(), "        let offset = Int(rowOffsets[p])", f"        {load_b} {{ i in", "            let pixel: UnsafeRawPointer", "            switch i {"]
     L += [f"            case {i}: pixel = x{i}" for i in range(7)]
     L += ["            default: pixel = x7", "            }", "            return pixel.load(fromByteOffset: offset, as: Float.self)", "        }",
           "        bp += 128", "    }", "    tile.store(c, ldc, accumulate: accumulate)", "}"]

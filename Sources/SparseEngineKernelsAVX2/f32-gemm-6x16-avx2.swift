@@ -2,12 +2,18 @@
 // f32 GEMM microkernel, 6 rows × 16 columns, built with -target-cpu haswell:
 // each `addProduct` on SIMD8<Float> becomes one vfmadd231ps ymm (12 accumulators, 2 B vectors, 1 broadcast).
 
+import CSparseEngineCPU
+
 /// AVX2 f32 GEMM microkernel (6×16 tile). Call only when `CPUFeatures.current.avx2`.
 ///
 /// `c[0..<6][0..<16]` (row stride `ldc`) = (accumulate ? c : 0) + Σₚ a[p·6 + i] · b[p·ldb + j],
 /// with `a` packed 6 rows per k step and `b` 16 columns per k step, `ldb` floats apart.
+///
+/// With a `prefetch` address, step p also prefetches the cache line at `prefetch + 64·p`: the weights
+/// a later call reads, brought in from memory while this one computes.
 @inline(never)
-public func f32_gemm_6x16__avx2(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {
+public func f32_gemm_6x16__avx2(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
+                               _ accumulate: Bool, _ prefetch: UnsafeRawPointer?) {
     typealias V = SIMD8<Float>
     var c00 = V(), c01 = V()
     var c10 = V(), c11 = V()
@@ -18,7 +24,8 @@ public func f32_gemm_6x16__avx2(_ kc: Int, _ a: UnsafePointer<Float>, _ b: Unsaf
     var ap = a
     var bp = UnsafeRawPointer(b)
     let bStep = ldb * 4
-    for _ in 0..<kc {
+    for p in 0..<kc {
+        if let prefetch { zoo_prefetch(prefetch + p &* 64) }
         let b0 = bp.loadUnaligned(as: V.self)
         let b1 = bp.loadUnaligned(fromByteOffset: 32, as: V.self)
         let a0 = V(repeating: ap[0])

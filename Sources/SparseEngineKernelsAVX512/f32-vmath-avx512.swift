@@ -46,6 +46,21 @@ public func f32_vgelu__avx512(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePoint
     for j in 0..<(count - i) { y[i + j] = result[j] }
 }
 
+/// `y[i] = x[i] · σ(x[i]) = x[i] / (1 + e⁻ˣ⁽ⁱ⁾)` (SiLU) for `count` floats, 16 lanes at a time (avx512). `y` may be `x`.
+@inline(never)
+public func f32_vsilu__avx512(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+    var i = 0
+    while i + 16 <= count {
+        UnsafeMutableRawPointer(y + i).storeBytes(of: silu(UnsafeRawPointer(x + i).loadUnaligned(as: V.self)), as: V.self)
+        i += 16
+    }
+    guard i < count else { return }
+    var tail = V(repeating: 0)
+    for j in 0..<(count - i) { tail[j] = x[i + j] }
+    let result = silu(tail)
+    for j in 0..<(count - i) { y[i + j] = result[j] }
+}
+
 private typealias V = SIMD16<Float>
 
 /// Exact GELU in one pass: x/2 + x/2 · erf(x/√2).
@@ -53,6 +68,12 @@ private typealias V = SIMD16<Float>
 private func gelu(_ v: V) -> V {
     let half = v * 0.5
     return half + half * erf(v * 0.70710678118654752)
+}
+
+/// SiLU in one pass: x / (1 + e^−x), which is −0 once e^−x overflows and x once it vanishes; 0 at −∞ (∞/∞).
+@inline(__always)
+private func silu(_ v: V) -> V {
+    (v / (1 + exp(-v))).replacing(with: 0, where: v .== -.infinity)
 }
 
 /// e^v = 2ⁿ·e^r with n = round(v·log₂e) and r = v − n·ln 2 (ln 2 in two parts, so r is exact), e^r by a

@@ -5,6 +5,7 @@
 /* The pool's atomics live beside this header; including them here makes a module cache built
    before they existed rebuild (an umbrella directory's new files alone do not). */
 #include "zoo_atomics.h"
+#include "zoo_prefetch.h"
 
 /* Bits reported by zoo_cpu_features(). A bit is set only when the CPU has the
    instructions AND the OS saves the registers they use (checked via XGETBV). */

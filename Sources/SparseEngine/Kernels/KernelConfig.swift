@@ -4,13 +4,15 @@ import SparseEngineKernelsAVX512
 /// One instruction set's microkernels and their tile shapes: the engine's single dispatch table, picked
 /// once from `CPUFeatures.current` (which `ZOO_ISA` can cap for testing).
 struct KernelConfig: @unchecked Sendable {
-    /// Signature of an f32 GEMM microkernel: `(kc, packedA, b, ldb, c, ldc, accumulate)`.
-    typealias GemmMicrokernel = (Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Bool) -> Void
+    /// Signature of an f32 GEMM microkernel: `(kc, packedA, b, ldb, c, ldc, accumulate, prefetch)`.
+    typealias GemmMicrokernel = (Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Bool,
+                                 UnsafeRawPointer?) -> Void
     /// Signature of an f32 indirect GEMM microkernel: `(kc, packedA, base, rowOffsets, c, ldc, accumulate)`.
     typealias IgemmMicrokernel = (Int, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>, UnsafeMutablePointer<Float>, Int, Bool) -> Void
-    /// Signature of an f32 indirect GEMM microkernel over output channels: `(kc, pixels, rowOffsets, packedB, c, ldc, accumulate)`.
+    /// Signature of an f32 indirect GEMM microkernel over output channels:
+    /// `(kc, pixels, rowOffsets, packedB, c, ldc, accumulate, prefetch)`.
     typealias IgemmcMicrokernel = (Int, UnsafePointer<UnsafeRawPointer>, UnsafePointer<Int32>, UnsafePointer<Float>,
-                                   UnsafeMutablePointer<Float>, Int, Bool) -> Void
+                                   UnsafeMutablePointer<Float>, Int, Bool, UnsafeRawPointer?) -> Void
     /// Signature of an f32 epilogue: `(rows, count, x, ldx, bias, residual, y, ldy, lo, hi)`.
     typealias EpilogueMicrokernel = (Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafePointer<Float>?,
                                      UnsafeMutablePointer<Float>, Int, Float, Float) -> Void
@@ -76,6 +78,8 @@ struct KernelConfig: @unchecked Sendable {
     let erf: VectorFunction
     /// Elementwise exact GELU.
     let gelu: VectorFunction
+    /// Elementwise SiLU, x · σ(x).
+    let silu: VectorFunction
 
     /// Portable Swift (SIMD types lowered to the baseline x86-64 ISA).
     static let generic = KernelConfig(
@@ -85,7 +89,8 @@ struct KernelConfig: @unchecked Sendable {
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
         transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64,
-        transpose: f32_transpose_16x16__generic, exp: f32_vexp__generic, erf: f32_verf__generic, gelu: f32_vgelu__generic)
+        transpose: f32_transpose_16x16__generic, exp: f32_vexp__generic, erf: f32_verf__generic, gelu: f32_vgelu__generic,
+        silu: f32_vsilu__generic)
     /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogues are the portable ones.
     static let avx2 = KernelConfig(
         isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
@@ -94,7 +99,8 @@ struct KernelConfig: @unchecked Sendable {
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
         transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32,
-        transpose: f32_transpose_16x16__generic, exp: f32_vexp__avx2, erf: f32_verf__avx2, gelu: f32_vgelu__avx2)
+        transpose: f32_transpose_16x16__generic, exp: f32_vexp__avx2, erf: f32_verf__avx2, gelu: f32_vgelu__avx2,
+        silu: f32_vsilu__avx2)
     /// AVX-512 (32 zmm registers).
     static let avx512 = KernelConfig(
         isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
@@ -104,7 +110,8 @@ struct KernelConfig: @unchecked Sendable {
         transposingEpilogueName: "f32_vbias_minmax_t8__avx512", transposingEpilogue: f32_vbias_minmax_t8__avx512,
         spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64,
         spmmWide: ("f32_spmm_128x2__avx512", f32_spmm_128x2__avx512, 128),
-        transpose: f32_transpose_16x16__avx512, exp: f32_vexp__avx512, erf: f32_verf__avx512, gelu: f32_vgelu__avx512)
+        transpose: f32_transpose_16x16__avx512, exp: f32_vexp__avx512, erf: f32_verf__avx512, gelu: f32_vgelu__avx512,
+        silu: f32_vsilu__avx512)
 
     /// The SpMM microkernel for images of `pixels` pixels (or tokens) and its pixels per call: the wide one for
     /// activations read in place, unless it would compute over an eighth more lanes than the narrow one (a 7×7

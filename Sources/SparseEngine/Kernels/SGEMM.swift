@@ -79,16 +79,19 @@ private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     let config = context.kernels
     let mr = config.gemmMR, nr = config.gemmNR
     let inPlaceBlock = transB ? nil : GemmPlan.inPlaceBlock(ldb: ldb)
-    let shape = GemmShape(m: m, k: k, mr: mr, kcLimit: inPlaceBlock ?? GemmShape.defaultKcLimit)
     let workspace = context.gemmWorkspace
+    // A constant B (weights on the right, e.g. a linear layer's) that is not read in place is packed once, and
+    // its blocks are prefetched.
+    let bRows = transB ? n : k, bColumns = transB ? k : n
+    let bIsConstant = inPlaceBlock == nil && workspace.isConstant(b, byteCount: ((bRows - 1) * ldb + bColumns) * MemoryLayout<Float>.size)
+    let kcLimit = inPlaceBlock ?? (bIsConstant ? GemmShape.prefetchedKcLimit : GemmShape.defaultKcLimit)
+    let shape = GemmShape(m: m, k: k, mr: mr, kcLimit: kcLimit)
     let packed = workspace.packed(a, rows: transA ? k : m, columns: transA ? m : k, ld: lda, alpha: alpha, transposed: transA,
                                   layout: .slivers(shape), count: shape.packedCount, slot: .left) { buffer in
         packSlivers(transA: transA, m: m, k: k, alpha: alpha, a: a, lda: lda, shape: shape, into: buffer, pool: context.pool)
     }
-    // A constant B (weights on the right, e.g. a linear layer's) that is not read in place is packed once.
-    let panelShape = GemmShape(m: n, k: k, mr: nr, kcLimit: inPlaceBlock ?? GemmShape.defaultKcLimit)
-    let bRows = transB ? n : k, bColumns = transB ? k : n
-    let packedB = inPlaceBlock == nil && workspace.isConstant(b, byteCount: ((bRows - 1) * ldb + bColumns) * MemoryLayout<Float>.size)
+    let panelShape = GemmShape(m: n, k: k, mr: nr, kcLimit: kcLimit)
+    let packedB = bIsConstant
         ? workspace.packed(b, rows: bRows, columns: bColumns, ld: ldb, alpha: 1, transposed: transB, layout: .panels(panelShape),
                            count: panelShape.packedCount, slot: .right) { buffer in
             packPanels(transB: transB, n: n, k: k, alpha: 1, b: b, ldb: ldb, shape: panelShape, into: buffer, pool: context.pool)
@@ -121,15 +124,18 @@ private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                 panelStride = nr
             }
             let accumulate = block > 0 || !overwrite
+            // A cached B panel's next block comes from memory while the slivers run on this one.
+            let nextPanel = packedB.flatMap { block + 1 < shape.kBlocks ? UnsafeRawPointer($0 + panelShape.sliverOffset(block: block + 1, sliver: panel)) : nil }
             for s in firstSliver..<endSliver {
                 let r0 = s * mr, rows = min(mr, m - r0)
                 let aSliver = packed + shape.sliverOffset(block: block, sliver: s)
                 let cTile = c + r0 * ldc + j0
+                let prefetch = WeightPrefetch.region(nextPanel, bytes: kc * nr * 4, kc: kc, call: s - firstSliver)
                 if rows == mr && cols == nr {
-                    config.gemm(kc, aSliver, panelStart, panelStride, cTile, ldc, accumulate)
+                    config.gemm(kc, aSliver, panelStart, panelStride, cTile, ldc, accumulate, prefetch)
                     continue
                 }
-                config.gemm(kc, aSliver, panelStart, panelStride, edgeTile, nr, false)
+                config.gemm(kc, aSliver, panelStart, panelStride, edgeTile, nr, false, prefetch)
                 for r in 0..<rows {
                     let dst = cTile + r * ldc, src = edgeTile + r * nr
                     if accumulate {

@@ -28,10 +28,10 @@ func sgemmBatched(_ pairs: [(a: UnsafePointer<Float>, b: UnsafePointer<Float>)],
                     let aSliver = UnsafePointer(packedA + shape.sliverOffset(block: block, sliver: s))
                     let cTile = cBase + r0 * n + j0
                     if rows == mr && cols == nr {
-                        config.gemm(kc, aSliver, panelStart, panelStride, cTile, n, block > 0)
+                        config.gemm(kc, aSliver, panelStart, panelStride, cTile, n, block > 0, nil)
                         continue
                     }
-                    config.gemm(kc, aSliver, panelStart, panelStride, edgeTile, nr, false)
+                    config.gemm(kc, aSliver, panelStart, panelStride, edgeTile, nr, false, nil)
                     for r in 0..<rows {
                         let dst = cTile + r * n, src = edgeTile + r * nr
                         if block > 0 {

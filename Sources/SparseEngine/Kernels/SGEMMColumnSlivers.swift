@@ -8,7 +8,8 @@ func sgemmColumnSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alph
     let config = context.kernels
     let mr = config.gemmMR, nr = config.gemmNR
     let workspace = context.gemmWorkspace, pool = context.pool
-    let left = GemmShape(m: n, k: k, mr: mr), right = GemmShape(m: m, k: k, mr: nr)
+    let kcLimit = GemmShape.prefetchedKcLimit
+    let left = GemmShape(m: n, k: k, mr: mr, kcLimit: kcLimit), right = GemmShape(m: m, k: k, mr: nr, kcLimit: kcLimit)
     let packedLeft = workspace.packed(b, rows: transB ? n : k, columns: transB ? k : n, ld: ldb, alpha: 1, transposed: transB,
                                       layout: .slivers(left), count: left.packedCount, slot: .left) { buffer in
         packSlivers(transA: !transB, m: n, k: k, alpha: 1, a: b, lda: ldb, shape: left, into: buffer, pool: pool)
@@ -28,9 +29,11 @@ func sgemmColumnSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alph
         for block in 0..<left.kBlocks {
             let kc = left.blockLength(block)
             let rightPanel = packedRight + right.sliverOffset(block: block, sliver: panel)
+            let nextPanel = block + 1 < left.kBlocks ? UnsafeRawPointer(packedRight + right.sliverOffset(block: block + 1, sliver: panel)) : nil
             for s in firstSliver..<endSliver {
                 config.gemm(kc, packedLeft + left.sliverOffset(block: block, sliver: s), rightPanel, nr,
-                            tiles + (s - firstSliver) * mr * nr, nr, block > 0)
+                            tiles + (s - firstSliver) * mr * nr, nr, block > 0,
+                            WeightPrefetch.region(nextPanel, bytes: kc * nr * 4, kc: kc, call: s - firstSliver))
             }
         }
         // Tile row i is column n0 + i of C; tile column j is row m0 + j.

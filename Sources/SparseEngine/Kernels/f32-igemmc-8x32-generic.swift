@@ -2,19 +2,26 @@
 // f32 indirect GEMM microkernel over output channels, 8 pixels × 32 channels, for any x86-64/arm64:
 // each pixel's value is broadcast (sums in a `GenericTile8x32`).
 
+import CSparseEngineCPU
+
 /// Portable f32 indirect GEMM microkernel vectorized over output channels (8×32 tile: 8 pixels, 32 channels).
 ///
 /// `c[i][0..<32]` (row stride `ldc`) = (accumulate ? c[i] : 0) + Σₚ x(i, p) · b[p·32 ..< p·32 + 32] for the 8
 /// pixels i, where x(i, p) is the float at `pixels[i] + rowOffsets[p]` bytes and `b` holds 32 output channels'
 /// weights per k step.
+///
+/// With a `prefetch` address, step p also prefetches the cache line at `prefetch + 64·p`: the weights
+/// a later call reads, brought in from memory while this one computes.
 @inline(never)
 func f32_igemmc_8x32__generic(_ kc: Int, _ pixels: UnsafePointer<UnsafeRawPointer>, _ rowOffsets: UnsafePointer<Int32>,
-                              _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {
+                              _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool,
+                              _ prefetch: UnsafeRawPointer?) {
     var tile = GenericTile8x32()
     let x0 = pixels[0], x1 = pixels[1], x2 = pixels[2], x3 = pixels[3]
     let x4 = pixels[4], x5 = pixels[5], x6 = pixels[6], x7 = pixels[7]
     var bp = UnsafeRawPointer(b)
     for p in 0..<kc {
+        if let prefetch { zoo_prefetch(prefetch + p &* 64) }
         let offset = Int(rowOffsets[p])
         tile.add(bp.loadUnaligned(as: SIMD16<Float>.self), bp.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)) { i in
             let pixel: UnsafeRawPointer

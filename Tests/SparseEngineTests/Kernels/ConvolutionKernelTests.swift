@@ -31,16 +31,18 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
-    /// Eight pixels, each through its own base, times 32 output channels' packed weights.
+    /// Eight pixels, each through its own base, times 32 output channels' packed weights; with and without a
+    /// prefetch of other weights (which must not change the sums).
     func testIgemmcMatchesNaiveProduct() {
         let source = randomFloats(4096, seed: 22)
+        let otherWeights = randomFloats(300 * 16, seed: 23)
         for config in KernelConfig.available {
             let (name, kernel) = (config.igemmcName, config.igemmc)
             for kc in [1, 9, 300] {
                 let b = randomFloats(kc * 32, seed: UInt64(kc + 1))
                 let offsets = (0..<kc).map { Int32(($0 * 11 % 3000) * 4) }
                 let pixelIndices = [0, 1, 2, 5, 6, 7, 40, 41]
-                for accumulate in [false, true] {
+                for (accumulate, prefetches) in [(false, false), (true, false), (false, true), (true, true)] {
                     let ldc = 33
                     var c = randomFloats(8 * ldc, seed: 6)
                     var expected = c
@@ -51,7 +53,11 @@ final class ConvolutionKernelTests: XCTestCase {
                     } }
                     source.withUnsafeBytes { base in
                         let pixels = pixelIndices.map { base.baseAddress! + $0 * 4 }
-                        c.withUnsafeMutableBufferPointer { kernel(kc, pixels, offsets, b, $0.baseAddress!, ldc, accumulate) }
+                        otherWeights.withUnsafeBytes { other in
+                            c.withUnsafeMutableBufferPointer {
+                                kernel(kc, pixels, offsets, b, $0.baseAddress!, ldc, accumulate, prefetches ? other.baseAddress! : nil)
+                            }
+                        }
                     }
                     for i in 0..<8 {
                         assertClose(Array(c[(i * ldc)..<(i * ldc + 32)]), Array(expected[(i * ldc)..<(i * ldc + 32)]), tolerance: 1e-5)

@@ -26,6 +26,33 @@ final class SGEMMTests: XCTestCase {
         }
     }
 
+    /// Each GEMM microkernel on one tile (B in place with a wider stride), with and without a prefetch of other
+    /// weights, which must not change the sums.
+    func testMicrokernelsMatchNaiveTile() {
+        let other = randomFloats(200 * 16, seed: 12)
+        for config in KernelConfig.available {
+            let mr = config.gemmMR, nr = config.gemmNR, ldb = nr + 3, ldc = nr + 1
+            for kc in [1, 200] {
+                let a = randomFloats(kc * mr, seed: UInt64(kc)), b = randomFloats(kc * ldb, seed: UInt64(kc + 1))
+                for (accumulate, prefetches) in [(false, false), (true, false), (false, true), (true, true)] {
+                    var c = randomFloats(mr * ldc, seed: 13)
+                    var expected = c
+                    for i in 0..<mr { for j in 0..<nr {
+                        var sum: Float = accumulate ? c[i * ldc + j] : 0
+                        for p in 0..<kc { sum += a[p * mr + i] * b[p * ldb + j] }
+                        expected[i * ldc + j] = sum
+                    } }
+                    other.withUnsafeBytes { other in
+                        c.withUnsafeMutableBufferPointer {
+                            config.gemm(kc, a, b, ldb, $0.baseAddress!, ldc, accumulate, prefetches ? other.baseAddress! : nil)
+                        }
+                    }
+                    assertClose(c, expected, tolerance: 1e-4)
+                }
+            }
+        }
+    }
+
     /// Batches of small products, one per task, against naive products: edge slivers and panels, several K
     /// blocks, operands shared between products (broadcast batch axes).
     func testBatchedProductsMatchNaiveProducts() {

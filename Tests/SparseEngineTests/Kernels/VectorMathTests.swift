@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import SparseEngine
 
-/// The vector exp, erf and GELU kernels of every instruction set against the C library's, edges included, and the
+/// The vector exp, erf, GELU and SiLU kernels of every instruction set against the C library's, edges included, and the
 /// softmax row kernel on them.
 final class VectorMathTests: XCTestCase {
     private let inputs: [Float] = [0, -0.0, 1e-30, -1e-7, 1e-3, 0.25, -0.49, 0.5, 0.51, 1, -1.7, 2.5, 3.99, 4, -4.5, 10, -10, 30,
@@ -45,6 +45,20 @@ final class VectorMathTests: XCTestCase {
                 let v = Double(x), expected = v / 2 * (1 + Foundation.erf(v / 2.0.squareRoot()))
                 XCTAssertLessThanOrEqual(abs(Double(y) - expected), 1e-6 * max(1, abs(expected)), "\(config.isa) gelu(\(x)) = \(y)")
             }
+        }
+    }
+
+    func testSiLUMatchesDirectComputation() {
+        for config in KernelConfig.available {
+            for (x, y) in zip(inputs, run(config.silu)) {
+                let v = Double(x), expected = v.isInfinite ? (v > 0 ? v : 0) : v / (1 + Foundation.exp(-v))
+                if v.isInfinite {
+                    XCTAssertEqual(Double(y), expected, "\(config.isa) silu(\(x))")
+                    continue
+                }
+                XCTAssertLessThanOrEqual(abs(Double(y) - expected), 1e-6 * max(1, abs(expected)), "\(config.isa) silu(\(x)) = \(y)")
+            }
+            XCTAssertTrue(run(config.silu, [.nan])[0].isNaN)
         }
     }
 

@@ -97,23 +97,27 @@ struct ConvOperator: Operator {
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        var siluPending = silu
         if sparseWeightShape != nil, let weights = SparseWeights(inputs[1]!) {
             try convolveSparse(inputs, weights, outputs[0], context)
-        } else if try convolve(inputs, outputs, context) {
-            FusedAdd.finish(outputs[0], inputs[3]!, activation, context)
+        } else {
+            let rest = try convolve(inputs, outputs, context)
+            if rest.addPending { FusedAdd.finish(outputs[0], inputs[3]!, activation, context) }
+            siluPending = silu && !rest.siluApplied
         }
-        if silu { f32SiLU(outputs[0].pointer(Float.self), count: outputs[0].count, kernels: context.kernels, pool: context.pool) }
+        if siluPending { f32SiLU(outputs[0].pointer(Float.self), count: outputs[0].count, kernels: context.kernels, pool: context.pool) }
     }
 
-    /// Computes the convolution; true when the fused Add (and the activation after it) is still to be applied.
-    private func convolve(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws -> Bool {
+    /// Computes the convolution; says whether the fused Add (and the activation after it) is still to be applied,
+    /// and whether the fused SiLU has been (by the GEMM paths' epilogue, when no Add follows).
+    private func convolve(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws -> (addPending: Bool, siluApplied: Bool) {
         let x = inputs[0]!, w = inputs[1]!, y = outputs[0]
         let bias = inputs.count > 2 ? inputs[2] : nil
         guard sparseWeightShape == nil else { throw c.error(.internalError, "the compressed weight is malformed") }
         let window = try window(x.shape, w.shape)
         if window.rank > 2 {
             try convolveND(x, w, bias, y, window, context)
-            return fusedAdd
+            return (fusedAdd, false)
         }
         let g = ConvGeometry(window)
         let n = x.shape[0], channels = x.shape[1], m = w.shape[0]
@@ -128,7 +132,7 @@ struct ConvOperator: Operator {
             } else {
                 depthwise(xp, wp, bp, yp, n: n, channels: channels, g, context)
             }
-            return fusedAdd
+            return (fusedAdd, false)
         }
         let residual = fusedAdd && inputs[3]!.shape == y.shape ? inputs[3]!.pointer(Float.self) : nil
         let (phaseH, phaseW) = phaseSize(g)
@@ -139,16 +143,18 @@ struct ConvOperator: Operator {
         let imageBytes = phaseCount * channels * phaseH * phaseW * MemoryLayout<Float>.size
         let perGroup = max(1, ShiftedConvolutionGemm.inPlaceSourceBytes / imageBytes)
         let inputImage = channels * g.inH * g.inW, outputImage = m * g.outH * g.outW
+        let addPending = fusedAdd && residual == nil
         for first in stride(from: 0, to: n, by: perGroup) {
             let images = min(perGroup, n - first)
             let epilogue = ConvEpilogue(bias: bp, residual: residual.map { UnsafePointer($0 + first * outputImage) },
-                                        activation: residual == nil ? inlineActivation : activation, kernels: context.kernels)
+                                        activation: residual == nil ? inlineActivation : activation, silu: silu && !addPending,
+                                        kernels: context.kernels)
             let source = stridePhases(xp + first * inputImage, batch: images, channels: channels, g, phaseCount: phaseCount, context: context)
             let gemm = ShiftedConvolutionGemm(source: source, phaseH: phaseH, phaseW: phaseW, geometry: g, batch: images, channels: channels,
                                               rowOffsets: offsets, phaseCount: phaseCount)
             gemm.run(weights: wp, outChannels: m, groups: group, epilogue: epilogue, y: yp + first * outputImage, context: context)
         }
-        return fusedAdd && residual == nil
+        return (addPending, silu && !addPending)
     }
 
     /// A convolution with compressed weights, reading its input in place (`ShiftedConvolutionSpMMOperands`). A

@@ -16,7 +16,7 @@ extension ShiftedConvolutionGemm {
                          context: KernelContext) {
         let g = geometry, config = context.kernels, workspace = context.gemmWorkspace
         let mr = config.igemmMR, nr = config.igemmNR, m = output.channels
-        let shape = GemmShape(m: m, k: k, mr: nr)
+        let shape = GemmShape(m: m, k: k, mr: nr, kcLimit: GemmShape.prefetchedKcLimit)
         let packed = workspace.packed(weights, rows: m, columns: k, ld: k, alpha: 1, transposed: false, layout: .panels(shape),
                                       count: shape.packedCount, slot: .right) { buffer in
             packPanels(transB: true, n: m, k: k, alpha: 1, b: weights, ldb: k, shape: shape, into: buffer, pool: context.pool)
@@ -40,9 +40,14 @@ extension ShiftedConvolutionGemm {
                     for panel in firstPanel..<endPanel {
                         let panelWeights = packed + shape.sliverOffset(block: block, sliver: panel)
                         let panelTiles = tiles + (panel - firstPanel) * sliverCount * mr * nr
+                        // The weights this task reads next: the next panel of this block, else the first of the next.
+                        let next = panel + 1 < endPanel ? (block, panel + 1) : (block + 1, firstPanel)
+                        let nextWeights = next.0 < shape.kBlocks ? UnsafeRawPointer(packed + shape.sliverOffset(block: next.0, sliver: next.1)) : nil
+                        let nextBytes = next.0 < shape.kBlocks ? shape.blockLength(next.0) * nr * 4 : 0
                         for s in firstSliver..<endSliver {
                             config.igemmc(kc, bases.baseAddress! + s * mr, rowOffsets + k0, panelWeights,
-                                          panelTiles + (s - firstSliver) * mr * nr, nr, block > 0)
+                                          panelTiles + (s - firstSliver) * mr * nr, nr, block > 0,
+                                          WeightPrefetch.region(nextWeights, bytes: nextBytes, kc: kc, call: s - firstSliver))
                         }
                     }
                 }
