@@ -47,7 +47,7 @@ final class QS8SparseKernelTests: XCTestCase {
                         for k in 0..<depth {
                             expected += Int32(w[r][k]) * Int32(activations[Int(offsets[k / 4]) + 4 * p + k % 4])
                         }
-                        XCTAssertEqual(acc[r * nr + p], expected, "\(product.kernelName) K \(depth) row \(r) pixel \(p)")
+                        XCTAssertEqual(acc[r * nr + p], expected, "\(kernels.spmm(columns: columns).name) K \(depth) row \(r) pixel \(p)")
                     }
                 }
             }

@@ -10,8 +10,6 @@ struct QS8TileProduct {
     let tilesPerCall: Int
     /// Bytes of packed weights per tile of 8 rows, on average: sizes the blocks of tiles that stay in L2.
     let bytesPerTile: Int
-    /// The microkernels' names, for profiles.
-    let kernelName: String
     /// `(tile, rows, activations, groupOffsets, acc)`: the sums of rows `tile·8 ..< tile·8 + rows` (at most
     /// `tilesPerCall` × 8) into `acc`, row stride `nr`.
     let compute: (Int, Int, UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void
@@ -24,7 +22,6 @@ struct QS8TileProduct {
             self.nr = nr
             tilesPerCall = 1
             bytesPerTile = w.kgroups * 32
-            kernelName = kernels.igemmName
             compute = { tile, _, activations, offsets, acc in igemm(w.kgroups, w.tile(tile), activations, offsets, acc, nr) }
         case .sparse(let w):
             let kernel = kernels.spmm(columns: columns), nr = kernel.nr
@@ -34,7 +31,6 @@ struct QS8TileProduct {
             // rows are so sparse that a row would take fewer than about 16 steps in it.
             tilesPerCall = 4
             bytesPerTile = max(64, w.byteCount / max(1, weights.tiles))
-            kernelName = kernel.name
             let density = Double(w.nonzeroGroups) / Double(max(1, w.rows * w.kgroups))
             let l1Chunks = (24 << 10) / (nr * 4 * QS8SparseWeights.chunkGroups)
             let span = max(1, l1Chunks, Int((1 / max(density, 0.01)).rounded(.up)))

@@ -28,14 +28,20 @@ struct QuantizedBatchMatMulOperator: Operator {
         let a = inputs[0]!, b = inputs[3]!, y = outputs[0], kernels = context.kernels.qs8
         let aZero = Int(try inputs[2]!.doubleValues()[0]), bZero = Int(try inputs[5]!.doubleValues()[0])
         guard a.shape.last! * magnitude(a, aZero) * magnitude(b, bZero) < 1 << 24 else { return try reference.run(inputs, outputs, context) }
-        let af = try centered(a, aZero, kernels), bf = try centered(b, bZero, kernels)
+        let af = try centered(a, aZero, kernels, context.pool), bf = try centered(b, bZero, kernels, context.pool)
         let sums = try Tensor(zeros: .float, shape: y.shape)
         try product.run([af, bf], [sums], context)
         let scale = inputs[1]!.pointer(Float.self)[0] * inputs[4]!.pointer(Float.self)[0] / inputs[6]!.pointer(Float.self)[0]
         let yZero = Int32(try inputs[7]!.doubleValues()[0])
         let (lo, hi): (Int32, Int32) = y.dataType == .int8 ? (-128, 127) : (0, 255)
-        kernels.requantizeFloats(y.count, sums.pointer(Float.self), scale, yZero, lo, hi, y.rawPointer.assumingMemoryBound(to: UInt8.self))
+        let sp = sums.pointer(Float.self), yp = y.rawPointer.assumingMemoryBound(to: UInt8.self)
+        context.pool.parallelFor((y.count + Self.chunk - 1) / Self.chunk) { i, _ in
+            kernels.requantizeFloats(min(Self.chunk, y.count - i * Self.chunk), sp + i * Self.chunk, scale, yZero, lo, hi, yp + i * Self.chunk)
+        }
     }
+
+    /// Elements per task of the elementwise passes.
+    private static let chunk = 16_384
 
     /// The largest |x − zero| over the 8-bit tensor.
     private func magnitude(_ t: Tensor, _ zero: Int) -> Int {
@@ -52,9 +58,12 @@ struct QuantizedBatchMatMulOperator: Operator {
     }
 
     /// The 8-bit tensor less its zero point, as (exact) floats.
-    private func centered(_ t: Tensor, _ zero: Int, _ kernels: QS8KernelSet) throws -> Tensor {
-        let out = try Tensor(zeros: .float, shape: t.shape)
-        kernels.dequantize(t.count, t.rawPointer.assumingMemoryBound(to: UInt8.self), t.dataType == .int8, 1, Int32(zero), out.pointer(Float.self))
+    private func centered(_ t: Tensor, _ zero: Int, _ kernels: QS8KernelSet, _ pool: ThreadPool) throws -> Tensor {
+        let out = try Tensor(zeros: .float, shape: t.shape), signed = t.dataType == .int8
+        let xp = t.rawPointer.assumingMemoryBound(to: UInt8.self), yp = out.pointer(Float.self)
+        pool.parallelFor((t.count + Self.chunk - 1) / Self.chunk) { i, _ in
+            kernels.dequantize(min(Self.chunk, t.count - i * Self.chunk), xp + i * Self.chunk, signed, 1, Int32(zero), yp + i * Self.chunk)
+        }
         return out
     }
 }

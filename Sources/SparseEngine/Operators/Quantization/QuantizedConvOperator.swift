@@ -76,7 +76,10 @@ struct QuantizedConvOperator: Operator {
         let passImages = max(1, min(images, (1 << 20) / imageBytes))
         let packedInput = UnsafeMutableRawPointer(context.sharedFloats(.first, (passImages * imageBytes + 3) / 4)).assumingMemoryBound(to: UInt8.self)
         let plane = g.inH * g.inW, xBytes = x.rawPointer.assumingMemoryBound(to: UInt8.self)
-        let groupsPerTask = max(1, min(groups, 16)), packTasks = (groups + groupsPerTask - 1) / groupsPerTask
+        // Packing tasks of at most 16 channel groups, and at least 4 per thread in a pass (one image of 64 channels
+        // was one task: the other threads waited).
+        let groupsPerTask = max(1, min(groups, 16, groups * passImages / (4 * context.pool.threadCount)))
+        let packTasks = (groups + groupsPerTask - 1) / groupsPerTask
         // Compute tasks: (block of channel tiles whose weights fit in L2, about 256 KiB; run of pixel tiles). In a task
         // each pixel tile's activations stay in L1 while the block's weights pass over them.
         let pixelTiles = (virtualPixels + nr - 1) / nr
