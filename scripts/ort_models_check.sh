@@ -31,6 +31,21 @@ checks=(
 )
 
 status=0
+
+# Checks one variant against ONNX Runtime's outputs at a batch (REF_DIR, BATCH, SEED), written first when missing or
+# older than the model; INT8 models within one quantization step. Extra arguments go before the runner (env settings).
+check() {
+  local variant="$1" reference="$models/$1/$2" batch="$3" seed="$4"
+  shift 4
+  local model="$models/$variant/model.onnx" limit="$max_error"
+  if [[ ! -f "$reference/reference.json" || "$reference/reference.json" -ot "$model" ]]; then
+    rm -rf "$reference"
+    "$python" "$root/scripts/ort_reference.py" "$model" "$reference" --batch "$batch" --seed "$seed"
+  fi
+  [[ "$variant" == *int8* ]] && limit="$("$python" "$root/scripts/int8_tolerance.py" "$model" "$reference")"
+  env "$@" "$runner" --reference "$model" "$reference" --max-error "$limit" || status=1
+}
+
 for check in "${checks[@]}"; do
   read -r family prune variants <<<"$check"
   missing=0
@@ -39,37 +54,21 @@ for check in "${checks[@]}"; do
     "$python" "$root/bench/make_models.py" --out "$models" --only "$family" --prune "$prune" >/dev/null
   fi
   for variant in $variants; do
-    model="$models/$variant/model.onnx"
-    reference="$models/$variant/ort-reference"
-    if [[ ! -f "$reference/reference.json" || "$reference/reference.json" -ot "$model" ]]; then
-      rm -rf "$reference"
-      "$python" "$root/scripts/ort_reference.py" "$model" "$reference" --batch 1 --seed 0
-    fi
-    limit="$max_error"
-    [[ "$variant" == *int8* ]] && limit="$("$python" "$root/scripts/int8_tolerance.py" "$model" "$reference")"
-    "$runner" --reference "$model" "$reference" --max-error "$limit" || status=1
+    check "$variant" ort-reference 1 0
     # The pruned and INT8 models run on sparse or INT8 kernels: check them on the other instruction sets' too.
     if [[ "$variant" == *pruned* || "$variant" == *int8* ]]; then
       for isa in avx2 scalar; do
         printf '[ZOO_ISA=%s] ' "$isa"
-        ZOO_ISA="$isa" "$runner" --reference "$model" "$reference" --max-error "$limit" || status=1
+        check "$variant" ort-reference 1 0 ZOO_ISA="$isa"
       done
     fi
   done
 done
 
-# A batch of 3 of the pruned CNNs (FP32, and INT8 in 4-blocks): their activations exceed the slice budget, so the engine runs the batch
-# in slices (BatchSlicing); the joined outputs must match ONNX Runtime's whole-batch ones.
+# A batch of 3 of the pruned CNNs (FP32, and INT8 in 4-blocks): their activations exceed the slice budget, so the
+# engine runs the batch in slices (BatchSlicing); the joined outputs must match ONNX Runtime's whole-batch ones.
 for variant in resnet50-pruned90 yolov5s-pruned90 resnet50-int8-4block-pruned90; do
-  model="$models/$variant/model.onnx"
-  reference="$models/$variant/ort-reference-b3"
-  if [[ ! -f "$reference/reference.json" || "$reference/reference.json" -ot "$model" ]]; then
-    rm -rf "$reference"
-    "$python" "$root/scripts/ort_reference.py" "$model" "$reference" --batch 3 --seed 1
-  fi
-  limit="$max_error"
-  [[ "$variant" == *int8* ]] && limit="$("$python" "$root/scripts/int8_tolerance.py" "$model" "$reference")"
   printf '[batch 3, sliced] '
-  "$runner" --reference "$model" "$reference" --max-error "$limit" || status=1
+  check "$variant" ort-reference-b3 3 1
 done
 exit "$status"

@@ -55,28 +55,30 @@ struct QuantizedSparseSelection: GraphPass {
     /// weight groups 4 channels at one tap (per output channel), a MatMul's [K, N] weight 4 rows of one column.
     /// Nil when the zero point's length fits neither per-tensor nor per-row.
     static func zeros(_ weight: Tensor, zeroPoint: Tensor?, convolution: Bool) throws -> (weights: Double, groups: Double)? {
-        let values = try weight.doubleValues().map { Int($0) }
         let zero = try zeroPoint?.doubleValues().map { Int($0) } ?? [0]
         let rows = convolution ? weight.shape[0] : weight.shape[1]
-        let depth = values.count / max(rows, 1)
+        let depth = weight.count / max(rows, 1)
         guard rows > 0, depth > 0, zero.count == 1 || zero.count == rows else { return nil }
         let taps = convolution ? weight.shape[2...].reduce(1, *) : 1, channels = depth / taps
-        // Element (row, channel, tap) of the layer as the kernels group it.
+        // The 8-bit weights read in place (int8 or uint8), element (row, channel, tap) as the kernels group them.
+        let bytes = weight.rawPointer.assumingMemoryBound(to: UInt8.self), signed = weight.dataType == .int8
         func isZero(_ row: Int, _ channel: Int, _ tap: Int) -> Bool {
             let index = convolution ? (row * channels + channel) * taps + tap : channel * rows + row
-            return values[index] == zero[zero.count == 1 ? 0 : row]
+            let value = signed ? Int(Int8(bitPattern: bytes[index])) : Int(bytes[index])
+            return value == zero[zero.count == 1 ? 0 : row]
         }
         var zeroWeights = 0, zeroGroups = 0, groups = 0
         for row in 0..<rows {
             for tap in 0..<taps {
                 for first in stride(from: 0, to: channels, by: 4) {
-                    let members = (first..<min(channels, first + 4)).filter { isZero(row, $0, tap) }.count
+                    var members = 0
+                    for channel in first..<min(channels, first + 4) where isZero(row, channel, tap) { members += 1 }
                     zeroWeights += members
                     zeroGroups += members == min(4, channels - first) ? 1 : 0
                     groups += 1
                 }
             }
         }
-        return (Double(zeroWeights) / Double(values.count), Double(zeroGroups) / Double(groups))
+        return (Double(zeroWeights) / Double(weight.count), Double(zeroGroups) / Double(groups))
     }
 }
