@@ -25,8 +25,10 @@ struct TransposeOperator: Operator {
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let x = inputs[0]!, y = outputs[0]
         let p = try permutation(rank: x.rank)
-        let strides = contiguousStrides(x.shape)
-        stridedCopy(elementSize: x.dataType.byteSize!, shape: y.shape, strides: p.map { strides[$0] }, src: x.rawPointer, dst: y.rawPointer)
+        let strides = contiguousStrides(x.shape), viewStrides = p.map { strides[$0] }, elementSize = x.dataType.byteSize!
+        if tiledTranspose(elementSize: elementSize, shape: y.shape, strides: viewStrides, src: x.rawPointer, dst: y.rawPointer,
+                          pool: context.pool) { return }
+        stridedCopy(elementSize: elementSize, shape: y.shape, strides: viewStrides, src: x.rawPointer, dst: y.rawPointer)
     }
 }
 

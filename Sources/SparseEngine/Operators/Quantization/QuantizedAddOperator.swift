@@ -38,22 +38,26 @@ struct QuantizedAddOperator: Operator {
         let loop = BroadcastLoop(outShape: y.shape, inputs: [a.shape, b.shape])
         let inner = loop.inner, sa = loop.innerStride(0), sb = loop.innerStride(1)
         if [0, 1].contains(sa), [0, 1].contains(sb), sa + sb > 0 {
-            // Rows of the broadcast (a bias over tokens, a mask over heads), cut into chunks; an operand repeated
-            // along the row (stride 0) is spread into a scratch row first.
+            // Rows of the broadcast (a bias over tokens, a mask over heads), cut into chunks of about `chunk` bytes:
+            // long rows into pieces, short rows in runs (a task per 128-byte row of attention scores made the second
+            // thread slower than none). An operand repeated along the row (stride 0) is spread into a scratch row first.
             var rows: [(out: Int, a: Int, b: Int)] = []
             loop.forEachRow { out, offsets in rows.append((out, offsets[0], offsets[1])) }
-            let chunk = 16_384, chunksPerRow = (inner + chunk - 1) / chunk
+            let chunk = 16_384, chunksPerRow = (inner + chunk - 1) / chunk, rowsPerTask = max(1, chunk / max(1, inner))
+            let tasks = (rows.count + rowsPerTask - 1) / rowsPerTask * chunksPerRow
             rows.withUnsafeBufferPointer { rows in
-                context.pool.parallelFor(rows.count * chunksPerRow) { task, thread in
-                    let row = rows[task / chunksPerRow], start = (task % chunksPerRow) * chunk, count = min(chunk, inner - start)
+                context.pool.parallelFor(tasks) { task, thread in
+                    let firstRow = task / chunksPerRow * rowsPerTask, start = (task % chunksPerRow) * chunk, count = min(chunk, inner - start)
                     let spread = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, (count + 3) / 4)).assumingMemoryBound(to: UInt8.self)
                     func operand(_ p: UnsafeMutablePointer<UInt8>, _ offset: Int, _ stride: Int) -> UnsafePointer<UInt8> {
                         if stride == 1 { return UnsafePointer(p + offset + start) }
                         spread.initialize(repeating: p[offset], count: count)
                         return UnsafePointer(spread)
                     }
-                    kernels.add(count, operand(ap, row.a, sa), aSigned, aScale, aZero, operand(bp, row.b, sb), bSigned, bScale, bZero,
-                                yScale, yZero, lo, hi, yp + row.out + start)
+                    for row in rows[firstRow..<min(rows.count, firstRow + rowsPerTask)] {
+                        kernels.add(count, operand(ap, row.a, sa), aSigned, aScale, aZero, operand(bp, row.b, sb), bSigned, bScale, bZero,
+                                    yScale, yZero, lo, hi, yp + row.out + start)
+                    }
                 }
             }
             return

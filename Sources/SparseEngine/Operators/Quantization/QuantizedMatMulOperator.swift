@@ -64,7 +64,7 @@ struct QuantizedMatMulOperator: Operator {
         let tilesPerSplit = (featureTiles + splits * tilesPerCall - 1) / (splits * tilesPerCall) * tilesPerCall
         offsets.withUnsafeBufferPointer { offsets in
             context.pool.parallelFor(tokenTiles * splits) { task, thread in
-                let tokenTile = task / splits, split = task % splits
+                let split = task / tokenTiles, tokenTile = task % tokenTiles
                 let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * tilesPerCall * nr)).assumingMemoryBound(to: Int32.self)
                 let t0 = tokenTile * nr, t1 = min(rows, t0 + nr), tokens = UnsafePointer(packedInput + tokenTile * tileBytes)
                 for tile in stride(from: min(featureTiles, split * tilesPerSplit), to: min(featureTiles, (split + 1) * tilesPerSplit), by: tilesPerCall) {
