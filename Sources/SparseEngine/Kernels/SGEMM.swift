@@ -9,9 +9,12 @@
 ///   weights) and one parallel region runs tasks of (NR-column panel, range of slivers): per K block
 ///   a task reads its B panel in place, from B's cached packing when B is a constant (weights on the
 ///   right), or packs it into per-thread scratch (kept in L1), then runs the microkernel over its slivers.
+///
+/// An `epilogue` (bias, bounds, GELU) finishes C: tile by tile as the last K block completes it in the third way,
+/// in one parallel pass after the product in the others.
 func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-           beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, context: KernelContext) {
+           beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GemmEpilogue? = nil, context: KernelContext) {
     if m == 0 || n == 0 { return }
     if beta != 0 && beta != 1 {
         for i in 0..<m {
@@ -21,18 +24,21 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     }
     if k == 0 || alpha == 0 {
         if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+        epilogue?.apply(toWhole: c, ldc: ldc, m: m, n: n, pool: context.pool)
         return
     }
     let config = context.kernels
     if m < GemmPlan.smallRows {
         smallRowsGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                       overwrite: beta == 0, c: c, ldc: ldc, scratch: context.gemmWorkspace.threadBuffer(0, m * k), pool: context.pool)
+        epilogue?.apply(toWhole: c, ldc: ldc, m: m, n: n, pool: context.pool)
     } else if GemmPlan.prefersColumnSlivers(m: m, n: n, mr: config.gemmMR, nr: config.gemmNR) {
         sgemmColumnSlivers(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                            overwrite: beta == 0, c: c, ldc: ldc, context: context)
+        epilogue?.apply(toWhole: c, ldc: ldc, m: m, n: n, pool: context.pool)
     } else {
         sgemmRowSlivers(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                        overwrite: beta == 0, c: c, ldc: ldc, context: context)
+                        overwrite: beta == 0, c: c, ldc: ldc, epilogue: epilogue, context: context)
     }
 }
 
@@ -75,7 +81,8 @@ enum GemmPlan {
 /// The general case: A packed in MR-row slivers, B read or packed in NR-column panels per K block.
 private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                             overwrite: Bool, c: UnsafeMutablePointer<Float>, ldc: Int, context: KernelContext) {
+                             overwrite: Bool, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GemmEpilogue?,
+                             context: KernelContext) {
     let config = context.kernels
     let mr = config.gemmMR, nr = config.gemmNR
     let inPlaceBlock = transB ? nil : GemmPlan.inPlaceBlock(ldb: ldb)
@@ -133,17 +140,18 @@ private func sgemmRowSlivers(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                 let prefetch = WeightPrefetch.region(nextPanel, bytes: kc * nr * 4, kc: kc, call: s - firstSliver)
                 if rows == mr && cols == nr {
                     config.gemm(kc, aSliver, panelStart, panelStride, cTile, ldc, accumulate, prefetch)
-                    continue
-                }
-                config.gemm(kc, aSliver, panelStart, panelStride, edgeTile, nr, false, prefetch)
-                for r in 0..<rows {
-                    let dst = cTile + r * ldc, src = edgeTile + r * nr
-                    if accumulate {
-                        for j in 0..<cols { dst[j] += src[j] }
-                    } else {
-                        dst.update(from: src, count: cols)
+                } else {
+                    config.gemm(kc, aSliver, panelStart, panelStride, edgeTile, nr, false, prefetch)
+                    for r in 0..<rows {
+                        let dst = cTile + r * ldc, src = edgeTile + r * nr
+                        if accumulate {
+                            for j in 0..<cols { dst[j] += src[j] }
+                        } else {
+                            dst.update(from: src, count: cols)
+                        }
                     }
                 }
+                if block == shape.kBlocks - 1 { epilogue?.apply(cTile, ldc: ldc, rows: rows, column: j0, columns: cols) }
             }
         }
     }

@@ -36,7 +36,7 @@ public struct SessionSummary: Sendable, Equatable {
 
     /// Fusions the passes made (BatchNorm folded into Conv, layer norms, GELUs, Adds and activations fused).
     public var fusedLayers: Int {
-        let merging = [BatchNormFolding().name, LayerNormFusion().name, GeluFusion().name, AddFusion().name, ActivationFusion().name, SiLUFusion().name]
+        let merging = [BatchNormFolding().name, LayerNormFusion().name, GeluFusion().name, AddFusion().name, ActivationFusion().name, GeluEpilogueFusion().name, SiLUFusion().name]
         return passes.filter { merging.contains($0.name) }.reduce(0) { $0 + $1.changed }
     }
 

@@ -68,12 +68,14 @@ struct GemmOperator: Operator {
 /// `MatMul` with numpy semantics: 1-D operands are promoted and the added axis removed,
 /// batch axes broadcast. A 2-D right operand turns the whole batch into one GEMM; a batch of small products
 /// (attention's per-head ones) runs as `sgemmBatched`, one product per task. An Add folded in by
-/// `AddFusion` (input #2, typically the bias of a linear layer) and a fused activation follow the product.
-/// A MatMul whose constant 2-D B `SparseWeightSelection` compressed runs on `spmm`.
+/// `AddFusion` (input #2, typically the bias of a linear layer), a fused activation and a fused GELU
+/// (`GeluEpilogueFusion`) follow the product: in its epilogue when the Add is a bias per output feature and B is 2-D,
+/// in passes over the output otherwise. A MatMul whose constant 2-D B `SparseWeightSelection` compressed runs on `spmm`.
 struct MatMulOperator: Operator {
     let c: OpContext
     let activation: FusedActivation
     let fusedAdd: Bool
+    let gelu: Bool
     /// B's dense shape when B holds `SparseWeights`.
     let sparseWeightShape: [Int]?
 
@@ -81,6 +83,7 @@ struct MatMulOperator: Operator {
         self.c = c
         activation = try FusedActivation(c)
         fusedAdd = try FusedAdd.isPresent(c)
+        gelu = try c.int(GeluEpilogueFusion.attribute, 0) != 0
         sparseWeightShape = try c.ints(SparseWeightSelection.shapeAttribute)
     }
 
@@ -95,28 +98,42 @@ struct MatMulOperator: Operator {
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        let a = inputs[0]!, y = outputs[0], bShape = sparseWeightShape ?? inputs[1]!.shape
+        // A bias per output feature is finished with the product (by the sparse kernel or in the GEMM's epilogue);
+        // any other fused Add needs a pass over the output, and the activation and GELU come after it.
+        let bias = fusedAdd && bShape.count == 2 ? FusedAdd.featureBias(inputs[2]!, features: bShape[1]) : nil
+        let finishedInProduct = bShape.count == 2 && (!fusedAdd || bias != nil)
+        let geluPass = GemmEpilogue(bias: nil, activation: .none, gelu: gelu, kernels: context.kernels)
         if let shape = sparseWeightShape {
             guard let weights = SparseWeights(inputs[1]!) else { throw c.error(.internalError, "the compressed weight is malformed") }
-            let a = inputs[0]!, y = outputs[0]
-            // A fused bias (one value per output feature) is added by the kernel, with the activation after it.
-            let bias = fusedAdd ? FusedAdd.featureBias(inputs[2]!, features: shape[1]) : nil
-            let finishedByKernel = !fusedAdd || bias != nil
             let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: y.pointer(Float.self), tokens: a.count / shape[0],
                                               k: shape[0], n: shape[1], bias: bias, accumulate: false,
-                                              activation: finishedByKernel ? activation : .none,
+                                              activation: finishedInProduct ? activation : .none,
                                               transpose: context.kernels.transpose)
             sparseLinear(weights, operands, context: context)
-            if finishedByKernel { return }
+            if finishedInProduct {
+                geluPass?.apply(toWhole: y.pointer(Float.self), ldc: shape[1], m: y.count / shape[1], n: shape[1], pool: context.pool)
+                return
+            }
+        } else if finishedInProduct {
+            let epilogue = GemmEpilogue(bias: bias, activation: activation, gelu: gelu, kernels: context.kernels)
+            let k = bShape[0], n = bShape[1]
+            sgemm(transA: false, transB: false, m: a.count / k, n: n, k: k, alpha: 1, a: a.pointer(Float.self), lda: k,
+                  b: inputs[1]!.pointer(Float.self), ldb: n, beta: 0, c: y.pointer(Float.self), ldc: n, epilogue: epilogue, context: context)
+            return
         } else {
             multiply(inputs, outputs, context)
         }
         if fusedAdd {
-            FusedAdd.finish(outputs[0], inputs[2]!, activation, context)
-        } else if sparseWeightShape == nil {
-            activation.apply(outputs[0].pointer(Float.self), outputs[0].count)
+            FusedAdd.finish(y, inputs[2]!, activation, context)
+        } else {
+            activation.apply(y.pointer(Float.self), y.count)
         }
+        let rowLength = max(1, y.shape.last ?? 1)
+        geluPass?.apply(toWhole: y.pointer(Float.self), ldc: rowLength, m: y.count / rowLength, n: rowLength, pool: context.pool)
     }
 
+    /// The product without epilogue, for a B of any rank.
     private func multiply(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) {
         let a = inputs[0]!, b = inputs[1]!, y = outputs[0]
         let sa = a.shape.count == 1 ? [1] + a.shape : a.shape

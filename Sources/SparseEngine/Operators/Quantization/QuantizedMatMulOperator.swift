@@ -57,7 +57,8 @@ struct QuantizedMatMulOperator: Operator {
             let r0 = tile * nr
             kernels.packRows(aBytes + r0 * depth, min(nr, rows - r0), depth, depth, nr, layer.fill, layer.flip, packedInput + tile * tileBytes)
         }
-        // Tasks: (token tile, range of feature tiles), as the convolutions'.
+        // Tasks: (range of feature tiles, token tile), weight block first as in the convolutions: each thread reads its
+        // share of the weights once and keeps a block in L2 across the token tiles.
         let featureTiles = layer.weights.tiles, elementSize = y.dataType.byteSize ?? 1
         let tilesPerCall = product.tilesPerCall
         let splits = max(1, min(featureTiles / tilesPerCall, (16 * context.pool.threadCount + tokenTiles - 1) / tokenTiles))
