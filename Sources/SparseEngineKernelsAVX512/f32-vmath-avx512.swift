@@ -88,11 +88,11 @@ private func exp(_ v: V) -> V {
     let n = shifted - 12582912
     let r = x - n * 0.693359375 + n * 2.12194440e-4
     var p = V(repeating: 1.9875691500e-4)
-    p = p * r + 1.3981999507e-3
-    p = p * r + 8.3334519073e-3
-    p = p * r + 4.1665795894e-2
-    p = p * r + 1.6666665459e-1
-    p = p * r + 5.0000001201e-1
+    p = V(repeating: 1.3981999507e-3).addingProduct(p, r)
+    p = V(repeating: 8.3334519073e-3).addingProduct(p, r)
+    p = V(repeating: 4.1665795894e-2).addingProduct(p, r)
+    p = V(repeating: 1.6666665459e-1).addingProduct(p, r)
+    p = V(repeating: 5.0000001201e-1).addingProduct(p, r)
     p = p * r * r + r + 1
     let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23, to: V.self)
     var result = p * scale
@@ -110,20 +110,20 @@ private func erf(_ v: V) -> V {
     // 2/√π · (x − x³/3 + x⁵/10 − x⁷/42 + x⁹/216 − x¹¹/1320 + x¹³/9360)
     let s = a * a
     var q = V(repeating: 1.0 / 9360)
-    q = q * s - 1.0 / 1320
-    q = q * s + 1.0 / 216
-    q = q * s - 1.0 / 42
-    q = q * s + 1.0 / 10
-    q = q * s - 1.0 / 3
-    q = q * s + 1
+    q = V(repeating: -(1.0 / 1320)).addingProduct(q, s)
+    q = V(repeating: 1.0 / 216).addingProduct(q, s)
+    q = V(repeating: -(1.0 / 42)).addingProduct(q, s)
+    q = V(repeating: 1.0 / 10).addingProduct(q, s)
+    q = V(repeating: -(1.0 / 3)).addingProduct(q, s)
+    q = V(repeating: 1).addingProduct(q, s)
     let small = q * a * 1.1283791671
     // 1 − t·(a1 + t·(a2 + t·(a3 + t·(a4 + t·a5))))·e^(−x²), t = 1/(1 + 0.3275911·|x|)
     let t = 1 / (a * 0.3275911 + 1)
     var poly = V(repeating: 1.061405429)
-    poly = poly * t - 1.453152027
-    poly = poly * t + 1.421413741
-    poly = poly * t - 0.284496736
-    poly = poly * t + 0.254829592
+    poly = V(repeating: -1.453152027).addingProduct(poly, t)
+    poly = V(repeating: 1.421413741).addingProduct(poly, t)
+    poly = V(repeating: -0.284496736).addingProduct(poly, t)
+    poly = V(repeating: 0.254829592).addingProduct(poly, t)
     var result = (1 - poly * t * exp(-s)).replacing(with: small, where: a .< 0.5)
     result.replace(with: 1, where: a .>= 4)
     result.replace(with: -result, where: v .< 0)

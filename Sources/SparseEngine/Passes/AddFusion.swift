@@ -73,7 +73,7 @@ enum FusedAdd {
         return UnsafePointer(addend.pointer(Float.self))
     }
 
-    /// `y += addend` (broadcast), then the activation, over the whole output.
+    /// `y += addend` (broadcast), then the activation, over the whole output, in parallel.
     static func finish(_ y: Tensor, _ addend: Tensor, _ activation: FusedActivation, _ context: KernelContext) {
         let yp = y.pointer(Float.self), ap = addend.pointer(Float.self)
         if addend.shape == y.shape {
@@ -85,16 +85,24 @@ enum FusedAdd {
             }
             return
         }
+        // Broadcast (attention scores plus a mask over tokens): the rows of the broadcast, in parallel runs of rows.
         let loop = BroadcastLoop(outShape: y.shape, inputs: [addend.shape])
         let inner = loop.inner, stride = loop.innerStride(0)
-        loop.forEachRow { out, offsets in
-            let source = ap + offsets[0]
-            if stride == 1 {
-                for j in 0..<inner { yp[out + j] += source[j] }
-            } else {
-                for j in 0..<inner { yp[out + j] += source[j * stride] }
+        var rows: [(out: Int, addend: Int)] = []
+        loop.forEachRow { out, offsets in rows.append((out, offsets[0])) }
+        let rowsPerTask = max(1, 16_384 / max(1, inner))
+        rows.withUnsafeBufferPointer { rows in
+            context.pool.parallelFor((rows.count + rowsPerTask - 1) / rowsPerTask) { task, _ in
+                for row in rows[(task * rowsPerTask)..<min(rows.count, (task + 1) * rowsPerTask)] {
+                    let source = ap + row.addend, out = yp + row.out
+                    if stride == 1 {
+                        for j in 0..<inner { out[j] += source[j] }
+                    } else {
+                        for j in 0..<inner { out[j] += source[j * stride] }
+                    }
+                    activation.apply(out, inner)
+                }
             }
         }
-        activation.apply(yp, y.count)
     }
 }

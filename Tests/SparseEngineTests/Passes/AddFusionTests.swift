@@ -50,6 +50,21 @@ final class AddFusionTests: XCTestCase {
         try assertFusedMatchesPlain(m, input: .f([2, 3, 4], randomFloats(24, seed: 4)), fusedNodes: 1, plainNodes: 3)
     }
 
+    /// Attention's scores plus a mask over keys, broadcast over heads and queries, then Relu: the fused Add runs row by
+    /// row in parallel after the batched product (rows of 130 floats, more than one task's worth of rows).
+    func testBroadcastMaskAddFoldsIntoBatchedMatMul() throws {
+        var m = TestModel()
+        m.nodes = [
+            TestNode("MatMul", ["x", "k"], ["p"]),
+            TestNode("Add", ["p", "mask"], ["s"]),
+            TestNode("Relu", ["s"], ["y"]),
+        ]
+        m.inputs = [.init(name: "x", type: .float, dims: [3, 150, 8])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        m.initializers = [("k", .f([3, 8, 130], randomFloats(3 * 8 * 130, seed: 6))), ("mask", .f([1, 1, 130], randomFloats(130, seed: 7)))]
+        try assertFusedMatchesPlain(m, input: .f([3, 150, 8], randomFloats(3 * 150 * 8, seed: 8)), fusedNodes: 1, plainNodes: 3)
+    }
+
     /// An Add whose other operand is computed after the Conv cannot be folded into it.
     func testAddOfALaterValueStaysSeparate() throws {
         var m = TestModel()
