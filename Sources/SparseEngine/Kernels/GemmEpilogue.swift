@@ -20,27 +20,41 @@ struct GemmEpilogue {
     }
 
     /// Finishes `rows` rows of C at `c` (row stride `ldc`), columns `column ..< column + columns` of the product.
+    /// The GELU runs on runs of at least a few hundred floats: a tile's rows (32 floats each) are gathered into a
+    /// contiguous block on the stack first, since the kernel's set-up per call cost as much as its work on a row.
     func apply(_ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, column: Int, columns: Int) {
-        typealias V = SIMD16<Float>
-        let low = V(repeating: lo), high = V(repeating: hi), clamps = lo > -.infinity || hi < .infinity
-        for r in 0..<rows {
-            let row = c + r * ldc
-            if bias != nil || clamps {
-                var j = 0
-                while j + 16 <= columns {
-                    var v = UnsafeRawPointer(row + j).loadUnaligned(as: V.self)
-                    if let bias { v += UnsafeRawPointer(bias + column + j).loadUnaligned(as: V.self) }
-                    v.replace(with: low, where: v .< low)
-                    v.replace(with: high, where: v .> high)
-                    UnsafeMutableRawPointer(row + j).storeBytes(of: v, as: V.self)
-                    j += 16
-                }
-                while j < columns {
-                    row[j] = Swift.min(Swift.max(row[j] + (bias?[column + j] ?? 0), lo), hi)
-                    j += 1
-                }
+        for r in 0..<rows { addBiasAndClamp(c + r * ldc, column: column, columns: columns) }
+        guard let gelu, rows > 0 else { return }
+        if ldc == columns || rows == 1 { return gelu(c, c, (rows - 1) * ldc + columns) }
+        let rowsPerBlock = max(1, 1024 / columns)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: rowsPerBlock * columns) { block in
+            let base = block.baseAddress!
+            for r0 in stride(from: 0, to: rows, by: rowsPerBlock) {
+                let count = min(rowsPerBlock, rows - r0)
+                for r in 0..<count { (base + r * columns).update(from: c + (r0 + r) * ldc, count: columns) }
+                gelu(base, base, count * columns)
+                for r in 0..<count { (c + (r0 + r) * ldc).update(from: base + r * columns, count: columns) }
             }
-            gelu?(row, row, columns)
+        }
+    }
+
+    /// Adds the bias to one row's `columns` values (the product's columns from `column`) and clamps them.
+    private func addBiasAndClamp(_ row: UnsafeMutablePointer<Float>, column: Int, columns: Int) {
+        typealias V = SIMD16<Float>
+        guard bias != nil || lo > -.infinity || hi < .infinity else { return }
+        let low = V(repeating: lo), high = V(repeating: hi)
+        var j = 0
+        while j + 16 <= columns {
+            var v = UnsafeRawPointer(row + j).loadUnaligned(as: V.self)
+            if let bias { v += UnsafeRawPointer(bias + column + j).loadUnaligned(as: V.self) }
+            v.replace(with: low, where: v .< low)
+            v.replace(with: high, where: v .> high)
+            UnsafeMutableRawPointer(row + j).storeBytes(of: v, as: V.self)
+            j += 16
+        }
+        while j < columns {
+            row[j] = Swift.min(Swift.max(row[j] + (bias?[column + j] ?? 0), lo), hi)
+            j += 1
         }
     }
 
