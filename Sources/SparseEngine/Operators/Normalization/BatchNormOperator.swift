@@ -95,10 +95,14 @@ struct LayerNormOperator: Operator {
     let axis: Int
     let epsilon: Float
 
+    /// Sum in ONNX Runtime's order (`QuantizedLayerNormOrder` marked the node), not in vector lanes.
+    let ortOrder: Bool
+
     init(_ c: OpContext) throws {
         self.c = c
         axis = try c.int("axis", -1)
         epsilon = try c.float("epsilon", 1e-5)
+        ortOrder = try c.int(QuantizedLayerNormOrder.attribute, 0) != 0
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
@@ -136,18 +140,48 @@ struct LayerNormOperator: Operator {
         let xp = x.pointer(Float.self), yp = y.pointer(Float.self)
         let meanOut = outputs.count > 1 ? outputs[1].pointer(Float.self) : nil
         let invOut = outputs.count > 2 ? outputs[2].pointer(Float.self) : nil
-        let eps = epsilon
+        let eps = epsilon, ortOrder = self.ortOrder
         context.pool.parallelFor(rows) { r, _ in
             let s = xp + r * inner, d = yp + r * inner
-            // ONNX Runtime's order of float operations (one pass of sums, in order; a division by the deviation), so a
-            // quantized model's values round to the same steps as its.
-            var sum: Float = 0, squares: Float = 0
-            for j in 0..<inner { sum += s[j]; squares += s[j] * s[j] }
+            let (sum, squares) = ortOrder ? sequentialSums(s, inner) : laneSums(s, inner)
             let mean = sum / Float(inner)
             let deviation = (squares / Float(inner) - mean * mean + eps).squareRoot()
-            for j in 0..<inner { d[j] = (s[j] - mean) / deviation * scale[j] + bias[j] }
+            if ortOrder {
+                // ONNX Runtime's order of float operations (a division by the deviation), so that a quantized model's
+                // values round to the same steps as its.
+                for j in 0..<inner { d[j] = (s[j] - mean) / deviation * scale[j] + bias[j] }
+            } else {
+                let inverse = 1 / deviation
+                for j in 0..<inner { d[j] = (s[j] - mean) * inverse * scale[j] + bias[j] }
+            }
             meanOut?[r] = mean
             invOut?[r] = 1 / deviation
         }
     }
+}
+
+/// The sum and the sum of squares of `count` floats, one element after another (ONNX Runtime's order).
+private func sequentialSums(_ x: UnsafePointer<Float>, _ count: Int) -> (Float, Float) {
+    var sum: Float = 0, squares: Float = 0
+    for j in 0..<count { sum += x[j]; squares += x[j] * x[j] }
+    return (sum, squares)
+}
+
+/// The sum and the sum of squares of `count` floats in 16 lanes, then across them: no chain of dependent adds.
+private func laneSums(_ x: UnsafePointer<Float>, _ count: Int) -> (Float, Float) {
+    typealias V = SIMD16<Float>
+    var sum = V(), squares = V(), j = 0
+    while j + 16 <= count {
+        let v = UnsafeRawPointer(x + j).loadUnaligned(as: V.self)
+        sum += v
+        squares += v * v
+        j += 16
+    }
+    var tailSum: Float = 0, tailSquares: Float = 0
+    while j < count {
+        tailSum += x[j]
+        tailSquares += x[j] * x[j]
+        j += 1
+    }
+    return (sum.sum() + tailSum, squares.sum() + tailSquares)
 }
