@@ -64,6 +64,30 @@ final class QS8KernelTests: XCTestCase {
         XCTAssertEqual(Set(outputs).count, 2)
     }
 
+    /// The transposed store of a linear layer (Y row-major from Yᵀ tiles: `ldy_row` 1, `ldy_col` > 1): 19 rows (two
+    /// groups of 8 transposed in registers and a rest) by 37 columns (two vectors and a masked one) into rows of 23.
+    func testTransposedRequantizationWritesEveryColumnsRows() {
+        var random = LinearCongruential(state: 4)
+        let rows = 19, cols = 37, ldy = 23
+        let acc = (0..<(rows * cols)).map { _ in Int32(truncatingIfNeeded: random.next() % 20_001) - 10_000 }
+        let bias = (0..<rows).map { Int32($0 * 13) - 100 }, scale = (0..<rows).map { 0.004 + Float($0) * 0.0007 }
+        for kernels in QS8KernelSet.available {
+            var y = [UInt8](repeating: 0xEE, count: cols * ldy)
+            kernels.requantize(rows, cols, acc, cols, bias, scale, 7, -128, 127, &y, 1, ldy)
+            for p in 0..<cols {
+                for r in 0..<ldy {
+                    guard r < rows else {
+                        XCTAssertEqual(y[p * ldy + r], 0xEE, "\(kernels.igemmName): column \(p) written past its \(rows) rows")
+                        continue
+                    }
+                    let exact = (Float(acc[r * cols + p] + bias[r]) * scale[r]).rounded(.toNearestOrEven) + 7
+                    let expected = UInt8(truncatingIfNeeded: Int32(min(max(exact, -128), 127)))
+                    XCTAssertEqual(y[p * ldy + r], expected, "\(kernels.igemmName) row \(r) column \(p)")
+                }
+            }
+        }
+    }
+
     func testElementwiseQuantizeAndDequantizeMatchTheReference() {
         var random = LinearCongruential(state: 3)
         let x = (0..<1000).map { _ in Float(Int(random.next() % 20_001) - 10_000) / 37 } + [0.5, 1.5, 2.5, -0.5]
