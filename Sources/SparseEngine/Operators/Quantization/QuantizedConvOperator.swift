@@ -92,7 +92,7 @@ struct QuantizedConvOperator: Operator {
         let tilesPerBlock = max(1, min(l2Tiles, (rowTiles + wantedBlocks - 1) / wantedBlocks) / tilesPerCall) * tilesPerCall
         let blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
         let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1, contiguous = phaseWidth == g.outW
-        offsets.withUnsafeBufferPointer { offsets in
+        layer.withRequantizingProduct(kernels) { requantizing in offsets.withUnsafeBufferPointer { offsets in
             for first in stride(from: 0, to: images, by: passImages) {
                 let count = min(passImages, images - first)
                 context.pool.parallelFor(count * packTasks) { task, _ in
@@ -111,8 +111,16 @@ struct QuantizedConvOperator: Operator {
                         let n = pixelTile / pixelTiles, q0 = (pixelTile % pixelTiles) * nr, q1 = min(virtualPixels, q0 + nr)
                         let image = UnsafePointer(packedInput + n * imageBytes + q0 * 4)
                         let yImage = y.rawPointer + (first + n) * m * outPlane * elementSize
+                        let (keep, yStart) = requantizing == nil ? (0, 0) : Self.keptColumns(q0, q1, phaseWidth: phaseWidth, outW: g.outW)
                         for tile in stride(from: block * tilesPerBlock, to: min(rowTiles, (block + 1) * tilesPerBlock), by: tilesPerCall) {
                             let rows = min(8 * tilesPerCall, m - tile * 8)
+                            if let requantizing {
+                                if keep != 0 {
+                                    requantizing.compute(tile: tile, rows: rows, activations: image, offsets: offsets.baseAddress!, keep: keep,
+                                                         y: yImage.assumingMemoryBound(to: UInt8.self) + tile * 8 * outPlane + yStart, ldy: outPlane)
+                                }
+                                continue
+                            }
                             product.compute(tile, rows, image, offsets.baseAddress!, acc)
                             // Phase rows as wide as the output's (no padding columns) make the tile one run of y.
                             let lastRow = contiguous ? 0 : (q1 - 1) / phaseWidth
@@ -127,6 +135,26 @@ struct QuantizedConvOperator: Operator {
                     }
                 }
             }
+        } }
+    }
+
+    /// The columns `q0 ..< q1` (at most 32) of a tile along the phase rows that are output pixels, as bits from q0 (the
+    /// others are the padding columns at the end of each phase row), and the output pixel of the first one: the kept
+    /// columns are consecutive output pixels. Walks the tile a phase row at a time (a division per column showed in
+    /// profiles).
+    static func keptColumns(_ q0: Int, _ q1: Int, phaseWidth: Int, outW: Int) -> (UInt32, Int) {
+        guard phaseWidth != outW else { return (UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(q1 - q0)) - 1), q0) }
+        var keep: UInt64 = 0, start = -1
+        var rowStart = q0 - q0 % phaseWidth
+        while rowStart < q1 {
+            // Columns of this phase row inside the tile and inside the output row.
+            let from = max(q0, rowStart), to = min(q1, rowStart + outW)
+            if to > from {
+                keep |= ((UInt64(1) << UInt64(to - from)) - 1) << UInt64(from - q0)
+                if start < 0 { start = rowStart / phaseWidth * outW + from - rowStart }
+            }
+            rowStart += phaseWidth
         }
+        return (UInt32(truncatingIfNeeded: keep), max(start, 0))
     }
 }
