@@ -18,6 +18,8 @@ final class QuantizedLinearOperatorTests: XCTestCase {
         (1, 1, [0, 0, 0, 0], 1, 1, 1, 5),     // 1×1 images, a batch
         (3, 1, [1, 1, 1, 1], 1, 5, 37, 1),    // rows wide enough for the vector packing, with a tail
         (3, 2, [1, 1, 1, 1], 1, 6, 45, 1),    // the same at stride 2
+        (1, 1, [0, 0, 0, 0], 1, 3, 150, 1),   // rows packed 64 columns at a time, a tail of 22
+        (3, 2, [1, 1, 1, 1], 1, 4, 141, 1),   // the same at stride 2 (71 phase columns: 64 and a tail of 7)
     ]
 
     private func bytes(_ count: Int, seed: UInt64, range: ClosedRange<Int> = 0...255) -> [UInt8] {
