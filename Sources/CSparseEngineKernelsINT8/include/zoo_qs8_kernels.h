@@ -40,6 +40,15 @@ void qs8_igemm_minmax_fp32_8x8c4__scalar(size_t kgroups, const int8_t *w, const 
                                          size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
                                          int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
 
+/* Vector lanes over output channels, for small images: `mr` (1-8) output pixels x `channels` (1-32) output channels, the
+   rows of up to 4 weight tiles of 8 rows, tile t at w + t * tile_stride, requantized as qs8_requantize. Pixel p's
+   activations for group g are the dword at a + offsets[g] + pixels[p] (so only real output pixels are computed); the
+   pixels are consecutive in the output: y[c * ldy + p] for c < channels. bias and scale hold those channels. */
+void qs8_igemmc_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, size_t mr, size_t channels, const int8_t *w, size_t tile_stride,
+                                               const uint8_t *a, const int32_t *offsets, const int32_t *pixels,
+                                               const int32_t *bias, const float *scale, int32_t zero_point, int32_t lo,
+                                               int32_t hi, uint8_t *y, size_t ldy);
+
 /* Sparse: `rows` output rows x NR pixels, each from its nonzero weight dwords only (a weight group of 4 K values
    that is all zeros is skipped). Row r's steps are s = starts[r * starts_stride] ..< starts[r * starts_stride + span]
    (the steps of `span` consecutive chunks of K); step s multiplies the dword weights[s] by group groups[s]'s

@@ -91,6 +91,53 @@ final class QS8KernelTests: XCTestCase {
         }
     }
 
+    func testChannelLaneGemmWritesItsPixelsOfEveryChannel() {
+        var random = LinearCongruential(state: 4)
+        let sets = QS8KernelSet.available.filter { $0.igemmc != nil }
+        XCTAssertEqual(sets.isEmpty, !CPUFeatures.current.avx512vnni, "the AVX-512 VNNI set has the channel-lane kernel")
+        for kgroups in [1, 6, 21] {
+            // Four weight tiles, a tile stride beyond the tile (as in a layer's packing), activations at scattered offsets.
+            let tileStride = kgroups * 32 + 64
+            let weights = (0..<(4 * tileStride)).map { _ in Int8(bitPattern: random.byte()) }
+            let span = 4 * 80
+            let activations = (0..<(kgroups * span)).map { _ in random.byte() }
+            let offsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 20)) }
+            let bias = (0..<32).map { _ in Int32(truncatingIfNeeded: random.next() % 20_001) - 10_000 }
+            let scale = (0..<32).map { _ in Float(random.next() % 1000 + 1) * 2e-5 }
+            for pixelCount in 1...8 {
+                let pixels = (0..<pixelCount).map { _ in Int32(4 * (random.next() % 60)) }
+                for channels in [32, 29, 17, 8, 3] {
+                    for kernels in sets {
+                        let ldy = 11
+                        var y = [UInt8](repeating: 0xA5, count: 34 * ldy)
+                        weights.withUnsafeBufferPointer { w in
+                            activations.withUnsafeBufferPointer { a in
+                                kernels.igemmc!(kgroups, pixelCount, channels, w.baseAddress!, tileStride, a.baseAddress!, offsets, pixels,
+                                                bias, scale, 3, -128, 127, &y, ldy)
+                            }
+                        }
+                        for c in 0..<34 {
+                            var expected = [UInt8](repeating: 0xA5, count: ldy)
+                            for p in 0..<pixelCount where c < channels {
+                                var sum: Int32 = 0
+                                for g in 0..<kgroups {
+                                    for j in 0..<4 {
+                                        sum += Int32(weights[(c / 8) * tileStride + g * 32 + (c % 8) * 4 + j]) *
+                                            Int32(activations[Int(offsets[g] + pixels[p]) + j])
+                                    }
+                                }
+                                let exact = (Float(sum + bias[c]) * scale[c]).rounded(.toNearestOrEven) + 3
+                                expected[p] = UInt8(truncatingIfNeeded: Int32(min(max(exact, -128), 127)))
+                            }
+                            XCTAssertEqual(Array(y[(c * ldy)..<((c + 1) * ldy)]), expected,
+                                           "kgroups \(kgroups) pixels \(pixelCount) channels \(channels) channel \(c)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testRequantizationRoundsHalfToEvenAndSaturatesAlike() {
         var random = LinearCongruential(state: 2)
         let rows = 3, cols = 37

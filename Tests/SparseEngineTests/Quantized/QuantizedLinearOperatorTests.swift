@@ -87,6 +87,24 @@ final class QuantizedLinearOperatorTests: XCTestCase {
         }
     }
 
+    /// Small outputs with a long K run on the channel-lane microkernel where the CPU has it (a 7 × 7 3 × 3 layer, a 5 × 5
+    /// pointwise one, a batch): the same bytes as the pixel-lane sets, within one step of the reference. 37 channels are a
+    /// full tile of 32 and 5 more.
+    func testChannelLaneConvolutions() throws {
+        for (k, pad, channels, h, n) in [(3, 1, 232, 7, 1), (1, 0, 2050, 5, 2)] {
+            let m = 37, seed = UInt64(channels)
+            let c = OpContext(node: Node(opType: "QLinearConv", inputs: [], outputs: ["y"],
+                                         attributes: ["kernel_shape": .ints([k, k]), "pads": .ints([pad, pad, pad, pad])]), opset: 13)
+            let x = try tensor(.uint8, [n, channels, h, h], bytes(n * channels * h * h, seed: seed))
+            let w = try tensor(.int8, [m, channels, k, k], bytes(m * channels * k * k, seed: seed + 1))
+            let wScale = try Tensor(shape: [m], scalars: (0..<m).map { 0.0005 + Float($0) * 0.00002 })
+            let inputs: [Tensor?] = [x, .f([], [0.05]), try tensor(.uint8, [], [120]), w, wScale, try Tensor(shape: [], scalars: [Int8(0)]),
+                                     .f([], [0.3]), try tensor(.uint8, [], [100]), try Tensor(shape: [m], scalars: (0..<m).map { Int32($0 * 97 - 900) })]
+            let results = try outputs(QuantizedConvOperator(.qLinearConv, c), IntegerLinearOperator(.qLinearConv, c), inputs)
+            try check(results, "k \(k) channels \(channels)")
+        }
+    }
+
     func testConvIntegerSumsAreExact() throws {
         for (i, g) in geometries.enumerated() {
             let c = OpContext(node: Node(opType: "ConvInteger", inputs: [], outputs: ["y"],

@@ -63,7 +63,8 @@ struct QS8Layer {
         guard case .dense(let w) = weights, let q = requantization else { return try body(nil) }
         return try bias.withUnsafeBufferPointer { b in
             try q.scale.withUnsafeBufferPointer { s in
-                try body(QS8RequantizingProduct(kernel: kernels.igemmRequantize, kgroups: w.kgroups, weights: w.tile(0), bias: b.baseAddress!,
+                try body(QS8RequantizingProduct(kernel: kernels.igemmRequantize, channelKernel: kernels.igemmc, kgroups: w.kgroups,
+                                                weights: w.tile(0), bias: b.baseAddress!,
                                                 scale: s.baseAddress!, zeroPoint: q.zeroPoint, low: q.low, high: q.high))
             }
         }
@@ -94,6 +95,8 @@ struct QS8Layer {
 /// plain pointers into the layer, valid inside `QS8Layer.withRequantizingProduct`, so the per-tile call retains nothing.
 struct QS8RequantizingProduct {
     let kernel: QS8KernelSet.IgemmRequantizeMicrokernel
+    /// The channel-lane microkernel, where the kernel set has one.
+    let channelKernel: QS8KernelSet.IgemmcMicrokernel?
     let kgroups: Int
     /// Tile 0 of the packed weights; tile t starts `t · kgroups · 32` bytes on.
     let weights: UnsafePointer<Int8>
@@ -110,6 +113,14 @@ struct QS8RequantizingProduct {
                  y: UnsafeMutablePointer<UInt8>, ldy: Int) {
         kernel(kgroups, weights + tile * kgroups * 32, activations, offsets, rows, keep, bias + tile * 8, scale + tile * 8,
                zeroPoint, low, high, y, ldy)
+    }
+
+    /// Rows `tile·8 ..< tile·8 + rows` (at most 32) over `pixels.count` (at most 8) output pixels with the channel-lane
+    /// microkernel: pixel p's activations at `activations + groupOffsets[g] + pixels[p]`, its bytes at `y + r·ldy + p`.
+    func computeChannels(tile: Int, rows: Int, activations: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>,
+                         pixels: UnsafeBufferPointer<Int32>, y: UnsafeMutablePointer<UInt8>, ldy: Int) {
+        channelKernel!(kgroups, pixels.count, rows, weights + tile * kgroups * 32, kgroups * 32, activations, offsets,
+                       pixels.baseAddress!, bias + tile * 8, scale + tile * 8, zeroPoint, low, high, y, ldy)
     }
 }
 
