@@ -40,3 +40,12 @@ void qs8_igemm_8x8c4__avx2(size_t kgroups, const int8_t *w, const uint8_t *a, co
     __builtin_trap();
 }
 #endif
+
+/* The product requantized: the sums through an 8 x 8 tile, then the kept columns' bytes (zoo_qs8_kernels.h). */
+void qs8_igemm_minmax_fp32_8x8c4__avx2(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
+                                       size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
+                                       int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
+    int32_t acc[8 * 8];
+    qs8_igemm_8x8c4__avx2(kgroups, w, a, offsets, acc, 8);
+    qs8_requantize_columns__scalar(rows, keep & 0xFF, acc, 8, bias, scale, zero_point, lo, hi, y, ldy);
+}

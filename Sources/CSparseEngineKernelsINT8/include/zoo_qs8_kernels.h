@@ -25,6 +25,30 @@ void qs8_igemm_8x8c4__avx2(size_t kgroups, const int8_t *w, const uint8_t *a, co
 void qs8_igemm_8x8c4__scalar(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                              int32_t *c, size_t ldc);
 
+/* The same products requantized in the epilogue (as qs8_requantize), bytes written straight to the output: for each
+   row r < `rows` (at most 8), the columns p whose bit is set in `keep` (p < 32, or < 8 for the 8 x 8 kernels), in
+   order, go to consecutive bytes y[r * ldy + i], i = the kept columns before p. A 1x1 convolution keeps a prefix; a
+   convolution whose phase rows are wider than its output rows drops their padding columns, and the kept ones are
+   consecutive in the output. bias and scale are the tile's 8 rows. */
+void qs8_igemm_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
+                                              size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
+                                              int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+void qs8_igemm_minmax_fp32_8x8c4__avx2(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
+                                       size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
+                                       int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+void qs8_igemm_minmax_fp32_8x8c4__scalar(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
+                                         size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
+                                         int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+
+/* Vector lanes over output channels, for small images: `mr` (1-8) output pixels x `channels` (1-32) output channels, the
+   rows of up to 4 weight tiles of 8 rows, tile t at w + t * tile_stride, requantized as qs8_requantize. Pixel p's
+   activations for group g are the dword at a + offsets[g] + pixels[p] (so only real output pixels are computed); the
+   pixels are consecutive in the output: y[c * ldy + p] for c < channels. bias and scale hold those channels. */
+void qs8_igemmc_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, size_t mr, size_t channels, const int8_t *w, size_t tile_stride,
+                                               const uint8_t *a, const int32_t *offsets, const int32_t *pixels,
+                                               const int32_t *bias, const float *scale, int32_t zero_point, int32_t lo,
+                                               int32_t hi, uint8_t *y, size_t ldy);
+
 /* Sparse: `rows` output rows x NR pixels, each from its nonzero weight dwords only (a weight group of 4 K values
    that is all zeros is skipped). Row r's steps are s = starts[r * starts_stride] ..< starts[r * starts_stride + span]
    (the steps of `span` consecutive chunks of K); step s multiplies the dword weights[s] by group groups[s]'s
@@ -57,6 +81,11 @@ void qs8_requantize__scalar(size_t rows, size_t cols, const int32_t *acc, size_t
 void qs8_requantize__avx512(size_t rows, size_t cols, const int32_t *acc, size_t ldacc, const int32_t *bias,
                             const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y,
                             size_t ldy_row, size_t ldy_col);
+
+/* Requantizes the columns of `keep` (bit p = column p < 32) of each of `rows` rows to consecutive bytes y[r * ldy + i]:
+   the 8 x 8 kernels' requantizing epilogue. */
+void qs8_requantize_columns__scalar(size_t rows, uint32_t keep, const int32_t *acc, size_t ldacc, const int32_t *bias,
+                                    const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
 
 /* QuantizeLinear with one scale: y[i] = clamp(round_half_even(x[i] / scale) + zero_point, lo, hi) as a byte. */
 void qs8_vquantize__scalar(size_t n, const float *x, float scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y);

@@ -6,6 +6,16 @@ import CSparseEngineKernelsINT8
 struct QS8KernelSet: @unchecked Sendable {
     /// Signature of an indirect INT8 GEMM microkernel: `(kgroups, packedWeights, activations, groupOffsets, acc, ldacc)`.
     typealias IgemmMicrokernel = (Int, UnsafePointer<Int8>, UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int) -> Void
+    /// Signature of an indirect INT8 GEMM microkernel with the requantization in its epilogue: `(kgroups, packedWeights,
+    /// activations, groupOffsets, rows, keptColumns, bias, scale, zeroPoint, lo, hi, y, ldy)`; row r's kept columns (bits
+    /// of `keptColumns`) go to consecutive bytes from `y + r·ldy` (`zoo_qs8_kernels.h`).
+    typealias IgemmRequantizeMicrokernel = (Int, UnsafePointer<Int8>, UnsafePointer<UInt8>, UnsafePointer<Int32>, Int, UInt32,
+                                            UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>, Int) -> Void
+    /// Signature of an INT8 GEMM microkernel with its vector lanes over output channels (`qs8_igemmc_*`): `(kgroups,
+    /// pixels, channels, packedWeights, tileStride, activations, groupOffsets, pixelOffsets, bias, scale, zeroPoint, lo, hi,
+    /// y, ldy)`; up to 8 output pixels × up to 32 channels (4 weight tiles), requantized (`zoo_qs8_kernels.h`).
+    typealias IgemmcMicrokernel = (Int, Int, Int, UnsafePointer<Int8>, Int, UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafePointer<Int32>,
+                                   UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>, Int) -> Void
     /// Signature of a requantization kernel: `(rows, cols, acc, ldacc, bias, scale, zeroPoint, lo, hi, y, ldyRow, ldyCol)`.
     typealias RequantizeKernel = (Int, Int, UnsafePointer<Int32>, Int, UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32,
                                   UnsafeMutablePointer<UInt8>, Int, Int) -> Void
@@ -53,6 +63,10 @@ struct QS8KernelSet: @unchecked Sendable {
     let igemmName: String
     /// The indirect GEMM microkernel; its tile is `mr` output channels × `nr` pixels.
     let igemm: IgemmMicrokernel
+    /// The same microkernel writing requantized bytes: a layer with 8-bit outputs skips the int32 tile and `requantize`.
+    let igemmRequantize: IgemmRequantizeMicrokernel
+    /// The channel-lane microkernel for small images (they waste much of the pixel-lane tile), where the set has one.
+    let igemmc: IgemmcMicrokernel?
     /// Output channels per tile: the weights' packing (`QS8PackedWeights`) is the same for every set.
     let mr = 8
     /// Pixels (or tokens) per tile.
@@ -80,7 +94,8 @@ struct QS8KernelSet: @unchecked Sendable {
 
     /// Portable C.
     static let scalar = QS8KernelSet(
-        igemmName: "qs8_igemm_8x8c4__scalar", igemm: { qs8_igemm_8x8c4__scalar($0, $1, $2, $3, $4, $5) }, nr: 8,
+        igemmName: "qs8_igemm_8x8c4__scalar", igemm: { qs8_igemm_8x8c4__scalar($0, $1, $2, $3, $4, $5) },
+        igemmRequantize: { qs8_igemm_minmax_fp32_8x8c4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) }, igemmc: nil, nr: 8,
         requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
         packRows: { qu8_pack_rows_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7) },
@@ -93,14 +108,17 @@ struct QS8KernelSet: @unchecked Sendable {
         softmax: { qu8_softmax__scalar($0, $1, $2, $3 ? 1 : 0, $4, $5, $6, $7, $8, $9) })
     /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization, packing and elementwise kernels.
     static let avx2 = QS8KernelSet(
-        igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) }, nr: 8,
+        igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) },
+        igemmRequantize: { qs8_igemm_minmax_fp32_8x8c4__avx2($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) }, igemmc: nil, nr: 8,
         requantize: scalar.requantize, packConv: scalar.packConv, packRows: scalar.packRows,
         spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx2") { qs8_spmm_1xNc4__avx2(32, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
         quantize: scalar.quantize, dequantize: scalar.dequantize,
         add: scalar.add, lookup: scalar.lookup, requantizeFloats: scalar.requantizeFloats, softmax: scalar.softmax)
     /// AVX-512 VNNI: `vpdpbusd`; the lookup with VBMI's `vpermi2b` where the CPU has it.
     static let avx512vnni = QS8KernelSet(
-        igemmName: "qs8_igemm_8x32c4__avx512vnni", igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) }, nr: 32,
+        igemmName: "qs8_igemm_8x32c4__avx512vnni", igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) },
+        igemmRequantize: { qs8_igemm_minmax_fp32_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) },
+        igemmc: { qs8_igemmc_minmax_fp32_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) }, nr: 32,
         requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
         packRows: { qu8_pack_rows_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7) },

@@ -38,6 +38,106 @@ final class QS8KernelTests: XCTestCase {
         }
     }
 
+    func testRequantizingGemmWritesTheKeptColumnsOfItsRows() {
+        var random = LinearCongruential(state: 3)
+        for kgroups in [1, 5, 19] {
+            let weights = (0..<(kgroups * 32)).map { _ in Int8(bitPattern: random.byte()) }
+            let span = 4 * 64 + 4 * 40
+            let activations = (0..<(kgroups * span)).map { _ in random.byte() }
+            let offsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 40)) }
+            // Per row: a bias and a scale that put the outputs across the type's range, some saturated.
+            let bias = (0..<8).map { _ in Int32(truncatingIfNeeded: random.next() % 20_001) - 10_000 }
+            let scale = (0..<8).map { _ in Float(random.next() % 1000 + 1) * 2e-5 }
+            for kernels in QS8KernelSet.available {
+                let nr = kernels.nr, full = UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(nr)) - 1)
+                // Every column, a prefix (the last tile of a 1x1 layer), and columns with gaps (padding columns of phase
+                // rows), rows below 8 (a layer whose channels are not a multiple of 8).
+                let masks: [UInt32] = [full, full >> 3, 0b1, full & 0x5F3E_7DB6, full & 0xF0F0_7F0E]
+                for keep in masks {
+                    for rows in [8, 5, 1] {
+                        for (zero, lo, hi) in [(Int32(3), Int32(-128), Int32(127)), (128, 128, 255)] {
+                            let ldy = nr + 3
+                            var y = [UInt8](repeating: 0xA5, count: 8 * ldy)
+                            weights.withUnsafeBufferPointer { w in
+                                activations.withUnsafeBufferPointer { a in
+                                    offsets.withUnsafeBufferPointer { o in
+                                        kernels.igemmRequantize(kgroups, w.baseAddress!, a.baseAddress!, o.baseAddress!, rows, keep,
+                                                                bias, scale, zero, lo, hi, &y, ldy)
+                                    }
+                                }
+                            }
+                            let kept = (0..<nr).filter { keep >> UInt32($0) & 1 == 1 }
+                            for r in 0..<8 {
+                                var expected = [UInt8](repeating: 0xA5, count: ldy)
+                                if r < rows {
+                                    for (i, p) in kept.enumerated() {
+                                        var sum: Int32 = 0
+                                        for g in 0..<kgroups {
+                                            for j in 0..<4 {
+                                                sum += Int32(weights[(g * 8 + r) * 4 + j]) * Int32(activations[Int(offsets[g]) + 4 * p + j])
+                                            }
+                                        }
+                                        let exact = (Float(sum + bias[r]) * scale[r]).rounded(.toNearestOrEven) + Float(zero)
+                                        expected[i] = UInt8(truncatingIfNeeded: Int32(min(max(exact, Float(lo)), Float(hi))))
+                                    }
+                                }
+                                XCTAssertEqual(Array(y[(r * ldy)..<((r + 1) * ldy)]), expected,
+                                               "\(kernels.igemmName) kgroups \(kgroups) keep \(String(keep, radix: 2)) rows \(rows) row \(r) zero \(zero)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testChannelLaneGemmWritesItsPixelsOfEveryChannel() {
+        var random = LinearCongruential(state: 4)
+        let sets = QS8KernelSet.available.filter { $0.igemmc != nil }
+        XCTAssertEqual(sets.isEmpty, !CPUFeatures.current.avx512vnni, "the AVX-512 VNNI set has the channel-lane kernel")
+        for kgroups in [1, 6, 21] {
+            // Four weight tiles, a tile stride beyond the tile (as in a layer's packing), activations at scattered offsets.
+            let tileStride = kgroups * 32 + 64
+            let weights = (0..<(4 * tileStride)).map { _ in Int8(bitPattern: random.byte()) }
+            let span = 4 * 80
+            let activations = (0..<(kgroups * span)).map { _ in random.byte() }
+            let offsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 20)) }
+            let bias = (0..<32).map { _ in Int32(truncatingIfNeeded: random.next() % 20_001) - 10_000 }
+            let scale = (0..<32).map { _ in Float(random.next() % 1000 + 1) * 2e-5 }
+            for pixelCount in 1...8 {
+                let pixels = (0..<pixelCount).map { _ in Int32(4 * (random.next() % 60)) }
+                for channels in [32, 29, 17, 8, 3] {
+                    for kernels in sets {
+                        let ldy = 11
+                        var y = [UInt8](repeating: 0xA5, count: 34 * ldy)
+                        weights.withUnsafeBufferPointer { w in
+                            activations.withUnsafeBufferPointer { a in
+                                kernels.igemmc!(kgroups, pixelCount, channels, w.baseAddress!, tileStride, a.baseAddress!, offsets, pixels,
+                                                bias, scale, 3, -128, 127, &y, ldy)
+                            }
+                        }
+                        for c in 0..<34 {
+                            var expected = [UInt8](repeating: 0xA5, count: ldy)
+                            for p in 0..<pixelCount where c < channels {
+                                var sum: Int32 = 0
+                                for g in 0..<kgroups {
+                                    for j in 0..<4 {
+                                        sum += Int32(weights[(c / 8) * tileStride + g * 32 + (c % 8) * 4 + j]) *
+                                            Int32(activations[Int(offsets[g] + pixels[p]) + j])
+                                    }
+                                }
+                                let exact = (Float(sum + bias[c]) * scale[c]).rounded(.toNearestOrEven) + 3
+                                expected[p] = UInt8(truncatingIfNeeded: Int32(min(max(exact, -128), 127)))
+                            }
+                            XCTAssertEqual(Array(y[(c * ldy)..<((c + 1) * ldy)]), expected,
+                                           "kgroups \(kgroups) pixels \(pixelCount) channels \(channels) channel \(c)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testRequantizationRoundsHalfToEvenAndSaturatesAlike() {
         var random = LinearCongruential(state: 2)
         let rows = 3, cols = 37

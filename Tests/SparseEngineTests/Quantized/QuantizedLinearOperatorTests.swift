@@ -18,6 +18,8 @@ final class QuantizedLinearOperatorTests: XCTestCase {
         (1, 1, [0, 0, 0, 0], 1, 1, 1, 5),     // 1×1 images, a batch
         (3, 1, [1, 1, 1, 1], 1, 5, 37, 1),    // rows wide enough for the vector packing, with a tail
         (3, 2, [1, 1, 1, 1], 1, 6, 45, 1),    // the same at stride 2
+        (1, 1, [0, 0, 0, 0], 1, 3, 150, 1),   // rows packed 64 columns at a time, a tail of 22
+        (3, 2, [1, 1, 1, 1], 1, 4, 141, 1),   // the same at stride 2 (71 phase columns: 64 and a tail of 7)
     ]
 
     private func bytes(_ count: Int, seed: UInt64, range: ClosedRange<Int> = 0...255) -> [UInt8] {
@@ -82,6 +84,24 @@ final class QuantizedLinearOperatorTests: XCTestCase {
                 let results = try outputs(QuantizedConvOperator(.qLinearConv, c), IntegerLinearOperator(.qLinearConv, c), inputs)
                 try check(results, relu: relu ? Int(try yZero.doubleValues()[0]) : nil, "geometry \(i) x \(xType) w \(wType)")
             }
+        }
+    }
+
+    /// Small outputs with a long K run on the channel-lane microkernel where the CPU has it (a 7 × 7 3 × 3 layer, a 5 × 5
+    /// pointwise one, a batch): the same bytes as the pixel-lane sets, within one step of the reference. 37 channels are a
+    /// full tile of 32 and 5 more.
+    func testChannelLaneConvolutions() throws {
+        for (k, pad, channels, h, n) in [(3, 1, 232, 7, 1), (1, 0, 2050, 5, 2)] {
+            let m = 37, seed = UInt64(channels)
+            let c = OpContext(node: Node(opType: "QLinearConv", inputs: [], outputs: ["y"],
+                                         attributes: ["kernel_shape": .ints([k, k]), "pads": .ints([pad, pad, pad, pad])]), opset: 13)
+            let x = try tensor(.uint8, [n, channels, h, h], bytes(n * channels * h * h, seed: seed))
+            let w = try tensor(.int8, [m, channels, k, k], bytes(m * channels * k * k, seed: seed + 1))
+            let wScale = try Tensor(shape: [m], scalars: (0..<m).map { 0.0005 + Float($0) * 0.00002 })
+            let inputs: [Tensor?] = [x, .f([], [0.05]), try tensor(.uint8, [], [120]), w, wScale, try Tensor(shape: [], scalars: [Int8(0)]),
+                                     .f([], [0.3]), try tensor(.uint8, [], [100]), try Tensor(shape: [m], scalars: (0..<m).map { Int32($0 * 97 - 900) })]
+            let results = try outputs(QuantizedConvOperator(.qLinearConv, c), IntegerLinearOperator(.qLinearConv, c), inputs)
+            try check(results, "k \(k) channels \(channels)")
         }
     }
 

@@ -57,6 +57,19 @@ struct QS8Layer {
     /// The activations' fill byte for padding (their zero point, before `flip`).
     var fill: UInt8 { UInt8(truncatingIfNeeded: inputZero) ^ flip }
 
+    /// Runs `body` with the product that writes this layer's outputs from the microkernel's epilogue (no int32 tile, no
+    /// second pass), or with nil for sparse weights and int32 outputs (they go through `QS8TileProduct` and `finish`).
+    func withRequantizingProduct<R>(_ kernels: QS8KernelSet, _ body: (QS8RequantizingProduct?) throws -> R) rethrows -> R {
+        guard case .dense(let w) = weights, let q = requantization else { return try body(nil) }
+        return try bias.withUnsafeBufferPointer { b in
+            try q.scale.withUnsafeBufferPointer { s in
+                try body(QS8RequantizingProduct(kernel: kernels.igemmRequantize, channelKernel: kernels.igemmc, kgroups: w.kgroups,
+                                                weights: w.tile(0), bias: b.baseAddress!,
+                                                scale: s.baseAddress!, zeroPoint: q.zeroPoint, low: q.low, high: q.high))
+            }
+        }
+    }
+
     /// Writes rows `row0..<row0 + rows` × `cols` accumulators (row stride `ldacc`) to `y` as the layer's
     /// outputs: element (r, p) goes to `y[(row0 + r) · ldyRow + p · ldyCol]` (in elements of y's type).
     func finish(rows: Int, cols: Int, row0: Int, acc: UnsafePointer<Int32>, ldacc: Int, y: UnsafeMutableRawPointer,
@@ -75,6 +88,39 @@ struct QS8Layer {
                                    y.assumingMemoryBound(to: UInt8.self) + row0 * ldyRow, ldyRow, ldyCol)
             }
         }
+    }
+}
+
+/// A dense layer's tiles of 8 rows computed and requantized by one microkernel call (`QS8KernelSet.igemmRequantize`):
+/// plain pointers into the layer, valid inside `QS8Layer.withRequantizingProduct`, so the per-tile call retains nothing.
+struct QS8RequantizingProduct {
+    let kernel: QS8KernelSet.IgemmRequantizeMicrokernel
+    /// The channel-lane microkernel, where the kernel set has one.
+    let channelKernel: QS8KernelSet.IgemmcMicrokernel?
+    let kgroups: Int
+    /// Tile 0 of the packed weights; tile t starts `t · kgroups · 32` bytes on.
+    let weights: UnsafePointer<Int8>
+    /// Per padded row, as `QS8Layer.bias` and `QS8Layer.Requantization.scale`.
+    let bias: UnsafePointer<Int32>
+    let scale: UnsafePointer<Float>
+    let zeroPoint: Int32
+    let low: Int32
+    let high: Int32
+
+    /// Rows `tile·8 ..< tile·8 + rows` over one tile of packed activations: row r's kept columns (the bits of `keep`)
+    /// go to consecutive bytes from `y + r·ldy`.
+    func compute(tile: Int, rows: Int, activations: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>, keep: UInt32,
+                 y: UnsafeMutablePointer<UInt8>, ldy: Int) {
+        kernel(kgroups, weights + tile * kgroups * 32, activations, offsets, rows, keep, bias + tile * 8, scale + tile * 8,
+               zeroPoint, low, high, y, ldy)
+    }
+
+    /// Rows `tile·8 ..< tile·8 + rows` (at most 32) over `pixels.count` (at most 8) output pixels with the channel-lane
+    /// microkernel: pixel p's activations at `activations + groupOffsets[g] + pixels[p]`, its bytes at `y + r·ldy + p`.
+    func computeChannels(tile: Int, rows: Int, activations: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>,
+                         pixels: UnsafeBufferPointer<Int32>, y: UnsafeMutablePointer<UInt8>, ldy: Int) {
+        channelKernel!(kgroups, pixels.count, rows, weights + tile * kgroups * 32, kgroups * 32, activations, offsets,
+                       pixels.baseAddress!, bias + tile * 8, scale + tile * 8, zeroPoint, low, high, y, ldy)
     }
 }
 

@@ -2,7 +2,8 @@
 /// GEMM microkernel over every weight group, 8 rows a call, or the sparse microkernel over each row's nonzero
 /// groups, `tilesPerCall` tiles of 8 rows a call and a span of K at a time.
 /// The convolution and MatMul operators drive either the same way: they pack activations with `nr` columns of room,
-/// then call `compute` per run of tiles and requantize.
+/// then call `compute` per run of tiles and requantize (a dense convolution with 8-bit outputs requantizes in the
+/// microkernel instead, `QS8RequantizingProduct`).
 struct QS8TileProduct {
     /// Columns per tile; the accumulators' row stride.
     let nr: Int

@@ -92,7 +92,13 @@ struct QuantizedConvOperator: Operator {
         let tilesPerBlock = max(1, min(l2Tiles, (rowTiles + wantedBlocks - 1) / wantedBlocks) / tilesPerCall) * tilesPerCall
         let blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
         let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1, contiguous = phaseWidth == g.outW
-        offsets.withUnsafeBufferPointer { offsets in
+        // Small images waste much of a pixel tile (a 7 × 7 output is 49 pixels in 64 columns, 63 with a 3 × 3's padding
+        // columns): where the tiles compute more than 1/4 beyond the output pixels, the channel-lane microkernel (where the
+        // kernel set has one) computes the output pixels alone. Its epilogue transposes every tile of pixels × channels and
+        // its weights stream from L2 once per pixel tile, so it needs a long K: on ResNet-50's 7 × 7 layers it gained
+        // 10-20 % with 512 groups and more, and lost with 256 (5 %) and 128 (25 %).
+        let channelLanes = kernels.igemmc != nil && 4 * pixelTiles * nr > 5 * outPlane && layer.weights.kgroups >= 512
+        layer.withRequantizingProduct(kernels) { requantizing in offsets.withUnsafeBufferPointer { offsets in
             for first in stride(from: 0, to: images, by: passImages) {
                 let count = min(passImages, images - first)
                 context.pool.parallelFor(count * packTasks) { task, _ in
@@ -100,6 +106,12 @@ struct QuantizedConvOperator: Operator {
                     kernels.packConv(xBytes + ((first + n) * channels + 4 * g0) * plane, min(channels - 4 * g0, 4 * (g1 - g0)), g.inH, g.inW,
                                      plane, s, g.padTop, g.padLeft, phaseHeight, phaseWidth, groupStride, layer.fill, layer.flip,
                                      packedInput + n * imageBytes + g0 * phases * groupStride * 4)
+                }
+                if let requantizing, channelLanes {
+                    computeChannelLanes(requantizing, images: count, packedInput: packedInput, imageBytes: imageBytes, offsets: offsets.baseAddress!,
+                                        g, phaseWidth: phaseWidth, rows: m, y: y.rawPointer.assumingMemoryBound(to: UInt8.self) + first * m * outPlane,
+                                        context)
+                    continue
                 }
                 let passTiles = count * pixelTiles
                 let runs = max(1, min(passTiles, (4 * context.pool.threadCount + blocks - 1) / blocks))
@@ -111,8 +123,16 @@ struct QuantizedConvOperator: Operator {
                         let n = pixelTile / pixelTiles, q0 = (pixelTile % pixelTiles) * nr, q1 = min(virtualPixels, q0 + nr)
                         let image = UnsafePointer(packedInput + n * imageBytes + q0 * 4)
                         let yImage = y.rawPointer + (first + n) * m * outPlane * elementSize
+                        let (keep, yStart) = requantizing == nil ? (0, 0) : Self.keptColumns(q0, q1, phaseWidth: phaseWidth, outW: g.outW)
                         for tile in stride(from: block * tilesPerBlock, to: min(rowTiles, (block + 1) * tilesPerBlock), by: tilesPerCall) {
                             let rows = min(8 * tilesPerCall, m - tile * 8)
+                            if let requantizing {
+                                if keep != 0 {
+                                    requantizing.compute(tile: tile, rows: rows, activations: image, offsets: offsets.baseAddress!, keep: keep,
+                                                         y: yImage.assumingMemoryBound(to: UInt8.self) + tile * 8 * outPlane + yStart, ldy: outPlane)
+                                }
+                                continue
+                            }
                             product.compute(tile, rows, image, offsets.baseAddress!, acc)
                             // Phase rows as wide as the output's (no padding columns) make the tile one run of y.
                             let lastRow = contiguous ? 0 : (q1 - 1) / phaseWidth
@@ -127,6 +147,56 @@ struct QuantizedConvOperator: Operator {
                     }
                 }
             }
+        } }
+    }
+
+    /// One pass's packed images on the channel-lane microkernel: tasks of (block of 32-channel tiles whose weights fit in
+    /// L2, run of pixel tiles), each pixel tile at most 8 output pixels (the image's pixels split evenly: 49 are 7 × 7),
+    /// addressed one by one in the phase rows.
+    private func computeChannelLanes(_ product: QS8RequantizingProduct, images: Int, packedInput: UnsafeMutablePointer<UInt8>, imageBytes: Int,
+                                     offsets: UnsafePointer<Int32>, _ g: ConvGeometry, phaseWidth: Int, rows m: Int,
+                                     y: UnsafeMutablePointer<UInt8>, _ context: KernelContext) {
+        let outPlane = g.outH * g.outW, threads = context.pool.threadCount
+        let pixelTiles = (outPlane + 7) / 8, passTiles = images * pixelTiles, channelTiles = (m + 31) / 32
+        let wantedBlocks = max(1, (2 * threads + passTiles - 1) / passTiles)
+        let l2Tiles = max(1, min(channelTiles, (256 << 10) / (4 * product.kgroups * 32)))
+        let tilesPerBlock = max(1, min(l2Tiles, (channelTiles + wantedBlocks - 1) / wantedBlocks))
+        let blocks = (channelTiles + tilesPerBlock - 1) / tilesPerBlock
+        let runs = max(1, min(passTiles, (4 * threads + blocks - 1) / blocks)), tilesPerRun = (passTiles + runs - 1) / runs
+        context.pool.parallelFor(blocks * runs) { task, _ in
+            let block = task / runs, run = task % runs
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 8) { pixels in
+                for pixelTile in min(passTiles, run * tilesPerRun)..<min(passTiles, (run + 1) * tilesPerRun) {
+                    let n = pixelTile / pixelTiles, i = pixelTile % pixelTiles
+                    let p0 = i * outPlane / pixelTiles, p1 = (i + 1) * outPlane / pixelTiles
+                    for p in p0..<p1 { pixels[p - p0] = Int32(4 * ((p / g.outW) * phaseWidth + p % g.outW)) }
+                    let image = UnsafePointer(packedInput + n * imageBytes), yTile = y + n * m * outPlane + p0
+                    for c in (block * tilesPerBlock)..<min(channelTiles, (block + 1) * tilesPerBlock) {
+                        product.computeChannels(tile: 4 * c, rows: min(32, m - 32 * c), activations: image, offsets: offsets,
+                                                pixels: UnsafeBufferPointer(rebasing: pixels[0..<(p1 - p0)]), y: yTile + 32 * c * outPlane, ldy: outPlane)
+                    }
+                }
+            }
         }
+    }
+
+    /// The columns `q0 ..< q1` (at most 32) of a tile along the phase rows that are output pixels, as bits from q0 (the
+    /// others are the padding columns at the end of each phase row), and the output pixel of the first one: the kept
+    /// columns are consecutive output pixels. Walks the tile a phase row at a time (a division per column showed in
+    /// profiles).
+    static func keptColumns(_ q0: Int, _ q1: Int, phaseWidth: Int, outW: Int) -> (UInt32, Int) {
+        guard phaseWidth != outW else { return (UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(q1 - q0)) - 1), q0) }
+        var keep: UInt64 = 0, start = -1
+        var rowStart = q0 - q0 % phaseWidth
+        while rowStart < q1 {
+            // Columns of this phase row inside the tile and inside the output row.
+            let from = max(q0, rowStart), to = min(q1, rowStart + outW)
+            if to > from {
+                keep |= ((UInt64(1) << UInt64(to - from)) - 1) << UInt64(from - q0)
+                if start < 0 { start = rowStart / phaseWidth * outW + from - rowStart }
+            }
+            rowStart += phaseWidth
+        }
+        return (UInt32(truncatingIfNeeded: keep), max(start, 0))
     }
 }
