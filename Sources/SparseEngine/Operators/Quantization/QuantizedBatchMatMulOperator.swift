@@ -28,8 +28,10 @@ struct QuantizedBatchMatMulOperator: Operator {
         let a = inputs[0]!, b = inputs[3]!, y = outputs[0], kernels = context.kernels.qs8
         let aZero = Int(try inputs[2]!.doubleValues()[0]), bZero = Int(try inputs[5]!.doubleValues()[0])
         guard a.shape.last! * magnitude(a, aZero) * magnitude(b, bZero) < 1 << 24 else { return try reference.run(inputs, outputs, context) }
-        let af = try centered(a, aZero, kernels, context.pool), bf = try centered(b, bZero, kernels, context.pool)
-        let sums = try Tensor(zeros: .float, shape: y.shape)
+        // The centred operands and the sums live in the context's scratch, not in tensors allocated and zeroed per run.
+        let operands = context.sharedFloats(.first, a.count + b.count)
+        let af = centered(a, aZero, into: operands, kernels, context.pool), bf = centered(b, bZero, into: operands + a.count, kernels, context.pool)
+        let sums = borrowedFloats(context.sharedFloats(.second, y.count), shape: y.shape)
         try product.run([af, bf], [sums], context)
         let scale = inputs[1]!.pointer(Float.self)[0] * inputs[4]!.pointer(Float.self)[0] / inputs[6]!.pointer(Float.self)[0]
         let yZero = Int32(try inputs[7]!.doubleValues()[0])
@@ -57,13 +59,19 @@ struct QuantizedBatchMatMulOperator: Operator {
         return max(abs(Int(low) - zero), abs(Int(high) - zero))
     }
 
-    /// The 8-bit tensor less its zero point, as (exact) floats.
-    private func centered(_ t: Tensor, _ zero: Int, _ kernels: QS8KernelSet, _ pool: ThreadPool) throws -> Tensor {
-        let out = try Tensor(zeros: .float, shape: t.shape), signed = t.dataType == .int8
-        let xp = t.rawPointer.assumingMemoryBound(to: UInt8.self), yp = out.pointer(Float.self)
+    /// The 8-bit tensor less its zero point, as (exact) floats written to `buffer`.
+    private func centered(_ t: Tensor, _ zero: Int, into buffer: UnsafeMutablePointer<Float>, _ kernels: QS8KernelSet,
+                          _ pool: ThreadPool) -> Tensor {
+        let signed = t.dataType == .int8, xp = t.rawPointer.assumingMemoryBound(to: UInt8.self)
         pool.parallelFor((t.count + Self.chunk - 1) / Self.chunk) { i, _ in
-            kernels.dequantize(min(Self.chunk, t.count - i * Self.chunk), xp + i * Self.chunk, signed, 1, Int32(zero), yp + i * Self.chunk)
+            kernels.dequantize(min(Self.chunk, t.count - i * Self.chunk), xp + i * Self.chunk, signed, 1, Int32(zero), buffer + i * Self.chunk)
         }
-        return out
+        return borrowedFloats(buffer, shape: t.shape)
+    }
+
+    /// A float tensor of `shape` over scratch memory it does not own.
+    private func borrowedFloats(_ buffer: UnsafeMutablePointer<Float>, shape: [Int]) -> Tensor {
+        let count = shape.reduce(1, *)
+        return Tensor(dataType: .float, shape: shape, storage: TensorStorage(borrowing: buffer, byteCount: count * 4, owner: nil))
     }
 }
