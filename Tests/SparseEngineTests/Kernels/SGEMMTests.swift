@@ -6,21 +6,23 @@ final class SGEMMTests: XCTestCase {
         let pool = ThreadPool(threads: 2)
         for config in KernelConfig.available {
             let context = KernelContext(pool: pool, kernels: config)
-            for (m, n, k) in [(1, 1, 1), (8, 32, 5), (13, 70, 300), (67, 33, 17), (3, 257, 9)] {
+            for (m, n, k) in [(1, 1, 1), (8, 32, 5), (13, 70, 300), (67, 33, 17), (3, 257, 9), (21, 300, 40)] {
                 for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
-                    let a = randomFloats(m * k, seed: UInt64(m * 31 + k)), b = randomFloats(k * n, seed: UInt64(n * 17 + k))
-                    var c = randomFloats(m * n, seed: 9)
-                    var expected = c.map { $0 * 0.5 }
-                    for i in 0..<m { for j in 0..<n {
-                        var acc: Float = 0
-                        for p in 0..<k { acc += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]) }
-                        expected[i * n + j] += 2 * acc
-                    } }
-                    c.withUnsafeMutableBufferPointer { cp in
-                        sgemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 2, a: a, lda: ta ? m : k, b: b, ldb: tb ? k : n,
-                              beta: 0.5, c: cp.baseAddress!, ldc: n, context: context)
+                    for (alpha, beta) in [(Float(2), Float(0.5)), (1, 0), (1, 1)] {
+                        let a = randomFloats(m * k, seed: UInt64(m * 31 + k)), b = randomFloats(k * n, seed: UInt64(n * 17 + k))
+                        var c = randomFloats(m * n, seed: 9)
+                        var expected = c.map { $0 * beta }
+                        for i in 0..<m { for j in 0..<n {
+                            var acc: Float = 0
+                            for p in 0..<k { acc += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]) }
+                            expected[i * n + j] += alpha * acc
+                        } }
+                        c.withUnsafeMutableBufferPointer { cp in
+                            sgemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: ta ? m : k, b: b, ldb: tb ? k : n,
+                                  beta: beta, c: cp.baseAddress!, ldc: n, context: context)
+                        }
+                        assertClose(c, expected, tolerance: 1e-4)
                     }
-                    assertClose(c, expected, tolerance: 1e-4)
                 }
             }
         }
