@@ -19,6 +19,35 @@ final class PoolingOperatorTests: XCTestCase {
         XCTAssertEqual(dilated.floats, [11, 12, 15, 16])
     }
 
+    /// 8-bit MaxPool pools the bytes directly (`u8MaxPool2D`): the same values as the float pool of the same numbers,
+    /// for uint8 and int8 (negative values, the type's extremes), strides 1, 2 and 3, pads, a window wider than the
+    /// pads, rows longer than a vector, ceil mode, and a window wholly in the padding.
+    func testEightBitMaxPoolEqualsTheFloatPool() throws {
+        let (h, w) = (9, 37)
+        let raw = (0..<(2 * 3 * h * w)).map { ($0 * 73 + ($0 / 7) * 31) % 256 }
+        let cases: [[String: TestAttribute]] = [
+            ["kernel_shape": .ints([3, 3]), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1])],
+            ["kernel_shape": .ints([2, 3]), "strides": .ints([1, 1])],
+            ["kernel_shape": .ints([3, 4]), "strides": .ints([3, 3]), "pads": .ints([0, 2, 1, 2]), "ceil_mode": .int(1)],
+            ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1])],
+            ["kernel_shape": .ints([1, 1]), "strides": .ints([4, 4]), "pads": .ints([3, 3, 3, 3])],  // outputs on the pads only
+        ]
+        for attributes in cases {
+            for signed in [false, true] {
+                let values = raw.map { signed ? $0 - 128 : $0 }
+                let bytes = signed ? try Tensor(shape: [2, 3, h, w], scalars: values.map { Int8($0) })
+                                   : try Tensor(shape: [2, 3, h, w], scalars: values.map { UInt8($0) })
+                let pooled = try runOp("MaxPool", inputs: [("x", bytes)], attributes: attributes, opset: 12)["y"]!
+                let reference = try runOp("MaxPool", inputs: [("x", .f([2, 3, h, w], values.map(Float.init)))], attributes: attributes)["y"]!
+                let lowest = Float(signed ? -128 : 0)
+                let expected = reference.floats.map { $0 == -.infinity ? lowest : $0 }
+                let actual = signed ? try pooled.scalars(Int8.self).map(Float.init) : try pooled.scalars(UInt8.self).map(Float.init)
+                XCTAssertEqual(pooled.shape, reference.shape)
+                XCTAssertEqual(actual, expected, "\(signed ? "int8" : "uint8") \(attributes)")
+            }
+        }
+    }
+
     func testAveragePoolCountIncludePad() throws {
         let x = Tensor.f([1, 1, 2, 2], [1, 2, 3, 4])
         let exclude = try runOp("AveragePool", inputs: [("x", x)], attributes: ["kernel_shape": .ints([2, 2]), "pads": .ints([1, 1, 1, 1])])["y"]!

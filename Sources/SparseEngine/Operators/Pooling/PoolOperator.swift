@@ -4,7 +4,8 @@ import Foundation
 /// (`count_include_pad`) and `LpPool` (`(Σ|x|^p)^(1/p)`, padding counting as zeros), with
 /// `ceil_mode`, dilations and `auto_pad`, over any number of spatial axes. 1-D and 2-D
 /// pools run a direct 2-D loop; more axes use `SpatialWindow`'s source table. MaxPool also
-/// takes float16, int8 and uint8 tensors (pooled in float, which holds them exactly).
+/// takes float16, int8 and uint8 tensors: 8-bit ones on `u8MaxPool2D` when the window is plain (no dilation, no
+/// indices), the others pooled in float, which holds them exactly.
 struct PoolOperator: Operator {
     let kind: OpKind
     let c: OpContext
@@ -41,6 +42,12 @@ struct PoolOperator: Operator {
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let x = inputs[0]!, y = outputs[0]
         let indices = outputs.count > 1 ? outputs[1].pointer(Int64.self) : nil
+        if [.uint8, .int8].contains(x.dataType), kind == .maxPool, indices == nil, let g = try plainWindow(x.shape) {
+            u8MaxPool2D(x.rawPointer.assumingMemoryBound(to: UInt8.self), y.rawPointer.assumingMemoryBound(to: UInt8.self),
+                        planes: x.shape[0] * x.shape[1], g, flip: x.dataType == .int8 ? 0x80 : 0, scratch: context.scratchFloats,
+                        pool: context.pool)
+            return
+        }
         guard x.dataType == .float else {
             // Pool a float copy; max pooling of float16 and 8-bit integers is exact in float. 8-bit values convert on
             // the INT8 set's vector kernels (dequantization and quantization with scale 1, zero point 0: exact).
@@ -62,19 +69,26 @@ struct PoolOperator: Operator {
         try pool(x, y, indices, context)
     }
 
+    /// The window of a 1-D or 2-D pool without dilation, which the sliding-window kernels take; nil otherwise.
+    private func plainWindow(_ shape: [Int]) throws -> SlidingWindow2D? {
+        let w = try window(shape)
+        guard w.rank <= 2 else { return nil }
+        let g = ConvGeometry(w)
+        guard g.dilationH == 1 && g.dilationW == 1 else { return nil }
+        return SlidingWindow2D(inH: g.inH, inW: g.inW, outH: g.outH, outW: g.outW, kH: g.kH, kW: g.kW,
+                               strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft)
+    }
+
     private func pool(_ x: Tensor, _ y: Tensor, _ indices: UnsafeMutablePointer<Int64>?, _ context: KernelContext) throws {
         let w = try window(x.shape)
         let planes = x.shape[0] * x.shape[1]
         let xp = x.pointer(Float.self), yp = y.pointer(Float.self)
         if w.rank <= 2 {
-            let g = ConvGeometry(w)
-            if kind == .maxPool && indices == nil && g.dilationH == 1 && g.dilationW == 1 {
-                let window = SlidingWindow2D(inH: g.inH, inW: g.inW, outH: g.outH, outW: g.outW, kH: g.kH, kW: g.kW,
-                                          strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft)
+            if kind == .maxPool && indices == nil, let window = try plainWindow(x.shape) {
                 f32MaxPool2D(xp, yp, planes: planes, window, scratch: context.scratchFloats, pool: context.pool)
                 return
             }
-            pool2D(g, planes: planes, xp, yp, indices, context)
+            pool2D(ConvGeometry(w), planes: planes, xp, yp, indices, context)
         } else {
             poolND(w, planes: planes, xp, yp, indices, context)
         }
