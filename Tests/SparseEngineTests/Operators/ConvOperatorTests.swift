@@ -83,6 +83,23 @@ final class ConvOperatorTests: XCTestCase {
         }
     }
 
+    /// Task splits on 1, 2 and 3 threads: over pixels with the weights in more than one chunk (17 slivers of 1,152 rows
+    /// are more than `chunkBytes`: chunks of 9 + 8), over channels in several ranges of slivers, and the padded input of
+    /// 3 planes and the 4 stride phases of 1 plane copied in blocks of rows (`polyphase`).
+    func testTaskSplitsAgainstReference() throws {
+        let cases: [(n: Int, c: Int, m: Int, size: Int, stride: Int)] = [(1, 128, 136, 16, 1), (16, 16, 40, 7, 1), (1, 3, 16, 37, 1), (1, 1, 8, 37, 2)]
+        for (i, t) in cases.enumerated() {
+            let x = Tensor.f([t.n, t.c, t.size, t.size], randomFloats(t.n * t.c * t.size * t.size, seed: UInt64(600 + i)))
+            let w = Tensor.f([t.m, t.c, 3, 3], randomFloats(t.m * t.c * 9, seed: UInt64(700 + i)))
+            let expected = referenceConv(x: x, w: w, b: nil, strides: [t.stride, t.stride], pads: [1, 1, 1, 1])
+            for threads in [1, 2, 3] {
+                let y = try runOp("Conv", inputs: [("x", x)], constants: [("w", w)],
+                                  attributes: ["pads": .ints([1, 1, 1, 1]), "strides": .ints([t.stride, t.stride])], threads: threads)["y"]!
+                assertClose(y.floats, expected, tolerance: 1e-3)
+            }
+        }
+    }
+
     /// Few output pixels go over channels, many over pixels.
     func testShiftedGemmPicksTheFormThatPadsLess() {
         let source = UnsafeMutablePointer<Float>.allocate(capacity: 1)

@@ -72,7 +72,8 @@ extension ShiftedConvolutionGemm {
 
     /// How many ranges of slivers and of panels: of the splits with at most `channelFormSlivers` slivers and
     /// `channelFormTiles` tiles a task, the one moving the fewest bytes (weights per range of slivers,
-    /// activations per range of panels), then panels split further until every thread has tasks.
+    /// activations per range of panels), then panels split further until every thread has tasks, and tasks
+    /// come in a multiple of the threads where the panels allow.
     private func channelFormChunks(slivers: Int, panels: Int, weightBytes: Int, threads: Int) -> (slivers: Int, panels: Int) {
         let activationBytes = batch * imageBytes
         var best = (slivers: slivers, panels: panels, bytes: Int.max)
@@ -83,7 +84,8 @@ extension ShiftedConvolutionGemm {
             if bytes < best.bytes { best = (sliverChunks, panelChunks, bytes) }
         }
         let targetTasks = threads == 1 ? 1 : threads * 4
-        return (best.slivers, min(panels, max(best.panels, (targetTasks + best.slivers - 1) / best.slivers)))
+        let least = max(best.panels, (targetTasks + best.slivers - 1) / best.slivers)
+        return (best.slivers, TaskSplit.ranges(least: least, most: panels, blocks: best.slivers, threads: threads))
     }
 
     /// Where each output pixel's reduction rows start in `source` (the first `batch·outH·outW`; the rest repeat

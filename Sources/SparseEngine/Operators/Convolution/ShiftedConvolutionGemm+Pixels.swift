@@ -10,7 +10,8 @@ extension ShiftedConvolutionGemm {
     static let prefetchPanels = 4
 
     /// `Y = W · B` in tiles of MR output channels × NR consecutive pixels v. Tasks of (chunk of the weights'
-    /// MR-row slivers, range of NR-pixel panels): for each panel and K block a task runs the indirect GEMM
+    /// MR-row slivers, range of NR-pixel panels), chunk by chunk, the chunks' sizes a sliver apart at most and the
+    /// tasks as many as make equal shares for the threads (`TaskSplit`): for each panel and K block a task runs the indirect GEMM
     /// microkernel over the chunk's slivers, whose packing (cached, weights are constant) fits in `chunkBytes`
     /// and so stays in L2 from one panel to the next. B's rows are read in place through the row offsets, in K
     /// blocks of no more channels than `GemmPlan.l1Rows` keeps in L1 together; when that is too few (input
@@ -31,14 +32,14 @@ extension ShiftedConvolutionGemm {
         let panelOffsets = (0..<shape.kcMax).map { Int32($0 * nr * MemoryLayout<Float>.size) }
         let plane = g.outH * g.outW, imagePixels = imagePixels, imageBytes = imageBytes
         let panelsPerImage = (imagePixels + nr - 1) / nr, panels = batch * panelsPerImage
-        let chunkSlivers = min(shape.slivers, max(1, Self.chunkBytes / (k * mr * MemoryLayout<Float>.size)))
-        let chunks = (shape.slivers + chunkSlivers - 1) / chunkSlivers
-        let targetTasks = context.pool.threadCount == 1 ? 1 : context.pool.threadCount * 4
-        let ranges = min(panels, max(1, (targetTasks + chunks - 1) / chunks))
+        let chunks = TaskSplit.parts(shape.slivers, most: Self.chunkBytes / (k * mr * MemoryLayout<Float>.size))
+        let chunkSlivers = (shape.slivers + chunks - 1) / chunks
+        let threads = context.pool.threadCount, targetTasks = threads == 1 ? 1 : threads * 4
+        let ranges = TaskSplit.ranges(least: (targetTasks + chunks - 1) / chunks, most: panels, blocks: chunks, threads: threads)
         panelOffsets.withUnsafeBufferPointer { panelOffsets in
             context.pool.parallelFor(chunks * ranges) { task, thread in
                 let chunk = task / ranges, range = task % ranges
-                let firstSliver = chunk * chunkSlivers, endSliver = min(shape.slivers, firstSliver + chunkSlivers)
+                let firstSliver = shape.slivers * chunk / chunks, endSliver = shape.slivers * (chunk + 1) / chunks
                 let r0 = firstSliver * mr, r1 = min(m, endSliver * mr)
                 let bPanel = workspace.threadBuffer(thread, shape.kcMax * nr + chunkSlivers * mr * nr)
                 let tiles = bPanel + shape.kcMax * nr

@@ -153,37 +153,42 @@ func usedPhases(_ g: ConvGeometry) -> [Int] {
 
 /// Lays out `[batch, channels, inH, inW]` as `[batch, usedPhases, channels, phaseH, phaseW]`: zero-padded
 /// and split into the stride phases the taps read (see `ShiftedConvolutionSpMMOperands`). Parallel over
-/// input planes.
+/// (input plane, phase, block of rows): an image's 3 colour planes alone would leave a thread of 2 with twice the
+/// other's work (YOLOv5s's and ResNet-50's first layers), so planes × phases are cut into row blocks until there are
+/// a few tasks per thread, in a multiple of the threads (`TaskSplit`).
 func polyphase(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, batch: Int, channels: Int, _ g: ConvGeometry,
                pool: ThreadPool) {
     let (phaseH, phaseW) = phaseSize(g)
     let phasePlane = phaseH * phaseW
     let phases = usedPhases(g)
-    pool.parallelFor(batch * channels) { plane, _ in
+    let units = batch * channels * phases.count, threads = pool.threadCount
+    guard units > 0 else { return }
+    let blocks = threads == 1 ? 1 : TaskSplit.ranges(least: (threads * 4 + units - 1) / units, most: phaseH, blocks: units, threads: threads)
+    pool.parallelFor(units * blocks) { task, _ in
+        let unit = task / blocks, block = task % blocks
+        let plane = unit / phases.count, index = unit % phases.count, phase = phases[index]
         let image = plane / channels, c = plane % channels
         let source = x + plane * g.inH * g.inW
-        for (index, phase) in phases.enumerated() {
-            let py = phase / g.strideW, px = phase % g.strideW
-            let destination = out + ((image * phases.count + index) * channels + c) * phasePlane
-            // Phase column j is input column j·sW + px − padLeft; the in-range ones are first..<end.
-            let first = max(0, (g.padLeft - px + g.strideW - 1) / g.strideW)
-            let end = max(first, min(phaseW, (g.inW + g.padLeft - px + g.strideW - 1) / g.strideW))
-            for i in 0..<phaseH {
-                let row = destination + i * phaseW
-                let iy = i * g.strideH + py - g.padTop
-                guard iy >= 0 && iy < g.inH else {
-                    row.update(repeating: 0, count: phaseW)
-                    continue
-                }
-                let input = source + iy * g.inW + px - g.padLeft
-                row.update(repeating: 0, count: first)
-                if g.strideW == 1 {
-                    (row + first).update(from: input + first, count: end - first)
-                } else {
-                    f32StridedGather(input + first * g.strideW, stride: g.strideW, count: end - first, into: row + first)
-                }
-                (row + end).update(repeating: 0, count: phaseW - end)
+        let py = phase / g.strideW, px = phase % g.strideW
+        let destination = out + ((image * phases.count + index) * channels + c) * phasePlane
+        // Phase column j is input column j·sW + px − padLeft; the in-range ones are first..<end.
+        let first = max(0, (g.padLeft - px + g.strideW - 1) / g.strideW)
+        let end = max(first, min(phaseW, (g.inW + g.padLeft - px + g.strideW - 1) / g.strideW))
+        for i in (phaseH * block / blocks)..<(phaseH * (block + 1) / blocks) {
+            let row = destination + i * phaseW
+            let iy = i * g.strideH + py - g.padTop
+            guard iy >= 0 && iy < g.inH else {
+                row.update(repeating: 0, count: phaseW)
+                continue
             }
+            let input = source + iy * g.inW + px - g.padLeft
+            row.update(repeating: 0, count: first)
+            if g.strideW == 1 {
+                (row + first).update(from: input + first, count: end - first)
+            } else {
+                f32StridedGather(input + first * g.strideW, stride: g.strideW, count: end - first, into: row + first)
+            }
+            (row + end).update(repeating: 0, count: phaseW - end)
         }
     }
 }

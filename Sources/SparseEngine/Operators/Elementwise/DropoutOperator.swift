@@ -26,7 +26,7 @@ struct DropoutOperator: Operator {
         let training = try inputs.count > 2 && inputs[2].map { try $0.doubleValues().first ?? 0 } ?? 0 != 0
         let ratio = try inputs.count > 1 ? inputs[1].map { Float(try $0.doubleValues().first ?? 0.5) } ?? attributeRatio : attributeRatio
         guard training && ratio > 0 else {
-            copyBytes(x, into: y)
+            copyBytes(x, into: y, pool: context.pool)
             mask?.update(repeating: 1, count: x.count)
             return
         }

@@ -25,7 +25,7 @@ struct ConstantOperator: Operator {
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] { [ValueSpec(known: value)] }
 
-    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(value, into: outputs[0]) }
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(value, into: outputs[0], pool: context.pool) }
 }
 
 /// `ConstantOfShape`: a tensor of the given shape filled with `value` (default float 0).

@@ -83,7 +83,7 @@ struct ScatterElementsOperator: Operator {
             targets.append(offset)
         }
         if let failure { throw failure }
-        try reduction.scatter(data, updates, targets: targets, sliceSize: 1, into: y)
+        try reduction.scatter(data, updates, targets: targets, sliceSize: 1, into: y, pool: context.pool)
     }
 }
 
@@ -104,8 +104,8 @@ enum ScatterReduction {
 
     /// Copies `data` into `y`, then applies update slice `k` (`sliceSize` elements) at element
     /// offset `targets[k]`, in order.
-    func scatter(_ data: Tensor, _ updates: Tensor, targets: [Int], sliceSize: Int, into y: Tensor) throws {
-        copyBytes(data, into: y)
+    func scatter(_ data: Tensor, _ updates: Tensor, targets: [Int], sliceSize: Int, into y: Tensor, pool: ThreadPool) throws {
+        copyBytes(data, into: y, pool: pool)
         let size = data.dataType.byteSize!
         guard self != .none else {
             for (k, target) in targets.enumerated() {

@@ -78,6 +78,6 @@ struct ScatterNDOperator: Operator {
             }
             return offset
         }
-        try reduction.scatter(data, inputs[2]!, targets: targets, sliceSize: slice, into: outputs[0])
+        try reduction.scatter(data, inputs[2]!, targets: targets, sliceSize: slice, into: outputs[0], pool: context.pool)
     }
 }

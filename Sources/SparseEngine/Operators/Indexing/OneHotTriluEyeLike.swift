@@ -58,7 +58,7 @@ struct TriluOperator: Operator {
         let x = inputs[0]!, y = outputs[0]
         let k = try inputs.count > 1 ? inputs[1].map { try $0.intValues().first ?? 0 } ?? 0 : 0
         let rows = x.shape[x.rank - 2], cols = x.shape[x.rank - 1], size = x.dataType.byteSize!
-        copyBytes(x, into: y)
+        copyBytes(x, into: y, pool: context.pool)
         for m in 0..<(x.count / Swift.max(rows * cols, 1)) {
             for i in 0..<rows {
                 for j in 0..<cols where upper ? j - i < k : j - i > k {

@@ -27,7 +27,7 @@ struct ReverseSequenceOperator: Operator {
         guard lengths.allSatisfy({ $0 >= 0 && $0 <= times }) else {
             throw c.error(.invalidInput, "sequence_lens \(lengths) must lie in 0…\(times)")
         }
-        copyBytes(x, into: y)
+        copyBytes(x, into: y, pool: context.pool)
         let inner = x.shape[2...].reduce(1, *), size = x.dataType.byteSize!
         let strides = contiguousStrides(x.shape)
         for (b, length) in lengths.enumerated() {

@@ -42,7 +42,8 @@ func stridedCopy(elementSize: Int, shape: [Int], strides: [Int], src: UnsafeRawP
     }
 }
 
-/// Copies a whole tensor's bytes (for Reshape, Identity and friends).
-func copyBytes(_ x: Tensor, into y: Tensor) {
-    if x.rawPointer != y.rawPointer { y.rawPointer.copyMemory(from: x.rawPointer, byteCount: x.byteCount) }
+/// Copies a whole tensor's bytes (for Reshape, Identity and friends), in parallel when large (`RowPartCopy`): the memory planner
+/// does not always let a Reshape's output share its input's bytes (YOLOv5s's head).
+func copyBytes(_ x: Tensor, into y: Tensor, pool: ThreadPool) {
+    if x.rawPointer != y.rawPointer { RowPartCopy(parts: [x.rawPointer], widths: [x.byteCount], rows: 1).gather(into: y.rawPointer, pool: pool) }
 }

@@ -32,7 +32,7 @@ struct TransposeOperator: Operator {
     }
 }
 
-/// `Concat` along `axis` (negative allowed).
+/// `Concat` along `axis` (negative allowed), copied in parallel (`RowPartCopy`).
 struct ConcatOperator: Operator {
     let c: OpContext
     let axis: Int
@@ -63,21 +63,14 @@ struct ConcatOperator: Operator {
         let y = outputs[0]
         let a = try c.axis(axis, rank: y.rank)
         let size = y.dataType.byteSize!
-        let outer = y.shape[..<a].reduce(1, *)
-        let yRow = y.shape[a...].reduce(1, *) * size
-        var column = 0
-        for x in inputs.compactMap({ $0 }) {
-            let xRow = x.shape[a...].reduce(1, *) * size
-            for o in 0..<outer {
-                (y.rawPointer + o * yRow + column).copyMemory(from: x.rawPointer + o * xRow, byteCount: xRow)
-            }
-            column += xRow
-        }
+        let xs = inputs.compactMap { $0 }
+        RowPartCopy(parts: xs.map(\.rawPointer), widths: xs.map { $0.shape[a...].reduce(1, *) * size }, rows: y.shape[..<a].reduce(1, *))
+            .gather(into: y.rawPointer, pool: context.pool)
     }
 }
 
 /// `Split` along `axis`: sizes from the `split` attribute (opset < 13) or input (≥ 13), else
-/// equal parts (opset 18 `num_outputs`: ceil-sized parts, the last smaller).
+/// equal parts (opset 18 `num_outputs`: ceil-sized parts, the last smaller), copied in parallel (`RowPartCopy`).
 struct SplitOperator: Operator {
     let c: OpContext
     var planTimeInputs: [Int] { c.opset >= 13 ? [1] : [] }
@@ -124,15 +117,7 @@ struct SplitOperator: Operator {
         let x = inputs[0]!
         let a = try c.axis(axis, rank: x.rank)
         let size = x.dataType.byteSize!
-        let outer = x.shape[..<a].reduce(1, *)
-        let xRow = x.shape[a...].reduce(1, *) * size
-        var column = 0
-        for y in outputs {
-            let yRow = y.shape[a...].reduce(1, *) * size
-            for o in 0..<outer {
-                (y.rawPointer + o * yRow).copyMemory(from: x.rawPointer + o * xRow + column, byteCount: yRow)
-            }
-            column += yRow
-        }
+        RowPartCopy(parts: outputs.map(\.rawPointer), widths: outputs.map { $0.shape[a...].reduce(1, *) * size }, rows: x.shape[..<a].reduce(1, *))
+            .scatter(from: x.rawPointer, pool: context.pool)
     }
 }

@@ -38,7 +38,7 @@ struct ReshapeOperator: Operator {
         return [ValueSpec(x.dataType, shape, value: try x.value?.reshaped(shape))]
     }
 
-    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(inputs[0]!, into: outputs[0]) }
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(inputs[0]!, into: outputs[0], pool: context.pool) }
 }
 
 /// `Flatten`: `[d0…d(axis-1)] × [d(axis)…]` as a 2-D tensor.
@@ -59,7 +59,7 @@ struct FlattenOperator: Operator {
         return [ValueSpec(x.dataType, shape, value: try x.value?.reshaped(shape))]
     }
 
-    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(inputs[0]!, into: outputs[0]) }
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(inputs[0]!, into: outputs[0], pool: context.pool) }
 }
 
 /// `Squeeze`: axes from the attribute (opset < 13) or the optional input (≥ 13); without axes
@@ -91,7 +91,7 @@ struct SqueezeOperator: Operator {
         return [ValueSpec(x.dataType, shape, value: try x.value?.reshaped(shape))]
     }
 
-    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(inputs[0]!, into: outputs[0]) }
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(inputs[0]!, into: outputs[0], pool: context.pool) }
 }
 
 /// `Unsqueeze`: axes (relative to the output rank) from the attribute (opset < 13) or input (≥ 13).
@@ -118,7 +118,7 @@ struct UnsqueezeOperator: Operator {
         return [ValueSpec(x.dataType, shape, value: try x.value?.reshaped(shape))]
     }
 
-    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(inputs[0]!, into: outputs[0]) }
+    func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(inputs[0]!, into: outputs[0], pool: context.pool) }
 }
 
 /// `Identity`: the output is the input.
@@ -135,7 +135,7 @@ struct IdentityOperator: Operator {
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
-        copyBytes(inputs[0]!, into: outputs[0])
+        copyBytes(inputs[0]!, into: outputs[0], pool: context.pool)
     }
 }
 
@@ -164,7 +164,7 @@ struct ShapeOperator: Operator {
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let value = try inferOutputs([ValueSpec(known: inputs[0]!)])[0].value!
-        copyBytes(value, into: outputs[0])
+        copyBytes(value, into: outputs[0], pool: context.pool)
     }
 }
 
