@@ -78,7 +78,7 @@ final class GemmWorkspace: @unchecked Sendable {
     }
 }
 
-/// A growable 64-byte aligned float buffer, freed with its owner.
+/// A growable 64-byte aligned float buffer (`LargeAllocation`), freed with its owner.
 final class ScratchBuffer: @unchecked Sendable {
     private var pointer: UnsafeMutablePointer<Float>?
     private var capacity = 0
@@ -91,7 +91,7 @@ final class ScratchBuffer: @unchecked Sendable {
         if let pointer, count <= capacity { return pointer }
         pointer?.deallocate()
         capacity = max(count, 16)
-        let fresh = UnsafeMutableRawPointer.allocate(byteCount: capacity * 4, alignment: 64).bindMemory(to: Float.self, capacity: capacity)
+        let fresh = LargeAllocation.allocate(byteCount: capacity * 4).bindMemory(to: Float.self, capacity: capacity)
         pointer = fresh
         return fresh
     }

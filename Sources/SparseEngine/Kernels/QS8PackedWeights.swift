@@ -21,7 +21,7 @@ final class QS8PackedWeights: @unchecked Sendable {
         kgroups = (depth + 3) / 4
         tiles = (rows + 7) / 8
         let bytes = max(tiles * kgroups * 32, 64)
-        storage = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        storage = LargeAllocation.allocate(byteCount: bytes)
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         let p = storage.assumingMemoryBound(to: Int8.self)
         var sums = [Int32](repeating: 0, count: tiles * 8)

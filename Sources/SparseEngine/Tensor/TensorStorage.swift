@@ -11,10 +11,10 @@ final class TensorStorage: @unchecked Sendable {
     private let owner: AnyObject?
     private let ownsAllocation: Bool
 
-    /// Allocates `byteCount` zeroed bytes, 64-byte aligned.
+    /// Allocates `byteCount` zeroed bytes, 64-byte aligned (`LargeAllocation`: huge pages for large ones).
     init(zeroedByteCount byteCount: Int) {
         let size = max(byteCount, 1)
-        base = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        base = LargeAllocation.allocate(byteCount: size)
         base.initializeMemory(as: UInt8.self, repeating: 0, count: size)
         self.byteCount = byteCount
         owner = nil
