@@ -115,14 +115,10 @@ struct MatMulOperator: Operator {
                 geluPass?.apply(toWhole: y.pointer(Float.self), ldc: shape[1], m: y.count / shape[1], n: shape[1], pool: context.pool)
                 return
             }
-        } else if finishedInProduct {
-            let epilogue = GemmEpilogue(bias: bias, activation: activation, gelu: gelu, kernels: context.kernels)
-            let k = bShape[0], n = bShape[1]
-            sgemm(transA: false, transB: false, m: a.count / k, n: n, k: k, alpha: 1, a: a.pointer(Float.self), lda: k,
-                  b: inputs[1]!.pointer(Float.self), ldb: n, beta: 0, c: y.pointer(Float.self), ldc: n, epilogue: epilogue, context: context)
-            return
         } else {
-            multiply(inputs, outputs, context)
+            let epilogue = finishedInProduct ? GemmEpilogue(bias: bias, activation: activation, gelu: gelu, kernels: context.kernels) : nil
+            multiply(inputs, outputs, epilogue: epilogue, context)
+            if finishedInProduct { return }
         }
         if fusedAdd {
             FusedAdd.finish(y, inputs[2]!, activation, context)
@@ -133,8 +129,8 @@ struct MatMulOperator: Operator {
         geluPass?.apply(toWhole: y.pointer(Float.self), ldc: rowLength, m: y.count / rowLength, n: rowLength, pool: context.pool)
     }
 
-    /// The product without epilogue, for a B of any rank.
-    private func multiply(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) {
+    /// The product, for a B of any rank; a 2-D B's GEMM finishes its tiles with `epilogue` (nil for the others).
+    private func multiply(_ inputs: [Tensor?], _ outputs: [Tensor], epilogue: GemmEpilogue?, _ context: KernelContext) {
         let a = inputs[0]!, b = inputs[1]!, y = outputs[0]
         let sa = a.shape.count == 1 ? [1] + a.shape : a.shape
         let sb = b.shape.count == 1 ? b.shape + [1] : b.shape
@@ -143,7 +139,7 @@ struct MatMulOperator: Operator {
         if sb.count == 2 {
             let rows = sa.dropLast().reduce(1, *)
             sgemm(transA: false, transB: false, m: rows, n: n, k: k, alpha: 1, a: ap, lda: k, b: bp, ldb: n,
-                  beta: 0, c: yp, ldc: n, context: context)
+                  beta: 0, c: yp, ldc: n, epilogue: epilogue, context: context)
             return
         }
         let pairs = matMulBatchPairs(a.shape, b.shape)
