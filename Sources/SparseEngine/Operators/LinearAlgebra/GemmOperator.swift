@@ -70,7 +70,8 @@ struct GemmOperator: Operator {
 /// (attention's per-head ones) runs as `sgemmBatched`, one product per task. An Add folded in by
 /// `AddFusion` (input #2, typically the bias of a linear layer), a fused activation and a fused GELU
 /// (`GeluEpilogueFusion`) follow the product: in its epilogue when the Add is a bias per output feature and B is 2-D,
-/// in passes over the output otherwise. A MatMul whose constant 2-D B `SparseWeightSelection` compressed runs on `spmm`.
+/// in passes over the output otherwise. A MatMul whose constant 2-D B `SparseWeightSelection` compressed runs on `spmm`,
+/// and may read or write its activations feature-major (`FeatureMajorHandoff`).
 struct MatMulOperator: Operator {
     let c: OpContext
     let activation: FusedActivation
@@ -78,6 +79,8 @@ struct MatMulOperator: Operator {
     let gelu: Bool
     /// B's dense shape when B holds `SparseWeights`.
     let sparseWeightShape: [Int]?
+    /// How A and Y lie in memory: feature-major only between two sparse linear layers.
+    let inputLayout: ActivationLayout, outputLayout: ActivationLayout
 
     init(_ c: OpContext) throws {
         self.c = c
@@ -85,6 +88,8 @@ struct MatMulOperator: Operator {
         fusedAdd = try FusedAdd.isPresent(c)
         gelu = try c.int(GeluEpilogueFusion.attribute, 0) != 0
         sparseWeightShape = try c.ints(SparseWeightSelection.shapeAttribute)
+        inputLayout = try c.int(FeatureMajorHandoff.inputAttribute, 0) != 0 ? .featureMajor : .tokenMajor
+        outputLayout = try c.int(FeatureMajorHandoff.outputAttribute, 0) != 0 ? .featureMajor : .tokenMajor
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
@@ -106,10 +111,14 @@ struct MatMulOperator: Operator {
         let geluPass = GemmEpilogue(bias: nil, activation: .none, gelu: gelu, kernels: context.kernels)
         if let shape = sparseWeightShape {
             guard let weights = SparseWeights(inputs[1]!) else { throw c.error(.internalError, "the compressed weight is malformed") }
-            let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: y.pointer(Float.self), tokens: a.count / shape[0],
+            guard finishedInProduct || outputLayout == .tokenMajor else {
+                throw c.error(.internalError, "a feature-major output needs its fused Add to be a bias per feature")
+            }
+            var operands = LinearSpMMOperands(x: a.pointer(Float.self), y: y.pointer(Float.self), tokens: a.count / shape[0],
                                               k: shape[0], n: shape[1], bias: bias, accumulate: false,
                                               activation: finishedInProduct ? activation : .none,
                                               transpose: context.kernels.transpose)
+            (operands.inputLayout, operands.outputLayout) = (inputLayout, outputLayout)
             sparseLinear(weights, operands, context: context)
             if finishedInProduct {
                 geluPass?.apply(toWhole: y.pointer(Float.self), ldc: shape[1], m: y.count / shape[1], n: shape[1], pool: context.pool)

@@ -1,11 +1,21 @@
+/// How a linear layer's activations lie in memory.
+enum ActivationLayout {
+    /// [tokens, features] row-major: ONNX's layout.
+    case tokenMajor
+    /// [features, tokens] row-major: the transposed product as `spmm` computes it, handed between two sparse
+    /// linear layers by `FeatureMajorHandoff`.
+    case featureMajor
+}
+
 /// The activations and results of a sparse `MatMul` or `Gemm` whose right operand W (K×N) is the constant,
 /// for `spmm`: the product is computed transposed, Yᵀ = Wᵀ·Xᵀ, so the rows are W's N output features and the
-/// vectorized "pixels" are X's rows (tokens, or images of a batch). The panel is a transposed block of X;
-/// results are written back transposed into the row-major [tokens, N] output, after the activation.
+/// vectorized "pixels" are X's rows (tokens, or images of a batch). Token-major activations are transposed into
+/// panels and results transposed back into the row-major [tokens, N] output, after the activation; feature-major
+/// ones are read in place and written as the kernel makes them.
 struct LinearSpMMOperands: SpMMOperands {
-    /// X, [tokens, K] row-major.
+    /// X, [tokens, K] (token-major) or [K, tokens] (feature-major).
     let x: UnsafePointer<Float>
-    /// Y, [tokens, N] row-major.
+    /// Y, [tokens, N] (token-major) or [N, tokens] (feature-major).
     let y: UnsafeMutablePointer<Float>
     let tokens: Int, k: Int, n: Int
     /// One value per output feature, added before the activation (a fused bias), or nil.
@@ -15,20 +25,37 @@ struct LinearSpMMOperands: SpMMOperands {
     let activation: FusedActivation
     /// The 16×16 transposing kernel (`KernelConfig.transpose`).
     let transpose: KernelConfig.TransposeMicrokernel
+    var inputLayout: ActivationLayout = .tokenMajor
+    var outputLayout: ActivationLayout = .tokenMajor
 
     var imagePixels: Int { tokens }
     var images: Int { 1 }
-    var inPlace: SpMMInPlace? { nil }
     var clamp: (low: Float, high: Float) { activation.bounds }
 
     func bias(_ row: Int) -> Float { bias?[row] ?? 0 }
 
-    /// Tokens are columns of the transposed product, so results are always transposed back by `store`.
-    func directOutput(pixel0: Int) -> SpMMDirectOutput? { nil }
+    /// Feature-major X is read in place: activation row k is X's row k, `tokens` floats apart.
+    var inPlace: SpMMInPlace? {
+        let rowBytes = tokens * MemoryLayout<Float>.size
+        guard inputLayout == .featureMajor, k * rowBytes <= Int(Int32.max) else { return nil }
+        let x = x
+        return SpMMInPlace(rowOffsets: (0..<k).map { Int32($0 * rowBytes) }, rowStride: rowBytes,
+                           address: { UnsafeRawPointer(x + $0) })
+    }
+
+    /// Feature-major Y is where the kernel writes: output row r is Y's row r.
+    func directOutput(pixel0: Int) -> SpMMDirectOutput? {
+        guard outputLayout == .featureMajor else { return nil }
+        return SpMMDirectOutput(output: y + pixel0, rowStride: tokens, addend: accumulate ? UnsafePointer(y + pixel0) : nil)
+    }
 
     func pack(_ panel: UnsafeMutablePointer<Float>, width: Int, k0: Int, kc: Int, pixel0: Int, count: Int) {
         if count < width {
             for r in 0..<kc { (panel + r * width + count).update(repeating: 0, count: width - count) }
+        }
+        if inputLayout == .featureMajor {
+            for r in 0..<kc { (panel + r * width).update(from: x + (k0 + r) * tokens + pixel0, count: count) }
+            return
         }
         // Whole 16×16 blocks through the transpose kernel, the edges one by one.
         let source = x + pixel0 * k + k0
@@ -45,10 +72,20 @@ struct LinearSpMMOperands: SpMMOperands {
         }
     }
 
-    /// Transposes the tile back block by block: 16 features × 16 tokens at a time through the transpose kernel,
-    /// which adds the bias (and what Y holds, for a `Gemm`'s C) and applies the activation bounds on the way.
+    /// Writes the rows of a partial block to feature-major Y as they are. For token-major Y, transposes the tile back
+    /// block by block: 16 features × 16 tokens at a time through the transpose kernel, which adds the bias (and what Y holds, for a `Gemm`'s C) and applies the activation bounds on the way.
     func store(_ tile: UnsafePointer<Float>, width: Int, rows: Range<Int>, pixel0: Int, count: Int) {
         let (low, high) = activation.bounds
+        if outputLayout == .featureMajor {
+            for r in rows {
+                let source = tile + (r - rows.lowerBound) * width, destination = y + r * tokens + pixel0
+                for q in 0..<count {
+                    let value = source[q] + (bias?[r] ?? 0) + (accumulate ? destination[q] : 0)
+                    destination[q] = Swift.min(Swift.max(value, low), high)
+                }
+            }
+            return
+        }
         for r0 in stride(from: rows.lowerBound, to: rows.upperBound, by: 16) {
             let source = tile + (r0 - rows.lowerBound) * width
             for q0 in stride(from: 0, to: count, by: 16) {
@@ -95,8 +132,16 @@ extension LinearSpMMOperands {
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: tokens * rows.count)
         defer { sums.deallocate() }
         sums.initialize(repeating: 0, count: tokens * rows.count)
+        // A feature-major token's features are `tokens` apart: they are gathered first.
+        let gathered = inputLayout == .featureMajor ? UnsafeMutablePointer<Float>.allocate(capacity: k) : nil
+        defer { gathered?.deallocate() }
         for t in 0..<tokens {
-            let input = x + t * k, out = sums + t * rows.count - rows.lowerBound
+            var input = x + t * k
+            if let gathered {
+                for i in 0..<k { gathered[i] = x[i * tokens + t] }
+                input = UnsafePointer(gathered)
+            }
+            let out = sums + t * rows.count - rows.lowerBound
             for c in 0..<weights.chunks {
                 let chunkInput = input + c * weights.chunk
                 for index in pairs {
@@ -125,9 +170,10 @@ extension LinearSpMMOperands {
         let (low, high) = activation.bounds
         for t in 0..<tokens {
             for (j, row) in rows.enumerated() {
+                let index = outputLayout == .featureMajor ? row * tokens + t : t * n + row
                 var value = sums[t * rows.count + j] + (bias?[row] ?? 0)
-                if accumulate { value += y[t * n + row] }
-                y[t * n + row] = Swift.min(Swift.max(value, low), high)
+                if accumulate { value += y[index] }
+                y[index] = Swift.min(Swift.max(value, low), high)
             }
         }
     }

@@ -1,0 +1,49 @@
+/// Hands a sparse linear layer's output to the next sparse linear layer transposed, features × tokens, when that
+/// layer is its only reader: the transformer feed-forward pair lin1 → (bias, GELU) → lin2.
+///
+/// `spmm` computes a linear layer transposed (Yᵀ = Wᵀ·Xᵀ, tokens in the vector lanes), so on its own the first
+/// layer transposes its result back to tokens × features and the second transposes it again into panels
+/// (DistilBERT: 400,000 floats each way per layer). Marked, the first writes Yᵀ as the kernel makes it
+/// (`zoo.output_feature_major`) and the second reads it in place (`zoo.input_feature_major`). The value between
+/// them is then not in ONNX's layout, so both ends must be such MatMuls, the value no graph output, and what the
+/// first applies after its product elementwise (a bias per feature, an activation, GELU); any other fused Add
+/// would broadcast along the wrong axis. Runs after `SparseWeightSelection`.
+struct FeatureMajorHandoff: GraphPass {
+    static let outputAttribute = "zoo.output_feature_major"
+    static let inputAttribute = "zoo.input_feature_major"
+
+    var name: String { "feature-major-handoff" }
+
+    func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
+        let consumers = graph.consumers()
+        var handoffs = 0
+        for (pi, producer) in graph.nodes.enumerated() where isSparseLinear(producer) && finishesInProduct(producer, graph) {
+            guard producer.outputs.count == 1, let y = producer.outputs.first, !graph.isOutput(y),
+                  let readers = consumers[y], readers.count == 1, let ci = readers.first, ci != pi,
+                  isSparseLinear(graph.nodes[ci]), graph.nodes[ci].inputs.firstIndex(of: y) == 0,
+                  graph.nodes[ci].inputs.lastIndex(of: y) == 0
+            else { continue }
+            graph.nodes[pi].attributes[Self.outputAttribute] = .int(1)
+            graph.nodes[ci].attributes[Self.inputAttribute] = .int(1)
+            handoffs += 1
+        }
+        return handoffs
+    }
+
+    /// A MatMul running on `spmm`: its 2-D constant B compressed.
+    private func isSparseLinear(_ node: Node) -> Bool {
+        guard node.opType == "MatMul", node.domain.isEmpty, case .ints(let shape)? = node.attributes[SparseWeightSelection.shapeAttribute]
+        else { return false }
+        return shape.count == 2
+    }
+
+    /// Whether everything after the product is elementwise or per feature: no fused Add, or one whose operand is a
+    /// constant with one value per output feature (`FusedAdd.featureBias`).
+    private func finishesInProduct(_ node: Node, _ graph: Graph) -> Bool {
+        guard node.attributes[FusedAdd.attribute] != nil else { return true }
+        guard node.inputs.count == 3, let addend = graph.initializers[node.inputs[2]],
+              case .ints(let shape)? = node.attributes[SparseWeightSelection.shapeAttribute]
+        else { return false }
+        return addend.dataType == .float && addend.shape.last == shape.last && addend.shape.dropLast().allSatisfy { $0 == 1 }
+    }
+}
