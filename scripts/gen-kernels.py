@@ -103,6 +103,7 @@ def emit_vmath(isa, lanes, path, header):
         w("    for j in 0..<(count - i) { y[i + j] = result[j] }")
         w("}")
         w("")
+    emit_softmax_row(w, isa, lanes)
     w(f"private typealias V = {V}")
     w("")
     w("/// Exact GELU in one pass: x/2 + x/2 · erf(x/√2).")
@@ -174,6 +175,43 @@ def emit_vmath(isa, lanes, path, header):
     if isa != "generic":
         L = [horner_step_as_fma(line) for line in L]
     open(path, "w").write("\n".join(L) + "\n")
+
+
+def emit_softmax_row(w, isa, lanes):
+    """The softmax of one contiguous row: the maximum, then e^(x − max) stored and summed in one pass, then the scaling."""
+    w(f"/// `y = softmax(x)` over one row of `count` floats, {lanes} lanes at a time ({isa}): the maximum, then e^(x − max)")
+    w("/// stored and summed in one pass, then the scaling by 1/sum. `y` may be `x`.")
+    w("@inline(never)")
+    w(f"public func f32_vsoftmax__{isa}(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {{")
+    w("    let vectorEnd = count - count % V.scalarCount")
+    w("    var maxima = V(repeating: -.infinity)")
+    w("    for i in stride(from: 0, to: vectorEnd, by: V.scalarCount) {")
+    w("        let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)")
+    w("        maxima.replace(with: v, where: v .> maxima)")
+    w("    }")
+    w("    var maximum = maxima.max()")
+    w("    for i in vectorEnd..<count { maximum = Swift.max(maximum, x[i]) }")
+    w("    let shift = V(repeating: maximum)")
+    w("    var sums = V()")
+    w("    for i in stride(from: 0, to: vectorEnd, by: V.scalarCount) {")
+    w("        let e = exp(UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - shift)")
+    w("        UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: V.self)")
+    w("        sums += e")
+    w("    }")
+    w("    var sum = sums.sum()")
+    w("    if vectorEnd < count {")
+    w("        var tail = V(repeating: -.infinity)")
+    w("        for j in 0..<(count - vectorEnd) { tail[j] = x[vectorEnd + j] }")
+    w("        let e = exp(tail - shift)")
+    w("        for j in 0..<(count - vectorEnd) { y[vectorEnd + j] = e[j]; sum += e[j] }")
+    w("    }")
+    w("    let inverse = 1 / sum, scale = V(repeating: inverse)")
+    w("    for i in stride(from: 0, to: vectorEnd, by: V.scalarCount) {")
+    w("        UnsafeMutableRawPointer(y + i).storeBytes(of: UnsafeRawPointer(y + i).loadUnaligned(as: V.self) * scale, as: V.self)")
+    w("    }")
+    w("    for i in vectorEnd..<count { y[i] *= inverse }")
+    w("}")
+    w("")
 
 
 def horner_step_as_fma(line):
@@ -387,11 +425,11 @@ def main():
          "// f32 SpMM microkernel, 64 pixels × 2 output rows, for any CPU (SIMD16 lowered to the baseline ISA).",
          "/// Portable f32 SpMM microkernel: two output rows (one pair of `SparseWeights`) over 64 pixels.")
     emit_vmath("avx512", 16, "Sources/SparseEngineKernelsAVX512/f32-vmath-avx512.swift",
-         "// f32 exp and erf, 16 lanes, built with -target-cpu skylake-avx512 (one zmm per vector).")
+         "// f32 exp, erf, GELU, SiLU and row softmax, 16 lanes, built with -target-cpu skylake-avx512 (one zmm per vector).")
     emit_vmath("avx2", 8, "Sources/SparseEngineKernelsAVX2/f32-vmath-avx2.swift",
-         "// f32 exp and erf, 8 lanes, built with -target-cpu haswell (one ymm per vector).")
+         "// f32 exp, erf, GELU, SiLU and row softmax, 8 lanes, built with -target-cpu haswell (one ymm per vector).")
     emit_vmath("generic", 16, "Sources/SparseEngine/Kernels/f32-vmath-generic.swift",
-         "// f32 exp and erf, 16 lanes of SIMD lowered to the baseline ISA.")
+         "// f32 exp, erf, GELU, SiLU and row softmax, 16 lanes of SIMD lowered to the baseline ISA.")
     emit_gemm_avx2()
     emit_transpose("avx512", "Sources/SparseEngineKernelsAVX512/f32-transpose-16x16-avx512.swift",
          "// f32 16×16 transpose with bias and bounds, built with -target-cpu skylake-avx512 (even/odd unshuffles: vpermt2ps).",

@@ -80,6 +80,8 @@ struct KernelConfig: @unchecked Sendable {
     let gelu: VectorFunction
     /// Elementwise SiLU, x · σ(x).
     let silu: VectorFunction
+    /// Softmax over one contiguous row of `count` floats.
+    let softmax: VectorFunction
 
     /// Portable Swift (SIMD types lowered to the baseline x86-64 ISA).
     static let generic = KernelConfig(
@@ -90,7 +92,7 @@ struct KernelConfig: @unchecked Sendable {
         transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64,
         transpose: f32_transpose_16x16__generic, exp: f32_vexp__generic, erf: f32_verf__generic, gelu: f32_vgelu__generic,
-        silu: f32_vsilu__generic)
+        silu: f32_vsilu__generic, softmax: f32_vsoftmax__generic)
     /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogues are the portable ones.
     static let avx2 = KernelConfig(
         isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
@@ -100,7 +102,7 @@ struct KernelConfig: @unchecked Sendable {
         transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32,
         transpose: f32_transpose_16x16__generic, exp: f32_vexp__avx2, erf: f32_verf__avx2, gelu: f32_vgelu__avx2,
-        silu: f32_vsilu__avx2)
+        silu: f32_vsilu__avx2, softmax: f32_vsoftmax__avx2)
     /// AVX-512 (32 zmm registers).
     static let avx512 = KernelConfig(
         isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
@@ -111,7 +113,7 @@ struct KernelConfig: @unchecked Sendable {
         spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64,
         spmmWide: ("f32_spmm_128x2__avx512", f32_spmm_128x2__avx512, 128),
         transpose: f32_transpose_16x16__avx512, exp: f32_vexp__avx512, erf: f32_verf__avx512, gelu: f32_vgelu__avx512,
-        silu: f32_vsilu__avx512)
+        silu: f32_vsilu__avx512, softmax: f32_vsoftmax__avx512)
 
     /// The SpMM microkernel for images of `pixels` pixels (or tokens) and its pixels per call: the wide one for
     /// activations read in place, unless it would compute over an eighth more lanes than the narrow one (a 7×7

@@ -69,8 +69,8 @@ final class VectorMathTests: XCTestCase {
                 let x = randomFloats(n, seed: UInt64(n)).map { $0 * 20 }
                 let m = x.max()!, e = x.map { Foundation.exp(Double($0 - m)) }, sum = e.reduce(0, +)
                 var y = [Float](repeating: .nan, count: n), inPlace = x
-                y.withUnsafeMutableBufferPointer { f32SoftmaxRow(x, $0.baseAddress!, n: n, exp: config.exp) }
-                inPlace.withUnsafeMutableBufferPointer { f32SoftmaxRow($0.baseAddress!, $0.baseAddress!, n: n, exp: config.exp) }
+                y.withUnsafeMutableBufferPointer { config.softmax(x, $0.baseAddress!, n) }
+                inPlace.withUnsafeMutableBufferPointer { config.softmax($0.baseAddress!, $0.baseAddress!, n) }
                 for j in 0..<n {
                     XCTAssertEqual(Double(y[j]), e[j] / sum, accuracy: 1e-6, "\(config.isa) n \(n)")
                     XCTAssertEqual(inPlace[j], y[j], "\(config.isa) n \(n) in place")
