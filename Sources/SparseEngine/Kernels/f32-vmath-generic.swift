@@ -71,7 +71,7 @@ public func f32_vsoftmax__generic(_ x: UnsafePointer<Float>, _ y: UnsafeMutableP
         let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
         maxima.replace(with: v, where: v .> maxima)
     }
-    var maximum = maxima.max()
+    var maximum = horizontalMax(maxima)
     for i in vectorEnd..<count { maximum = Swift.max(maximum, x[i]) }
     let shift = V(repeating: maximum)
     var sums = V()
@@ -80,7 +80,7 @@ public func f32_vsoftmax__generic(_ x: UnsafePointer<Float>, _ y: UnsafeMutableP
         UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: V.self)
         sums += e
     }
-    var sum = sums.sum()
+    var sum = horizontalSum(sums)
     if vectorEnd < count {
         var tail = V(repeating: -.infinity)
         for j in 0..<(count - vectorEnd) { tail[j] = x[vectorEnd + j] }
@@ -92,6 +92,24 @@ public func f32_vsoftmax__generic(_ x: UnsafePointer<Float>, _ y: UnsafeMutableP
         UnsafeMutableRawPointer(y + i).storeBytes(of: UnsafeRawPointer(y + i).loadUnaligned(as: V.self) * scale, as: V.self)
     }
     for i in vectorEnd..<count { y[i] *= inverse }
+}
+
+/// The largest lane, by halving the vector (`max()` on a SIMD vector is a lane-by-lane loop). NaN lanes lose.
+@inline(__always)
+private func horizontalMax(_ v: V) -> Float {
+    let h1 = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+    let h2 = h1.lowHalf.replacing(with: h1.highHalf, where: h1.highHalf .> h1.lowHalf)
+    let h3 = h2.lowHalf.replacing(with: h2.highHalf, where: h2.highHalf .> h2.lowHalf)
+    return Swift.max(h3[0], h3[1])
+}
+
+/// The sum of the lanes, by halving the vector (`sum()` on a SIMD vector adds lane by lane).
+@inline(__always)
+private func horizontalSum(_ v: V) -> Float {
+    let h1 = v.lowHalf + v.highHalf
+    let h2 = h1.lowHalf + h1.highHalf
+    let h3 = h2.lowHalf + h2.highHalf
+    return h3[0] + h3[1]
 }
 
 private typealias V = SIMD16<Float>

@@ -1,7 +1,8 @@
 /// The operators the engine implements: `supports` answers whether a model's operator can run,
 /// `make` creates the `Operator` for a node.
 public enum OperatorRegistry {
-    /// The domain of the nodes only the engine's passes write (`zoo.QLinearLookup`, `zoo.QLinearSoftmax`, `zoo.QLinearBatchMatMul`).
+    /// The domain of the nodes only the engine's passes write (`zoo.QLinearLookup`, `zoo.QLinearSoftmax`, `zoo.QLinearBatchMatMul`,
+    /// `zoo.Attention`).
     static let internalDomain = "zoo"
 
     /// The highest default-domain opset the engine knows.
@@ -26,6 +27,7 @@ public enum OperatorRegistry {
             case LookupTableOperator.opType: return try LookupTableOperator(c)
             case QuantizedSoftmaxOperator.opType: return try QuantizedSoftmaxOperator(c)
             case QuantizedBatchMatMulOperator.opType: return try QuantizedBatchMatMulOperator(c)
+            case AttentionOperator.opType: return try AttentionOperator(c)
             default: throw EngineError(.unsupportedOperator, "unknown internal operator '\(node.opType)' (node '\(node.displayName)')")
             }
         }

@@ -38,15 +38,16 @@ extension Graph {
 
 /// The pass pipeline: optional magnitude pruning (`--sparsify`), QDQ recognition (quantized layers and softmax, movement on
 /// quantized tensors), constant folding, lookup tables for elementwise chains between DQ and Q, BatchNorm folding,
-/// LayerNorm fusion, GELU fusion, Add fusion (residual and bias Adds into Conv/MatMul), activation fusion, GELU into a
-/// MatMul's epilogue, SiLU fusion, layer norms that feed quantization marked to sum in ONNX Runtime's order, sparse
-/// weight selection (float, with feature-major hand-offs between sparse linear layers, and quantized), dead code.
+/// LayerNorm fusion, GELU fusion, Add fusion (residual and bias Adds into Conv/MatMul), activation fusion, attention
+/// fusion, GELU into a MatMul's epilogue, SiLU fusion, layer norms that feed quantization marked to sum in ONNX
+/// Runtime's order, sparse weight selection (float, with feature-major hand-offs between sparse linear layers, and
+/// quantized), dead code.
 enum PassPipeline {
     static func passes(sparsify: Double?, sparseKernels: Bool) -> [GraphPass] {
         var passes: [GraphPass] = []
         if let sparsify { passes.append(MagnitudePruning(sparsity: sparsify)) }
         passes += [QDQFusion(), QDQSoftmaxFusion(), QDQPropagation(), ConstantFolding(), QDQLookupTable(), BatchNormFolding(), LayerNormFusion(), GeluFusion(),
-                   AddFusion(), ActivationFusion(), GeluEpilogueFusion(), SiLUFusion(), QuantizedLayerNormOrder()] as [GraphPass]
+                   AddFusion(), ActivationFusion(), AttentionFusion(), GeluEpilogueFusion(), SiLUFusion(), QuantizedLayerNormOrder()] as [GraphPass]
         if sparseKernels { passes += [SparseWeightSelection(), FeatureMajorHandoff(), QuantizedSparseSelection()] as [GraphPass] }
         passes.append(DeadCodeElimination())
         return passes

@@ -12,33 +12,41 @@ struct ReshapeOperator: Operator {
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
         let x = try c.required(inputs, 0)
         guard let requested = try c.knownInts(try c.required(inputs, 1, "shape"), "shape") else { throw c.error(.invalidModel, "shape input is required") }
-        var shape = requested
-        var inferred: Int? = nil
-        for (i, d) in requested.enumerated() {
-            if d == 0 && !allowZero {
-                guard i < x.shape.count else { throw c.error(.shapeMismatch, "shape \(requested) copies dimension \(i) of input \(x.shape), which does not exist") }
-                shape[i] = x.shape[i]
-            } else if d == -1 {
-                guard inferred == nil else { throw c.error(.invalidModel, "shape \(requested) has more than one -1") }
-                inferred = i
-            } else if d < 0 {
-                throw c.error(.invalidModel, "shape \(requested) has invalid dimension \(d)")
-            }
-        }
-        if let i = inferred {
-            let known = shape.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
-            guard known > 0, x.count % known == 0 else {
-                throw c.error(.shapeMismatch, "cannot reshape \(x.shape) (\(x.count) elements) to \(requested)")
-            }
-            shape[i] = x.count / known
-        }
-        guard shape.reduce(1, *) == x.count else {
-            throw c.error(.shapeMismatch, "cannot reshape \(x.shape) (\(x.count) elements) to \(requested)")
-        }
+        let shape = try reshapedShape(x.shape, to: requested, allowZero: allowZero, c)
         return [ValueSpec(x.dataType, shape, value: try x.value?.reshaped(shape))]
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws { copyBytes(inputs[0]!, into: outputs[0], pool: context.pool) }
+}
+
+/// The shape `Reshape` gives a tensor of shape `input` for the `requested` shape: 0 copies the input's dimension
+/// (unless `allowZero`), one -1 takes what the element count leaves.
+func reshapedShape(_ input: [Int], to requested: [Int], allowZero: Bool, _ c: OpContext) throws -> [Int] {
+    let count = input.reduce(1, *)
+    var shape = requested
+    var inferred: Int? = nil
+    for (i, d) in requested.enumerated() {
+        if d == 0 && !allowZero {
+            guard i < input.count else { throw c.error(.shapeMismatch, "shape \(requested) copies dimension \(i) of input \(input), which does not exist") }
+            shape[i] = input[i]
+        } else if d == -1 {
+            guard inferred == nil else { throw c.error(.invalidModel, "shape \(requested) has more than one -1") }
+            inferred = i
+        } else if d < 0 {
+            throw c.error(.invalidModel, "shape \(requested) has invalid dimension \(d)")
+        }
+    }
+    if let i = inferred {
+        let known = shape.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
+        guard known > 0, count % known == 0 else {
+            throw c.error(.shapeMismatch, "cannot reshape \(input) (\(count) elements) to \(requested)")
+        }
+        shape[i] = count / known
+    }
+    guard shape.reduce(1, *) == count else {
+        throw c.error(.shapeMismatch, "cannot reshape \(input) (\(count) elements) to \(requested)")
+    }
+    return shape
 }
 
 /// `Flatten`: `[d0…d(axis-1)] × [d(axis)…]` as a 2-D tensor.
