@@ -7,7 +7,7 @@ func sgemmBatched(_ pairs: [(a: UnsafePointer<Float>, b: UnsafePointer<Float>)],
     let scratchCount = serialSgemmScratchCount(m: m, k: k, config: config)
     context.pool.parallelFor(pairs.count) { index, thread in
         let (a, b) = pairs[index]
-        serialSgemm(m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, transB: false, c: c + index * m * n, ldc: n,
+        serialSgemm(m: m, n: n, k: k, alpha: 1, a: a, lda: k, transA: false, b: b, ldb: n, transB: false, c: c + index * m * n, ldc: n,
                     config: config, scratch: workspace.threadBuffer(thread, scratchCount))
     }
 }
@@ -18,16 +18,16 @@ func serialSgemmScratchCount(m: Int, k: Int, config: KernelConfig) -> Int {
     return shape.packedCount + shape.kcMax * config.gemmNR + config.gemmMR * config.gemmNR
 }
 
-/// `C = alpha·A·op(B)` (M×K times K×N, row-major, leading dimensions `lda`, `ldb`, `ldc`) on the calling thread
-/// alone, for products that are tasks of a parallel region. A is packed in MR-row slivers into `scratch`
-/// (`serialSgemmScratchCount` floats); B is read in place in NR-column panels when it is stored K×N and the panel
-/// is whole, else packed: stored N×K (`transB`) through the 16×16 transpose kernel.
-func serialSgemm(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+/// `C = alpha·op(A)·op(B)` (M×K times K×N, row-major, leading dimensions `lda`, `ldb`, `ldc`; A stored K×M when
+/// `transA`, B stored N×K when `transB`) on the calling thread alone, for products that are tasks of a parallel region.
+/// A is packed in MR-row slivers into `scratch` (`serialSgemmScratchCount` floats); B is read in place in NR-column
+/// panels when it is stored K×N and the panel is whole, else packed: stored N×K through the 16×16 transpose kernel.
+func serialSgemm(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, transA: Bool, b: UnsafePointer<Float>, ldb: Int,
                  transB: Bool, c: UnsafeMutablePointer<Float>, ldc: Int, config: KernelConfig, scratch: UnsafeMutablePointer<Float>) {
     let mr = config.gemmMR, nr = config.gemmNR
     let shape = GemmShape(m: m, k: k, mr: mr)
     let packedA = scratch, panel = packedA + shape.packedCount, edgeTile = panel + shape.kcMax * nr
-    for s in 0..<shape.slivers { packSliver(s, transA: false, m: m, k: k, alpha: alpha, a: a, lda: lda, shape: shape, into: packedA) }
+    for s in 0..<shape.slivers { packSliver(s, transA: transA, m: m, k: k, alpha: alpha, a: a, lda: lda, shape: shape, into: packedA) }
     for j0 in stride(from: 0, to: n, by: nr) {
         let cols = min(nr, n - j0)
         for block in 0..<shape.kBlocks {

@@ -1,13 +1,15 @@
-/// Hands a sparse linear layer's output to the next sparse linear layer transposed, features × tokens, when that
-/// layer is its only reader: the transformer feed-forward pair lin1 → (bias, GELU) → lin2.
+/// Hands a sparse linear layer's output over transposed, features × tokens, when its only reader can take it so: the
+/// next sparse linear layer (the transformer feed-forward pair lin1 → (bias, GELU) → lin2), or fused attention
+/// (`AttentionOperator`) as Q, K or V.
 ///
-/// `spmm` computes a linear layer transposed (Yᵀ = Wᵀ·Xᵀ, tokens in the vector lanes), so on its own the first
-/// layer transposes its result back to tokens × features and the second transposes it again into panels
-/// (DistilBERT: 400,000 floats each way per layer). Marked, the first writes Yᵀ as the kernel makes it
-/// (`zoo.output_feature_major`) and the second reads it in place (`zoo.input_feature_major`). The value between
-/// them is then not in ONNX's layout, so both ends must be such MatMuls, the value no graph output, and what the
-/// first applies after its product elementwise (a bias per feature, an activation, GELU); any other fused Add
-/// would broadcast along the wrong axis. Runs after `SparseWeightSelection`.
+/// `spmm` computes a linear layer transposed (Yᵀ = Wᵀ·Xᵀ, tokens in the vector lanes), so on its own the layer
+/// transposes its result back to tokens × features, and the next sparse layer transposes it again into panels
+/// (DistilBERT: 400,000 floats each way per layer), as attention transposes K. Marked, the layer writes Yᵀ as the
+/// kernel makes it (`zoo.output_feature_major`); a sparse reader reads it in place (`zoo.input_feature_major`),
+/// attention with its GEMMs turned the other way (`zoo.feature_major_operands`). The value is then not in ONNX's
+/// layout, so it must be no graph output, and what the layer applies after its product elementwise (a bias per
+/// feature, an activation, GELU): any other fused Add would broadcast along the wrong axis. Runs after
+/// `SparseWeightSelection`.
 struct FeatureMajorHandoff: GraphPass {
     static let outputAttribute = "zoo.output_feature_major"
     static let inputAttribute = "zoo.input_feature_major"
@@ -20,11 +22,20 @@ struct FeatureMajorHandoff: GraphPass {
         for (pi, producer) in graph.nodes.enumerated() where isSparseLinear(producer) && finishesInProduct(producer, graph) {
             guard producer.outputs.count == 1, let y = producer.outputs.first, !graph.isOutput(y),
                   let readers = consumers[y], readers.count == 1, let ci = readers.first, ci != pi,
-                  isSparseLinear(graph.nodes[ci]), graph.nodes[ci].inputs.firstIndex(of: y) == 0,
-                  graph.nodes[ci].inputs.lastIndex(of: y) == 0
+                  let position = graph.nodes[ci].inputs.firstIndex(of: y), graph.nodes[ci].inputs.lastIndex(of: y) == position
             else { continue }
+            let reader = graph.nodes[ci]
+            if isSparseLinear(reader) && position == 0 {
+                graph.nodes[ci].attributes[Self.inputAttribute] = .int(1)
+            } else if reader.opType == AttentionOperator.opType, reader.domain == OperatorRegistry.internalDomain, [0, 2, 4].contains(position) {
+                var flags = [0, 0, 0]
+                if case .ints(let marked)? = reader.attributes[AttentionOperator.featureMajorAttribute], marked.count == 3 { flags = marked }
+                flags[position / 2] = 1
+                graph.nodes[ci].attributes[AttentionOperator.featureMajorAttribute] = .ints(flags)
+            } else {
+                continue
+            }
             graph.nodes[pi].attributes[Self.outputAttribute] = .int(1)
-            graph.nodes[ci].attributes[Self.inputAttribute] = .int(1)
             handoffs += 1
         }
         return handoffs

@@ -12,6 +12,11 @@ final class AttentionFusionTests: XCTestCase {
         var opset = 17
         var softmaxAxis: Int? = -1
         var scoresAlsoOutput = false
+        /// Projection weights 90 % zeros: the projections run sparse and hand Q, K and V over feature-major.
+        var sparseProjections = false
+        /// Heads made of pairs of tokens (the split [B, T/2, H, 2·size]), which a feature-major operand cannot
+        /// express as strides.
+        var pairedTokens = false
     }
 
     /// x [batch, tokens, heads·size] → q, k, v linear layers → heads → attention → [batch, tokens, heads·size].
@@ -21,10 +26,14 @@ final class AttentionFusionTests: XCTestCase {
         m.opset = variant.opset
         m.inputs = [.init(name: "x", type: .float, dims: [batch, tokens, width])]
         m.outputs = [.init(name: "y", type: .float, dims: nil)]
-        m.initializers = [("split", .i64([4], [0, 0, heads, size])), ("merge", .i64([3], [0, 0, -1])),
+        let split = variant.pairedTokens ? [batch, tokens / 2, heads, 2 * size] : [0, 0, heads, size]
+        m.initializers = [("split", .i64([4], split)), ("merge", .i64([3], [0, 0, -1])),
                           ("scale", .f([], [Float(size).squareRoot()]))]
         for (i, name) in ["q", "k", "v"].enumerated() {
-            m.initializers += [("w\(name)", .f([width, width], randomFloats(width * width, seed: UInt64(30 + i)))),
+            let weights = randomFloats(width * width, seed: UInt64(30 + i)).enumerated().map { j, w in
+                variant.sparseProjections && (j * 7919) % 10 != 0 ? 0 : w
+            }
+            m.initializers += [("w\(name)", .f([width, width], weights)),
                                ("b\(name)", .f([width], randomFloats(width, seed: UInt64(40 + i))))]
             m.nodes += [TestNode("MatMul", ["x", "w\(name)"], ["\(name)p"]), TestNode("Add", ["\(name)p", "b\(name)"], [name]),
                         TestNode("Reshape", [name, "split"], ["\(name)4"])]
@@ -65,8 +74,9 @@ final class AttentionFusionTests: XCTestCase {
     }
 
     /// Runs the model optimized on `threads` threads and unoptimized, compares every output; returns the attentions fused.
+    @discardableResult
     private func compare(batch: Int = 1, tokens: Int, heads: Int = 3, size: Int = 16, _ variant: Variant = Variant(),
-                         threads: Int = 2, file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+                         threads: Int = 2, handoffs: Int = 0, file: StaticString = #filePath, line: UInt = #line) throws -> Int {
         let m = model(batch: batch, tokens: tokens, heads: heads, size: size, variant)
         let onnx = try ONNXModel(data: m.data())
         let plain = try InferenceSession(model: onnx, options: .init(threads: 1, optimize: false))
@@ -78,6 +88,8 @@ final class AttentionFusionTests: XCTestCase {
             XCTAssertEqual(actual[output.name]!.shape, expected[output.name]!.shape, file: file, line: line)
             assertClose(actual[output.name]!.floats, expected[output.name]!.floats, tolerance: 1e-5, file: file, line: line)
         }
+        XCTAssertEqual(optimized.summary.passes.first { $0.name == "feature-major-handoff" }?.changed ?? 0, handoffs,
+                       "projections handing over feature-major", file: file, line: line)
         return optimized.summary.passes.first { $0.name == "attention-fusion" }?.changed ?? 0
     }
 
@@ -97,6 +109,17 @@ final class AttentionFusionTests: XCTestCase {
         XCTAssertEqual(try compare(batch: 2, tokens: 21, heads: 2, Variant(mask: [2, 2, 21, 21])), 1, "a mask per head and query")
         XCTAssertEqual(try compare(tokens: 21, Variant(mask: [21, 1])), 1, "a mask per query, the same for every key")
         XCTAssertEqual(try compare(tokens: 21, Variant(opset: 11, softmaxAxis: 3)), 1, "before opset 13, axis 3 is the last axis")
+    }
+
+    func testSparseProjectionsHandQKVOverFeatureMajor() throws {
+        for tokens in [2, 37, 130] {
+            for threads in [1, 2] {
+                XCTAssertEqual(try compare(batch: 2, tokens: tokens, Variant(mask: [2, 1, 1, tokens], sparseProjections: true),
+                                           threads: threads, handoffs: 3), 1, "\(tokens) tokens, \(threads) threads")
+            }
+        }
+        // Heads over pairs of tokens: the feature-major operands are copied back to ONNX's layout first.
+        XCTAssertEqual(try compare(batch: 2, tokens: 38, Variant(sparseProjections: true, pairedTokens: true), handoffs: 3), 1)
     }
 
     func testPatternsItCannotExpressStayApart() throws {

@@ -8,19 +8,28 @@
 /// written at O [B, T, H, E]; the output is `Reshape(O, output_shape)`. No head is ever transposed or copied:
 /// each is a strided view of the projection it came from, and a head's scores stay in the thread's scratch.
 /// Tasks are (image, head, block of 128 queries), each a pair of single-thread GEMMs (`serialSgemm`).
+///
+/// A sparse projection may hand its result over feature-major (`FeatureMajorHandoff`, marked per operand in
+/// `zoo.feature_major_operands`): [H·D, B·T], each head's rows contiguous, read by the GEMMs with the other
+/// orientation instead of transposed in between.
 struct AttentionOperator: Operator {
     /// The op type, in the engine's own domain (`OperatorRegistry.internalDomain`).
     static let opType = "Attention"
+    /// Flags (Q, K, V) of the operands that arrive feature-major.
+    static let featureMajorAttribute = "zoo.feature_major_operands"
     /// Queries per task: a block's scores (128 × keys) stay in L2.
     static let queryBlock = 128
 
     let c: OpContext
     let scale: Float
+    /// Whether Q, K and V arrive feature-major.
+    let featureMajor: [Bool]
     var planTimeInputs: [Int] { [1, 3, 5, 6] }
 
     init(_ c: OpContext) throws {
         self.c = c
         scale = try c.float("scale", 1)
+        featureMajor = (try c.ints(Self.featureMajorAttribute) ?? [0, 0, 0]).map { $0 != 0 } + [false, false, false]
     }
 
     /// Q, K and V as [B, tokens, H, D], checked against each other.
@@ -59,15 +68,17 @@ struct AttentionOperator: Operator {
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
-        let qShape = try reshapedShape(inputs[0]!.shape, to: try inputs[1]!.intValues(), allowZero: false, c)
-        let (batch, queries, heads, size) = (qShape[0], qShape[1], qShape[2], qShape[3])
+        let shapes = try [1, 3, 5].map { try reshapedShape(inputs[$0 - 1]!.shape, to: try inputs[$0]!.intValues(), allowZero: false, c) }
+        let (batch, queries, heads, size) = (shapes[0][0], shapes[0][1], shapes[0][2], shapes[0][3])
+        let keys = shapes[1][1], valueSize = shapes[2][3]
         guard outputs[0].count > 0 else { return }
-        guard batch * heads * size > 0, inputs[2]!.count > 0 else {
+        guard size > 0, keys > 0 else {
             outputs[0].pointer(Float.self).update(repeating: 0, count: outputs[0].count)
             return
         }
-        let keys = inputs[2]!.count / (batch * heads * size), valueSize = inputs[4]!.count / (batch * keys * heads)
-        let q = inputs[0]!.pointer(Float.self), k = inputs[2]!.pointer(Float.self), v = inputs[4]!.pointer(Float.self)
+        var copies: [UnsafeMutablePointer<Float>] = []
+        defer { copies.forEach { $0.deallocate() } }
+        let (q, k, v) = (operand(0, shapes[0], inputs, &copies), operand(1, shapes[1], inputs, &copies), operand(2, shapes[2], inputs, &copies))
         let y = outputs[0].pointer(Float.self)
         let mask = inputs.count > 7 ? inputs[7] : nil
         let maskStrides = mask.map { broadcastStrides($0.shape, to: [batch, heads, queries, keys]) }
@@ -81,10 +92,11 @@ struct AttentionOperator: Operator {
             let b = task / (heads * blocks), h = task / blocks % heads, i0 = task % blocks * Self.queryBlock
             let rows = min(Self.queryBlock, queries - i0)
             let scores = context.scratchFloats(thread: thread, rowsMax * keys + gemmScratch), scratch = scores + rowsMax * keys
-            let qRows = q + ((b * queries + i0) * heads + h) * size
-            serialSgemm(m: rows, n: keys, k: size, alpha: scale, a: qRows, lda: heads * size,
-                        b: k + (b * keys * heads + h) * size, ldb: heads * size, transB: true,
-                        c: scores, ldc: keys, config: config, scratch: scratch)
+            // Scores = scale · Q·Kᵀ: Q's rows (tokens) are the product's rows, K's rows its columns.
+            let (qa, lda) = q.head(b, h, token: i0)
+            let (kb, ldk) = k.head(b, h, token: 0)
+            serialSgemm(m: rows, n: keys, k: size, alpha: scale, a: qa, lda: lda, transA: q.featureMajor,
+                        b: kb, ldb: ldk, transB: !k.featureMajor, c: scores, ldc: keys, config: config, scratch: scratch)
             for i in 0..<rows {
                 let row = scores + i * keys
                 if let maskPointer, let s = maskStrides {
@@ -97,10 +109,43 @@ struct AttentionOperator: Operator {
                 }
                 config.softmax(row, row, keys)
             }
-            serialSgemm(m: rows, n: valueSize, k: keys, alpha: 1, a: scores, lda: keys,
-                        b: v + (b * keys * heads + h) * valueSize, ldb: heads * valueSize, transB: false,
+            let (vb, ldv) = v.head(b, h, token: 0)
+            serialSgemm(m: rows, n: valueSize, k: keys, alpha: 1, a: scores, lda: keys, transA: false,
+                        b: vb, ldb: ldv, transB: v.featureMajor,
                         c: y + ((b * queries + i0) * heads + h) * valueSize, ldc: heads * valueSize,
                         config: config, scratch: scratch)
         }
+    }
+
+    /// Operand `index` (Q, K or V) as `shape` [B, tokens, H, size] reads it. A feature-major operand whose shape does
+    /// not split its features into heads (leading axes its tokens, trailing ones its features) is copied back to
+    /// tokens × features into a buffer added to `copies`, so the heads are found as in ONNX's layout.
+    private func operand(_ index: Int, _ shape: [Int], _ inputs: [Tensor?], _ copies: inout [UnsafeMutablePointer<Float>]) -> HeadOperand {
+        let x = inputs[2 * index]!
+        let features = x.shape.last ?? 1, tokens = x.count / max(1, features)
+        let operand = HeadOperand(base: x.pointer(Float.self), featureMajor: featureMajor[index], shape: shape)
+        guard operand.featureMajor, shape[2] * shape[3] != features else { return operand }
+        let copy = UnsafeMutablePointer<Float>.allocate(capacity: x.count)
+        copies.append(copy)
+        for t in 0..<tokens {
+            for f in 0..<features { copy[t * features + f] = operand.base[f * tokens + t] }
+        }
+        return HeadOperand(base: copy, featureMajor: false, shape: shape)
+    }
+}
+
+/// Where one head of Q, K or V lies: token-major [B, tokens, H, size], or feature-major [H·size, B·tokens].
+struct HeadOperand {
+    let base: UnsafePointer<Float>
+    let featureMajor: Bool
+    /// [B, tokens, H, size].
+    let shape: [Int]
+
+    /// Head `h` of image `b` from token `token`, and the stride between its rows: tokens for token-major, features
+    /// for feature-major.
+    func head(_ b: Int, _ h: Int, token: Int) -> (UnsafePointer<Float>, Int) {
+        let (images, tokens, heads, size) = (shape[0], shape[1], shape[2], shape[3])
+        if featureMajor { return (base + h * size * images * tokens + b * tokens + token, images * tokens) }
+        return (base + ((b * tokens + token) * heads + h) * size, heads * size)
     }
 }
