@@ -23,6 +23,13 @@ protocol SpMMOperands {
     /// Writes the results of `rows` for pixels `pixel0 ..< pixel0 + count` of a block not written directly:
     /// row r's sums are at `tile[(r − rows.lowerBound)·width + q]`, without bias or activation.
     func store(_ tile: UnsafePointer<Float>, width: Int, rows: Range<Int>, pixel0: Int, count: Int)
+    /// A function applied in place to each row the kernel wrote directly, after the bias and activation, while the
+    /// row is in L1 (a fused GELU), or nil.
+    var rowFunction: KernelConfig.VectorFunction? { get }
+}
+
+extension SpMMOperands {
+    var rowFunction: KernelConfig.VectorFunction? { nil }
 }
 
 /// Activations the SpMM kernel reads where they are, without packing (see `ShiftedConvolutionSpMMOperands`).
@@ -47,14 +54,14 @@ struct SpMMDirectOutput {
 /// Sparse weights × dense activations: `Y[row, pixel] = Σ_k W[row, k] · X[k, pixel]` with W compressed
 /// (`SparseWeights`), X read in place or packed by `operands` one block of pixels (the microkernel's
 /// width) and one K chunk at a time, and Y written by the kernel (bias, residual and activation included)
-/// where `operands` allows it, else handed back to `operands` per tile.
+/// where `operands` allows it (then finished by its `rowFunction`), else handed back to `operands` per tile.
 ///
 /// Work is split into tasks of (pixel block, range of row groups). With enough blocks to keep every
 /// thread busy, a task is a whole block and packs its own panels chunk by chunk (they stay in L1). With
 /// few blocks (small images, batch 1), every block's rows are split between tasks, so panels that need
 /// packing are first packed once, in parallel, into memory all tasks read.
 func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands, context: KernelContext) {
-    let inPlace = operands.inPlace
+    let inPlace = operands.inPlace, rowFunction = operands.rowFunction
     let (kernel, width) = context.kernels.spmmKernel(imagePixels: operands.imagePixels, readsInPlace: inPlace != nil)
     let blocksPerImage = (operands.imagePixels + width - 1) / width
     let blocks = blocksPerImage * operands.images
@@ -135,6 +142,10 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
                     epilogue[1] = pair.rowB >= 0 ? operands.bias(pair.rowB) : 0
                     withUnsafeBytes(of: &epilogue) {
                         kernel(pair.steps, steps, values, base, offsets, stride, outA, outB, initA, initB, $0.baseAddress!.assumingMemoryBound(to: Float.self))
+                    }
+                    if let rowFunction {
+                        rowFunction(outA, outA, width)
+                        if pair.rowB >= 0 { rowFunction(outB, outB, width) }
                     }
                 }
             }

@@ -119,9 +119,13 @@ struct MatMulOperator: Operator {
                                               activation: finishedInProduct ? activation : .none,
                                               transpose: context.kernels.transpose)
             (operands.inputLayout, operands.outputLayout) = (inputLayout, outputLayout)
+            // Feature-major rows get the GELU as the kernel finishes them; token-major output in a pass after.
+            if outputLayout == .featureMajor { operands.gelu = geluPass?.gelu }
             sparseLinear(weights, operands, context: context)
             if finishedInProduct {
-                geluPass?.apply(toWhole: y.pointer(Float.self), ldc: shape[1], m: y.count / shape[1], n: shape[1], pool: context.pool)
+                if outputLayout == .tokenMajor {
+                    geluPass?.apply(toWhole: y.pointer(Float.self), ldc: shape[1], m: y.count / shape[1], n: shape[1], pool: context.pool)
+                }
                 return
             }
         } else {

@@ -27,6 +27,11 @@ struct LinearSpMMOperands: SpMMOperands {
     let transpose: KernelConfig.TransposeMicrokernel
     var inputLayout: ActivationLayout = .tokenMajor
     var outputLayout: ActivationLayout = .tokenMajor
+    /// A fused GELU applied to feature-major output rows as they are finished (token-major output gets it in a pass
+    /// after the product, `GemmEpilogue`).
+    var gelu: KernelConfig.VectorFunction? = nil
+
+    var rowFunction: KernelConfig.VectorFunction? { outputLayout == .featureMajor ? gelu : nil }
 
     var imagePixels: Int { tokens }
     var images: Int { 1 }
@@ -83,6 +88,7 @@ struct LinearSpMMOperands: SpMMOperands {
                     let value = source[q] + (bias?[r] ?? 0) + (accumulate ? destination[q] : 0)
                     destination[q] = Swift.min(Swift.max(value, low), high)
                 }
+                gelu?(destination, destination, count)
             }
             return
         }
@@ -175,6 +181,9 @@ extension LinearSpMMOperands {
                 if accumulate { value += y[index] }
                 y[index] = Swift.min(Swift.max(value, low), high)
             }
+        }
+        if let rowFunction {
+            for row in rows { rowFunction(y + row * tokens, y + row * tokens, tokens) }
         }
     }
 }
