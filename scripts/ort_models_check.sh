@@ -4,7 +4,7 @@
 # max|engine − ort| / max|ort|; each must be at most MAX_ERROR (default 1e-4), or for INT8 models one quantization
 # step of the output (scripts/int8_tolerance.py). Pruned and INT8 models, which run on sparse or INT8 kernels, are
 # also checked with ZOO_ISA=avx2 and ZOO_ISA=scalar (the other kernel sets), and the pruned CNNs at batch 3, which
-# the engine runs in slices.
+# the engine runs in slices, and DistilBERT (dense and pruned) at batch 2.
 #
 # Usage: scripts/ort_models_check.sh ZOO_CONFORMANCE [MODELS_DIR]
 # Models and reference outputs are cached in MODELS_DIR (default .build/models) and made again only
@@ -70,5 +70,11 @@ done
 for variant in resnet50-pruned90 yolov5s-pruned90 resnet50-int8-4block-pruned90; do
   printf '[batch 3, sliced] '
   check "$variant" ort-reference-b3 3 1
+done
+# A batch of 2 of DistilBERT, dense and pruned: the fused attention runs per sequence, and the pruned projections hand
+# Q, K and V over feature-major, with both sequences' tokens side by side.
+for variant in distilbert distilbert-pruned80; do
+  printf '[batch 2] '
+  check "$variant" ort-reference-b2 2 1
 done
 exit "$status"
