@@ -17,6 +17,8 @@ final class AttentionFusionTests: XCTestCase {
         /// Heads made of pairs of tokens (the split [B, T/2, H, 2·size]), which a feature-major operand cannot
         /// express as strides.
         var pairedTokens = false
+        /// One K and V head shared by all query heads (multi-query attention; the MatMuls broadcast it).
+        var sharedKeyValueHead = false
     }
 
     /// x [batch, tokens, heads·size] → q, k, v linear layers → heads → attention → [batch, tokens, heads·size].
@@ -29,14 +31,16 @@ final class AttentionFusionTests: XCTestCase {
         let split = variant.pairedTokens ? [batch, tokens / 2, heads, 2 * size] : [0, 0, heads, size]
         m.initializers = [("split", .i64([4], split)), ("merge", .i64([3], [0, 0, -1])),
                           ("scale", .f([], [Float(size).squareRoot()]))]
+        m.initializers.append(("splitShared", .i64([4], [0, 0, 1, size])))
         for (i, name) in ["q", "k", "v"].enumerated() {
-            let weights = randomFloats(width * width, seed: UInt64(30 + i)).enumerated().map { j, w in
+            let shared = variant.sharedKeyValueHead && name != "q", outputs = shared ? size : width
+            let weights = randomFloats(width * outputs, seed: UInt64(30 + i)).enumerated().map { j, w in
                 variant.sparseProjections && (j * 7919) % 10 != 0 ? 0 : w
             }
-            m.initializers += [("w\(name)", .f([width, width], weights)),
-                               ("b\(name)", .f([width], randomFloats(width, seed: UInt64(40 + i))))]
+            m.initializers += [("w\(name)", .f([width, outputs], weights)),
+                               ("b\(name)", .f([outputs], randomFloats(outputs, seed: UInt64(40 + i))))]
             m.nodes += [TestNode("MatMul", ["x", "w\(name)"], ["\(name)p"]), TestNode("Add", ["\(name)p", "b\(name)"], [name]),
-                        TestNode("Reshape", [name, "split"], ["\(name)4"])]
+                        TestNode("Reshape", [name, shared ? "splitShared" : "split"], ["\(name)4"])]
         }
         var transposeQ = TestNode("Transpose", ["q4"], ["qh"]), transposeK = TestNode("Transpose", ["k4"], ["kt"])
         var transposeV = TestNode("Transpose", ["v4"], ["vh"]), back = TestNode("Transpose", ["o"], ["ot"])
@@ -109,6 +113,9 @@ final class AttentionFusionTests: XCTestCase {
         XCTAssertEqual(try compare(batch: 2, tokens: 21, heads: 2, Variant(mask: [2, 2, 21, 21])), 1, "a mask per head and query")
         XCTAssertEqual(try compare(tokens: 21, Variant(mask: [21, 1])), 1, "a mask per query, the same for every key")
         XCTAssertEqual(try compare(tokens: 21, Variant(opset: 11, softmaxAxis: 3)), 1, "before opset 13, axis 3 is the last axis")
+        XCTAssertEqual(try compare(batch: 2, tokens: 21, Variant(sharedKeyValueHead: true)), 1, "multi-query attention")
+        XCTAssertEqual(try compare(batch: 2, tokens: 21, Variant(sparseProjections: true, sharedKeyValueHead: true), handoffs: 3), 1,
+                       "multi-query attention, feature-major")
     }
 
     func testSparseProjectionsHandQKVOverFeatureMajor() throws {

@@ -46,8 +46,10 @@ struct AttentionOperator: Operator {
             shapes.append(heads)
         }
         let (q, k, v) = (shapes[0], shapes[1], shapes[2])
-        guard q[0] == k[0], q[0] == v[0], q[2] == k[2], q[2] == v[2], q[3] == k[3], k[1] == v[1] else {
-            throw c.error(.shapeMismatch, "attention operands do not match: Q \(q), K \(k), V \(v)")
+        // K and V may share one image or one head among all (broadcast, as the MatMuls would): multi-query attention.
+        func spans(_ x: [Int], _ axis: Int) -> Bool { x[axis] == q[axis] || x[axis] == 1 }
+        guard spans(k, 0), spans(v, 0), spans(k, 2), spans(v, 2), q[3] == k[3], k[1] == v[1] else {
+            throw c.error(.shapeMismatch, "attention operands do not match: Q \(q), K \(k), V \(v) as [batch, tokens, heads, size]")
         }
         return (q, k, v)
     }
@@ -141,10 +143,11 @@ struct HeadOperand {
     /// [B, tokens, H, size].
     let shape: [Int]
 
-    /// Head `h` of image `b` from token `token`, and the stride between its rows: tokens for token-major, features
-    /// for feature-major.
-    func head(_ b: Int, _ h: Int, token: Int) -> (UnsafePointer<Float>, Int) {
+    /// Head `h` of image `b` from token `token` (image or head 0 when the operand has one, shared by all), and the
+    /// stride between its rows: tokens for token-major, features for feature-major.
+    func head(_ image: Int, _ head: Int, token: Int) -> (UnsafePointer<Float>, Int) {
         let (images, tokens, heads, size) = (shape[0], shape[1], shape[2], shape[3])
+        let b = images == 1 ? 0 : image, h = heads == 1 ? 0 : head
         if featureMajor { return (base + h * size * images * tokens + b * tokens + token, images * tokens) }
         return (base + ((b * tokens + token) * heads + h) * size, heads * size)
     }
