@@ -21,30 +21,44 @@ def emit_spmm(isa, lanes, path, header, public_doc, vectors=4):
     w(GENERATED); w(header); w("")
     w(public_doc)
     w("///")
-    w(f"/// For each step s: `outA[0..<{width}] += values[2s] · row(kA(s))` and `outB[0..<{width}] += values[2s+1] · row(kB(s))`, where")
-    w(f"/// `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the {width} floats at `base + rowOffsets[k]` bytes,")
-    w("/// or at `base + k · rowStride` bytes when `rowOffsets` is nil (a packed panel, or activations in place at a fixed stride:")
-    w("/// two table loads fewer per step). Sums start from `initA`/`initB` (zero when nil; `out` itself to")
-    w("/// continue a previous chunk). With an `epilogue` [biasA, biasB, min, max] the bias is added and the result clamped")
-    w("/// before it is stored (the last chunk: bias and fused activation in registers; compare-and-blend, as `clamped`")
-    w("/// lowers to scalar code).")
+    w(f"/// Runs `pairCount` pairs of the pair table (`pairs`: row A, row B or -1, steps, first step; see `SparseWeights`). For")
+    w(f"/// each step s of a pair: `A[0..<{width}] += values[2s] · row(kA(s))` and `B[0..<{width}] += values[2s+1] · row(kB(s))`,")
+    w(f"/// where `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the {width} floats at")
+    w("/// `base + rowOffsets[k]` bytes, or at `base + k · rowStride` bytes when `rowOffsets` is nil (a packed panel, or")
+    w("/// activations in place at a fixed stride: two table loads fewer per step). Output row r is at")
+    w("/// `output + (r − firstRow) · outputStride` (row -1 writes to `discard`); sums start from the same place in `start`")
+    w("/// (zero when nil; `output` itself to continue a previous chunk, or a residual). With `bounds` [min, max] the row's")
+    w("/// `bias` is added and the result clamped before it is stored (the last chunk: bias and fused activation in")
+    w("/// registers; compare-and-blend, as `clamped` lowers to scalar code). One call per chunk and task, not per pair:")
+    w("/// the calls cost 3–5 % of a sparse model when they were per pair.")
     w("@inline(never)")
-    w(f"public func f32_spmm_{width}x2__{isa}(_ steps: Int, _ indices: UnsafePointer<UInt32>, _ values: UnsafePointer<Float>,")
-    w("    _ base: UnsafeRawPointer, _ rowOffsets: UnsafePointer<Int32>?, _ rowStride: Int,")
-    w("    _ outA: UnsafeMutablePointer<Float>, _ outB: UnsafeMutablePointer<Float>,")
-    w("    _ initA: UnsafePointer<Float>?, _ initB: UnsafePointer<Float>?, _ epilogue: UnsafePointer<Float>?) {")
+    w(f"public func f32_spmm_{width}x2__{isa}(_ pairs: UnsafePointer<Int32>, _ pairCount: Int, _ indices: UnsafePointer<UInt32>,")
+    w("    _ values: UnsafePointer<Float>, _ base: UnsafeRawPointer, _ rowOffsets: UnsafePointer<Int32>?, _ rowStride: Int,")
+    w("    _ output: UnsafeMutablePointer<Float>, _ outputStride: Int, _ firstRow: Int, _ discard: UnsafeMutablePointer<Float>,")
+    w("    _ start: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?, _ bounds: UnsafePointer<Float>?) {")
     w(f"    typealias V = {V}")
+    w("    for pair in 0..<pairCount {")
+    w("        let entry = pairs + 4 &* pair")
+    w("        let rowA = Int(entry[0]), rowB = Int(entry[1]), steps = Int(entry[2])")
+    w("        let indices = indices + Int(entry[3]), values = values + 2 &* Int(entry[3])")
+    w("        let offsetA = (rowA &- firstRow) &* outputStride, offsetB = (rowB &- firstRow) &* outputStride")
     def names(r): return ", ".join(f"{r}{i} = V()" for i in range(vectors))
     for r in "ab":
-        w(f"    var {names(r)}")
+        w(f"        var {names(r)}")
     def load(i):
         return "p.loadUnaligned(as: V.self)" if i == 0 else f"p.loadUnaligned(fromByteOffset: {vb*i}, as: V.self)"
-    for r, R in (("a", "A"), ("b", "B")):
-        w(f"    if let start = init{R} {{")
-        w(f"        let p = UnsafeRawPointer(start)")
+    w("        if let start {")
+    for r, off, cond in (("a", "offsetA", None), ("b", "offsetB", "rowB >= 0")):
+        ind = "            "
+        if cond:
+            w(f"{ind}if {cond} {{"); ind += "    "
+        else:
+            w(f"{ind}do {{"); ind += "    "
+        w(f"{ind}let p = UnsafeRawPointer(start + {off})")
         for i in range(0, vectors, 2):
-            w(f"        {r}{i} = {load(i)}; {r}{i+1} = {load(i+1)}")
-        w("    }")
+            w(f"{ind}{r}{i} = {load(i)}; {r}{i+1} = {load(i+1)}")
+        w("            }")
+    w("        }")
     def body(indent, addresses):
         w(f"{indent}for s in 0..<steps {{")
         w(f"{indent}    let index = indices[s]")
@@ -54,24 +68,25 @@ def emit_spmm(isa, lanes, path, header, public_doc, vectors=4):
             off = "" if i == 0 else f"fromByteOffset: {vb*i}, "
             w(f"{indent}    a{i}.addProduct(wa, pa.loadUnaligned({off}as: V.self)); b{i}.addProduct(wb, pb.loadUnaligned({off}as: V.self))")
         w(f"{indent}}}")
-    w("    if let rowOffsets {")
-    body("        ", "let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])")
-    w("    } else {")
-    body("        ", "let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride")
-    w("    }")
-    w("    if let epilogue {")
-    w("        let biasA = V(repeating: epilogue[0]), biasB = V(repeating: epilogue[1])")
-    w("        let low = V(repeating: epilogue[2]), high = V(repeating: epilogue[3])")
+    w("        if let rowOffsets {")
+    body("            ", "let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])")
+    w("        } else {")
+    body("            ", "let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride")
+    w("        }")
+    w("        if let bounds {")
+    w("            let biasA = V(repeating: bias?[rowA] ?? 0), biasB = V(repeating: rowB >= 0 ? bias?[rowB] ?? 0 : 0)")
+    w("            let low = V(repeating: bounds[0]), high = V(repeating: bounds[1])")
     for i in range(vectors):
-        w(f"        a{i} += biasA; a{i}.replace(with: low, where: a{i} .< low); a{i}.replace(with: high, where: a{i} .> high)")
-        w(f"        b{i} += biasB; b{i}.replace(with: low, where: b{i} .< low); b{i}.replace(with: high, where: b{i} .> high)")
-    w("    }")
-    w("    let a = UnsafeMutableRawPointer(outA), b = UnsafeMutableRawPointer(outB)")
+        w(f"            a{i} += biasA; a{i}.replace(with: low, where: a{i} .< low); a{i}.replace(with: high, where: a{i} .> high)")
+        w(f"            b{i} += biasB; b{i}.replace(with: low, where: b{i} .< low); b{i}.replace(with: high, where: b{i} .> high)")
+    w("        }")
+    w("        let a = UnsafeMutableRawPointer(output + offsetA), b = UnsafeMutableRawPointer(rowB >= 0 ? output + offsetB : discard)")
     def store(r, i):
         return f"{r}.storeBytes(of: {r}{i}, as: V.self)" if i == 0 else f"{r}.storeBytes(of: {r}{i}, toByteOffset: {vb*i}, as: V.self)"
     for r in "ab":
         for i in range(0, vectors, 2):
-            w(f"    {store(r, i)}; {store(r, i+1)}")
+            w(f"        {store(r, i)}; {store(r, i+1)}")
+    w("    }")
     w("}")
     open(path, "w").write("\n".join(L) + "\n")
 
@@ -435,16 +450,16 @@ def emit_transpose(isa, path, header, public_doc):
 def main():
     emit_spmm("avx512", 16, "Sources/SparseEngineKernelsAVX512/f32-spmm-64x2-avx512.swift",
          "// f32 SpMM microkernel, 64 pixels × 2 output rows, built with -target-cpu skylake-avx512:\n// each `addProduct` on SIMD16<Float> becomes one vfmadd231ps zmm, each weight one vbroadcastss.",
-         "/// AVX-512 f32 SpMM microkernel: two output rows (one pair of `SparseWeights`) over 64 pixels.\n/// Call only when `CPUFeatures.current.avx512`.")
+         "/// AVX-512 f32 SpMM microkernel: pairs of output rows (of `SparseWeights`) over 64 pixels.\n/// Call only when `CPUFeatures.current.avx512`.")
     emit_spmm("avx512", 16, "Sources/SparseEngineKernelsAVX512/f32-spmm-128x2-avx512.swift",
          "// f32 SpMM microkernel, 128 pixels × 2 output rows, built with -target-cpu skylake-avx512: 16 zmm accumulators,\n// so each weight's broadcast and index serve twice the multiply-adds of the 64-pixel kernel.",
-         "/// AVX-512 f32 SpMM microkernel for wide images: two output rows (one pair of `SparseWeights`) over 128 pixels.\n/// Call only when `CPUFeatures.current.avx512`.", vectors=8)
+         "/// AVX-512 f32 SpMM microkernel for wide images: pairs of output rows (of `SparseWeights`) over 128 pixels.\n/// Call only when `CPUFeatures.current.avx512`.", vectors=8)
     emit_spmm("avx2", 8, "Sources/SparseEngineKernelsAVX2/f32-spmm-32x2-avx2.swift",
          "// f32 SpMM microkernel, 32 pixels × 2 output rows, built with -target-cpu haswell:\n// each `addProduct` on SIMD8<Float> becomes one vfmadd231ps ymm (8 accumulators), each weight one vbroadcastss.",
-         "/// AVX2 f32 SpMM microkernel: two output rows (one pair of `SparseWeights`) over 32 pixels.\n/// Call only when `CPUFeatures.current.avx2`.")
+         "/// AVX2 f32 SpMM microkernel: pairs of output rows (of `SparseWeights`) over 32 pixels.\n/// Call only when `CPUFeatures.current.avx2`.")
     emit_spmm("generic", 16, "Sources/SparseEngine/Kernels/f32-spmm-64x2-generic.swift",
          "// f32 SpMM microkernel, 64 pixels × 2 output rows, for any CPU (SIMD16 lowered to the baseline ISA).",
-         "/// Portable f32 SpMM microkernel: two output rows (one pair of `SparseWeights`) over 64 pixels.")
+         "/// Portable f32 SpMM microkernel: pairs of output rows (of `SparseWeights`) over 64 pixels.")
     emit_vmath("avx512", 16, "Sources/SparseEngineKernelsAVX512/f32-vmath-avx512.swift",
          "// f32 exp, erf, GELU, SiLU and row softmax, 16 lanes, built with -target-cpu skylake-avx512 (one zmm per vector).")
     emit_vmath("avx2", 8, "Sources/SparseEngineKernelsAVX2/f32-vmath-avx2.swift",

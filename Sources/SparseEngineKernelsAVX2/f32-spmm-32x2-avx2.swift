@@ -2,70 +2,81 @@
 // f32 SpMM microkernel, 32 pixels × 2 output rows, built with -target-cpu haswell:
 // each `addProduct` on SIMD8<Float> becomes one vfmadd231ps ymm (8 accumulators), each weight one vbroadcastss.
 
-/// AVX2 f32 SpMM microkernel: two output rows (one pair of `SparseWeights`) over 32 pixels.
+/// AVX2 f32 SpMM microkernel: pairs of output rows (of `SparseWeights`) over 32 pixels.
 /// Call only when `CPUFeatures.current.avx2`.
 ///
-/// For each step s: `outA[0..<32] += values[2s] · row(kA(s))` and `outB[0..<32] += values[2s+1] · row(kB(s))`, where
-/// `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the 32 floats at `base + rowOffsets[k]` bytes,
-/// or at `base + k · rowStride` bytes when `rowOffsets` is nil (a packed panel, or activations in place at a fixed stride:
-/// two table loads fewer per step). Sums start from `initA`/`initB` (zero when nil; `out` itself to
-/// continue a previous chunk). With an `epilogue` [biasA, biasB, min, max] the bias is added and the result clamped
-/// before it is stored (the last chunk: bias and fused activation in registers; compare-and-blend, as `clamped`
-/// lowers to scalar code).
+/// Runs `pairCount` pairs of the pair table (`pairs`: row A, row B or -1, steps, first step; see `SparseWeights`). For
+/// each step s of a pair: `A[0..<32] += values[2s] · row(kA(s))` and `B[0..<32] += values[2s+1] · row(kB(s))`,
+/// where `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the 32 floats at
+/// `base + rowOffsets[k]` bytes, or at `base + k · rowStride` bytes when `rowOffsets` is nil (a packed panel, or
+/// activations in place at a fixed stride: two table loads fewer per step). Output row r is at
+/// `output + (r − firstRow) · outputStride` (row -1 writes to `discard`); sums start from the same place in `start`
+/// (zero when nil; `output` itself to continue a previous chunk, or a residual). With `bounds` [min, max] the row's
+/// `bias` is added and the result clamped before it is stored (the last chunk: bias and fused activation in
+/// registers; compare-and-blend, as `clamped` lowers to scalar code). One call per chunk and task, not per pair:
+/// the calls cost 3–5 % of a sparse model when they were per pair.
 @inline(never)
-public func f32_spmm_32x2__avx2(_ steps: Int, _ indices: UnsafePointer<UInt32>, _ values: UnsafePointer<Float>,
-    _ base: UnsafeRawPointer, _ rowOffsets: UnsafePointer<Int32>?, _ rowStride: Int,
-    _ outA: UnsafeMutablePointer<Float>, _ outB: UnsafeMutablePointer<Float>,
-    _ initA: UnsafePointer<Float>?, _ initB: UnsafePointer<Float>?, _ epilogue: UnsafePointer<Float>?) {
+public func f32_spmm_32x2__avx2(_ pairs: UnsafePointer<Int32>, _ pairCount: Int, _ indices: UnsafePointer<UInt32>,
+    _ values: UnsafePointer<Float>, _ base: UnsafeRawPointer, _ rowOffsets: UnsafePointer<Int32>?, _ rowStride: Int,
+    _ output: UnsafeMutablePointer<Float>, _ outputStride: Int, _ firstRow: Int, _ discard: UnsafeMutablePointer<Float>,
+    _ start: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?, _ bounds: UnsafePointer<Float>?) {
     typealias V = SIMD8<Float>
-    var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-    var b0 = V(), b1 = V(), b2 = V(), b3 = V()
-    if let start = initA {
-        let p = UnsafeRawPointer(start)
-        a0 = p.loadUnaligned(as: V.self); a1 = p.loadUnaligned(fromByteOffset: 32, as: V.self)
-        a2 = p.loadUnaligned(fromByteOffset: 64, as: V.self); a3 = p.loadUnaligned(fromByteOffset: 96, as: V.self)
-    }
-    if let start = initB {
-        let p = UnsafeRawPointer(start)
-        b0 = p.loadUnaligned(as: V.self); b1 = p.loadUnaligned(fromByteOffset: 32, as: V.self)
-        b2 = p.loadUnaligned(fromByteOffset: 64, as: V.self); b3 = p.loadUnaligned(fromByteOffset: 96, as: V.self)
-    }
-    if let rowOffsets {
-        for s in 0..<steps {
-            let index = indices[s]
-            let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
-            let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
-            a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-            a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 32, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 32, as: V.self))
-            a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-            a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 96, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 96, as: V.self))
+    for pair in 0..<pairCount {
+        let entry = pairs + 4 &* pair
+        let rowA = Int(entry[0]), rowB = Int(entry[1]), steps = Int(entry[2])
+        let indices = indices + Int(entry[3]), values = values + 2 &* Int(entry[3])
+        let offsetA = (rowA &- firstRow) &* outputStride, offsetB = (rowB &- firstRow) &* outputStride
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+        var b0 = V(), b1 = V(), b2 = V(), b3 = V()
+        if let start {
+            do {
+                let p = UnsafeRawPointer(start + offsetA)
+                a0 = p.loadUnaligned(as: V.self); a1 = p.loadUnaligned(fromByteOffset: 32, as: V.self)
+                a2 = p.loadUnaligned(fromByteOffset: 64, as: V.self); a3 = p.loadUnaligned(fromByteOffset: 96, as: V.self)
+            }
+            if rowB >= 0 {
+                let p = UnsafeRawPointer(start + offsetB)
+                b0 = p.loadUnaligned(as: V.self); b1 = p.loadUnaligned(fromByteOffset: 32, as: V.self)
+                b2 = p.loadUnaligned(fromByteOffset: 64, as: V.self); b3 = p.loadUnaligned(fromByteOffset: 96, as: V.self)
+            }
         }
-    } else {
-        for s in 0..<steps {
-            let index = indices[s]
-            let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
-            let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
-            a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-            a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 32, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 32, as: V.self))
-            a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-            a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 96, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 96, as: V.self))
+        if let rowOffsets {
+            for s in 0..<steps {
+                let index = indices[s]
+                let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
+                let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
+                a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+                a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 32, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 32, as: V.self))
+                a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+                a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 96, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 96, as: V.self))
+            }
+        } else {
+            for s in 0..<steps {
+                let index = indices[s]
+                let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
+                let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
+                a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+                a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 32, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 32, as: V.self))
+                a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+                a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 96, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 96, as: V.self))
+            }
         }
+        if let bounds {
+            let biasA = V(repeating: bias?[rowA] ?? 0), biasB = V(repeating: rowB >= 0 ? bias?[rowB] ?? 0 : 0)
+            let low = V(repeating: bounds[0]), high = V(repeating: bounds[1])
+            a0 += biasA; a0.replace(with: low, where: a0 .< low); a0.replace(with: high, where: a0 .> high)
+            b0 += biasB; b0.replace(with: low, where: b0 .< low); b0.replace(with: high, where: b0 .> high)
+            a1 += biasA; a1.replace(with: low, where: a1 .< low); a1.replace(with: high, where: a1 .> high)
+            b1 += biasB; b1.replace(with: low, where: b1 .< low); b1.replace(with: high, where: b1 .> high)
+            a2 += biasA; a2.replace(with: low, where: a2 .< low); a2.replace(with: high, where: a2 .> high)
+            b2 += biasB; b2.replace(with: low, where: b2 .< low); b2.replace(with: high, where: b2 .> high)
+            a3 += biasA; a3.replace(with: low, where: a3 .< low); a3.replace(with: high, where: a3 .> high)
+            b3 += biasB; b3.replace(with: low, where: b3 .< low); b3.replace(with: high, where: b3 .> high)
+        }
+        let a = UnsafeMutableRawPointer(output + offsetA), b = UnsafeMutableRawPointer(rowB >= 0 ? output + offsetB : discard)
+        a.storeBytes(of: a0, as: V.self); a.storeBytes(of: a1, toByteOffset: 32, as: V.self)
+        a.storeBytes(of: a2, toByteOffset: 64, as: V.self); a.storeBytes(of: a3, toByteOffset: 96, as: V.self)
+        b.storeBytes(of: b0, as: V.self); b.storeBytes(of: b1, toByteOffset: 32, as: V.self)
+        b.storeBytes(of: b2, toByteOffset: 64, as: V.self); b.storeBytes(of: b3, toByteOffset: 96, as: V.self)
     }
-    if let epilogue {
-        let biasA = V(repeating: epilogue[0]), biasB = V(repeating: epilogue[1])
-        let low = V(repeating: epilogue[2]), high = V(repeating: epilogue[3])
-        a0 += biasA; a0.replace(with: low, where: a0 .< low); a0.replace(with: high, where: a0 .> high)
-        b0 += biasB; b0.replace(with: low, where: b0 .< low); b0.replace(with: high, where: b0 .> high)
-        a1 += biasA; a1.replace(with: low, where: a1 .< low); a1.replace(with: high, where: a1 .> high)
-        b1 += biasB; b1.replace(with: low, where: b1 .< low); b1.replace(with: high, where: b1 .> high)
-        a2 += biasA; a2.replace(with: low, where: a2 .< low); a2.replace(with: high, where: a2 .> high)
-        b2 += biasB; b2.replace(with: low, where: b2 .< low); b2.replace(with: high, where: b2 .> high)
-        a3 += biasA; a3.replace(with: low, where: a3 .< low); a3.replace(with: high, where: a3 .> high)
-        b3 += biasB; b3.replace(with: low, where: b3 .< low); b3.replace(with: high, where: b3 .> high)
-    }
-    let a = UnsafeMutableRawPointer(outA), b = UnsafeMutableRawPointer(outB)
-    a.storeBytes(of: a0, as: V.self); a.storeBytes(of: a1, toByteOffset: 32, as: V.self)
-    a.storeBytes(of: a2, toByteOffset: 64, as: V.self); a.storeBytes(of: a3, toByteOffset: 96, as: V.self)
-    b.storeBytes(of: b0, as: V.self); b.storeBytes(of: b1, toByteOffset: 32, as: V.self)
-    b.storeBytes(of: b2, toByteOffset: 64, as: V.self); b.storeBytes(of: b3, toByteOffset: 96, as: V.self)
 }

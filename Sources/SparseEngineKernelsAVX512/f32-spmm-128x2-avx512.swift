@@ -2,94 +2,105 @@
 // f32 SpMM microkernel, 128 pixels × 2 output rows, built with -target-cpu skylake-avx512: 16 zmm accumulators,
 // so each weight's broadcast and index serve twice the multiply-adds of the 64-pixel kernel.
 
-/// AVX-512 f32 SpMM microkernel for wide images: two output rows (one pair of `SparseWeights`) over 128 pixels.
+/// AVX-512 f32 SpMM microkernel for wide images: pairs of output rows (of `SparseWeights`) over 128 pixels.
 /// Call only when `CPUFeatures.current.avx512`.
 ///
-/// For each step s: `outA[0..<128] += values[2s] · row(kA(s))` and `outB[0..<128] += values[2s+1] · row(kB(s))`, where
-/// `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the 128 floats at `base + rowOffsets[k]` bytes,
-/// or at `base + k · rowStride` bytes when `rowOffsets` is nil (a packed panel, or activations in place at a fixed stride:
-/// two table loads fewer per step). Sums start from `initA`/`initB` (zero when nil; `out` itself to
-/// continue a previous chunk). With an `epilogue` [biasA, biasB, min, max] the bias is added and the result clamped
-/// before it is stored (the last chunk: bias and fused activation in registers; compare-and-blend, as `clamped`
-/// lowers to scalar code).
+/// Runs `pairCount` pairs of the pair table (`pairs`: row A, row B or -1, steps, first step; see `SparseWeights`). For
+/// each step s of a pair: `A[0..<128] += values[2s] · row(kA(s))` and `B[0..<128] += values[2s+1] · row(kB(s))`,
+/// where `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the 128 floats at
+/// `base + rowOffsets[k]` bytes, or at `base + k · rowStride` bytes when `rowOffsets` is nil (a packed panel, or
+/// activations in place at a fixed stride: two table loads fewer per step). Output row r is at
+/// `output + (r − firstRow) · outputStride` (row -1 writes to `discard`); sums start from the same place in `start`
+/// (zero when nil; `output` itself to continue a previous chunk, or a residual). With `bounds` [min, max] the row's
+/// `bias` is added and the result clamped before it is stored (the last chunk: bias and fused activation in
+/// registers; compare-and-blend, as `clamped` lowers to scalar code). One call per chunk and task, not per pair:
+/// the calls cost 3–5 % of a sparse model when they were per pair.
 @inline(never)
-public func f32_spmm_128x2__avx512(_ steps: Int, _ indices: UnsafePointer<UInt32>, _ values: UnsafePointer<Float>,
-    _ base: UnsafeRawPointer, _ rowOffsets: UnsafePointer<Int32>?, _ rowStride: Int,
-    _ outA: UnsafeMutablePointer<Float>, _ outB: UnsafeMutablePointer<Float>,
-    _ initA: UnsafePointer<Float>?, _ initB: UnsafePointer<Float>?, _ epilogue: UnsafePointer<Float>?) {
+public func f32_spmm_128x2__avx512(_ pairs: UnsafePointer<Int32>, _ pairCount: Int, _ indices: UnsafePointer<UInt32>,
+    _ values: UnsafePointer<Float>, _ base: UnsafeRawPointer, _ rowOffsets: UnsafePointer<Int32>?, _ rowStride: Int,
+    _ output: UnsafeMutablePointer<Float>, _ outputStride: Int, _ firstRow: Int, _ discard: UnsafeMutablePointer<Float>,
+    _ start: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?, _ bounds: UnsafePointer<Float>?) {
     typealias V = SIMD16<Float>
-    var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
-    var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
-    if let start = initA {
-        let p = UnsafeRawPointer(start)
-        a0 = p.loadUnaligned(as: V.self); a1 = p.loadUnaligned(fromByteOffset: 64, as: V.self)
-        a2 = p.loadUnaligned(fromByteOffset: 128, as: V.self); a3 = p.loadUnaligned(fromByteOffset: 192, as: V.self)
-        a4 = p.loadUnaligned(fromByteOffset: 256, as: V.self); a5 = p.loadUnaligned(fromByteOffset: 320, as: V.self)
-        a6 = p.loadUnaligned(fromByteOffset: 384, as: V.self); a7 = p.loadUnaligned(fromByteOffset: 448, as: V.self)
-    }
-    if let start = initB {
-        let p = UnsafeRawPointer(start)
-        b0 = p.loadUnaligned(as: V.self); b1 = p.loadUnaligned(fromByteOffset: 64, as: V.self)
-        b2 = p.loadUnaligned(fromByteOffset: 128, as: V.self); b3 = p.loadUnaligned(fromByteOffset: 192, as: V.self)
-        b4 = p.loadUnaligned(fromByteOffset: 256, as: V.self); b5 = p.loadUnaligned(fromByteOffset: 320, as: V.self)
-        b6 = p.loadUnaligned(fromByteOffset: 384, as: V.self); b7 = p.loadUnaligned(fromByteOffset: 448, as: V.self)
-    }
-    if let rowOffsets {
-        for s in 0..<steps {
-            let index = indices[s]
-            let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
-            let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
-            a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-            a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-            a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
-            a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
-            a4.addProduct(wa, pa.loadUnaligned(fromByteOffset: 256, as: V.self)); b4.addProduct(wb, pb.loadUnaligned(fromByteOffset: 256, as: V.self))
-            a5.addProduct(wa, pa.loadUnaligned(fromByteOffset: 320, as: V.self)); b5.addProduct(wb, pb.loadUnaligned(fromByteOffset: 320, as: V.self))
-            a6.addProduct(wa, pa.loadUnaligned(fromByteOffset: 384, as: V.self)); b6.addProduct(wb, pb.loadUnaligned(fromByteOffset: 384, as: V.self))
-            a7.addProduct(wa, pa.loadUnaligned(fromByteOffset: 448, as: V.self)); b7.addProduct(wb, pb.loadUnaligned(fromByteOffset: 448, as: V.self))
+    for pair in 0..<pairCount {
+        let entry = pairs + 4 &* pair
+        let rowA = Int(entry[0]), rowB = Int(entry[1]), steps = Int(entry[2])
+        let indices = indices + Int(entry[3]), values = values + 2 &* Int(entry[3])
+        let offsetA = (rowA &- firstRow) &* outputStride, offsetB = (rowB &- firstRow) &* outputStride
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
+        var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
+        if let start {
+            do {
+                let p = UnsafeRawPointer(start + offsetA)
+                a0 = p.loadUnaligned(as: V.self); a1 = p.loadUnaligned(fromByteOffset: 64, as: V.self)
+                a2 = p.loadUnaligned(fromByteOffset: 128, as: V.self); a3 = p.loadUnaligned(fromByteOffset: 192, as: V.self)
+                a4 = p.loadUnaligned(fromByteOffset: 256, as: V.self); a5 = p.loadUnaligned(fromByteOffset: 320, as: V.self)
+                a6 = p.loadUnaligned(fromByteOffset: 384, as: V.self); a7 = p.loadUnaligned(fromByteOffset: 448, as: V.self)
+            }
+            if rowB >= 0 {
+                let p = UnsafeRawPointer(start + offsetB)
+                b0 = p.loadUnaligned(as: V.self); b1 = p.loadUnaligned(fromByteOffset: 64, as: V.self)
+                b2 = p.loadUnaligned(fromByteOffset: 128, as: V.self); b3 = p.loadUnaligned(fromByteOffset: 192, as: V.self)
+                b4 = p.loadUnaligned(fromByteOffset: 256, as: V.self); b5 = p.loadUnaligned(fromByteOffset: 320, as: V.self)
+                b6 = p.loadUnaligned(fromByteOffset: 384, as: V.self); b7 = p.loadUnaligned(fromByteOffset: 448, as: V.self)
+            }
         }
-    } else {
-        for s in 0..<steps {
-            let index = indices[s]
-            let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
-            let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
-            a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-            a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-            a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
-            a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
-            a4.addProduct(wa, pa.loadUnaligned(fromByteOffset: 256, as: V.self)); b4.addProduct(wb, pb.loadUnaligned(fromByteOffset: 256, as: V.self))
-            a5.addProduct(wa, pa.loadUnaligned(fromByteOffset: 320, as: V.self)); b5.addProduct(wb, pb.loadUnaligned(fromByteOffset: 320, as: V.self))
-            a6.addProduct(wa, pa.loadUnaligned(fromByteOffset: 384, as: V.self)); b6.addProduct(wb, pb.loadUnaligned(fromByteOffset: 384, as: V.self))
-            a7.addProduct(wa, pa.loadUnaligned(fromByteOffset: 448, as: V.self)); b7.addProduct(wb, pb.loadUnaligned(fromByteOffset: 448, as: V.self))
+        if let rowOffsets {
+            for s in 0..<steps {
+                let index = indices[s]
+                let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
+                let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
+                a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+                a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+                a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
+                a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+                a4.addProduct(wa, pa.loadUnaligned(fromByteOffset: 256, as: V.self)); b4.addProduct(wb, pb.loadUnaligned(fromByteOffset: 256, as: V.self))
+                a5.addProduct(wa, pa.loadUnaligned(fromByteOffset: 320, as: V.self)); b5.addProduct(wb, pb.loadUnaligned(fromByteOffset: 320, as: V.self))
+                a6.addProduct(wa, pa.loadUnaligned(fromByteOffset: 384, as: V.self)); b6.addProduct(wb, pb.loadUnaligned(fromByteOffset: 384, as: V.self))
+                a7.addProduct(wa, pa.loadUnaligned(fromByteOffset: 448, as: V.self)); b7.addProduct(wb, pb.loadUnaligned(fromByteOffset: 448, as: V.self))
+            }
+        } else {
+            for s in 0..<steps {
+                let index = indices[s]
+                let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
+                let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
+                a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+                a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+                a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
+                a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+                a4.addProduct(wa, pa.loadUnaligned(fromByteOffset: 256, as: V.self)); b4.addProduct(wb, pb.loadUnaligned(fromByteOffset: 256, as: V.self))
+                a5.addProduct(wa, pa.loadUnaligned(fromByteOffset: 320, as: V.self)); b5.addProduct(wb, pb.loadUnaligned(fromByteOffset: 320, as: V.self))
+                a6.addProduct(wa, pa.loadUnaligned(fromByteOffset: 384, as: V.self)); b6.addProduct(wb, pb.loadUnaligned(fromByteOffset: 384, as: V.self))
+                a7.addProduct(wa, pa.loadUnaligned(fromByteOffset: 448, as: V.self)); b7.addProduct(wb, pb.loadUnaligned(fromByteOffset: 448, as: V.self))
+            }
         }
+        if let bounds {
+            let biasA = V(repeating: bias?[rowA] ?? 0), biasB = V(repeating: rowB >= 0 ? bias?[rowB] ?? 0 : 0)
+            let low = V(repeating: bounds[0]), high = V(repeating: bounds[1])
+            a0 += biasA; a0.replace(with: low, where: a0 .< low); a0.replace(with: high, where: a0 .> high)
+            b0 += biasB; b0.replace(with: low, where: b0 .< low); b0.replace(with: high, where: b0 .> high)
+            a1 += biasA; a1.replace(with: low, where: a1 .< low); a1.replace(with: high, where: a1 .> high)
+            b1 += biasB; b1.replace(with: low, where: b1 .< low); b1.replace(with: high, where: b1 .> high)
+            a2 += biasA; a2.replace(with: low, where: a2 .< low); a2.replace(with: high, where: a2 .> high)
+            b2 += biasB; b2.replace(with: low, where: b2 .< low); b2.replace(with: high, where: b2 .> high)
+            a3 += biasA; a3.replace(with: low, where: a3 .< low); a3.replace(with: high, where: a3 .> high)
+            b3 += biasB; b3.replace(with: low, where: b3 .< low); b3.replace(with: high, where: b3 .> high)
+            a4 += biasA; a4.replace(with: low, where: a4 .< low); a4.replace(with: high, where: a4 .> high)
+            b4 += biasB; b4.replace(with: low, where: b4 .< low); b4.replace(with: high, where: b4 .> high)
+            a5 += biasA; a5.replace(with: low, where: a5 .< low); a5.replace(with: high, where: a5 .> high)
+            b5 += biasB; b5.replace(with: low, where: b5 .< low); b5.replace(with: high, where: b5 .> high)
+            a6 += biasA; a6.replace(with: low, where: a6 .< low); a6.replace(with: high, where: a6 .> high)
+            b6 += biasB; b6.replace(with: low, where: b6 .< low); b6.replace(with: high, where: b6 .> high)
+            a7 += biasA; a7.replace(with: low, where: a7 .< low); a7.replace(with: high, where: a7 .> high)
+            b7 += biasB; b7.replace(with: low, where: b7 .< low); b7.replace(with: high, where: b7 .> high)
+        }
+        let a = UnsafeMutableRawPointer(output + offsetA), b = UnsafeMutableRawPointer(rowB >= 0 ? output + offsetB : discard)
+        a.storeBytes(of: a0, as: V.self); a.storeBytes(of: a1, toByteOffset: 64, as: V.self)
+        a.storeBytes(of: a2, toByteOffset: 128, as: V.self); a.storeBytes(of: a3, toByteOffset: 192, as: V.self)
+        a.storeBytes(of: a4, toByteOffset: 256, as: V.self); a.storeBytes(of: a5, toByteOffset: 320, as: V.self)
+        a.storeBytes(of: a6, toByteOffset: 384, as: V.self); a.storeBytes(of: a7, toByteOffset: 448, as: V.self)
+        b.storeBytes(of: b0, as: V.self); b.storeBytes(of: b1, toByteOffset: 64, as: V.self)
+        b.storeBytes(of: b2, toByteOffset: 128, as: V.self); b.storeBytes(of: b3, toByteOffset: 192, as: V.self)
+        b.storeBytes(of: b4, toByteOffset: 256, as: V.self); b.storeBytes(of: b5, toByteOffset: 320, as: V.self)
+        b.storeBytes(of: b6, toByteOffset: 384, as: V.self); b.storeBytes(of: b7, toByteOffset: 448, as: V.self)
     }
-    if let epilogue {
-        let biasA = V(repeating: epilogue[0]), biasB = V(repeating: epilogue[1])
-        let low = V(repeating: epilogue[2]), high = V(repeating: epilogue[3])
-        a0 += biasA; a0.replace(with: low, where: a0 .< low); a0.replace(with: high, where: a0 .> high)
-        b0 += biasB; b0.replace(with: low, where: b0 .< low); b0.replace(with: high, where: b0 .> high)
-        a1 += biasA; a1.replace(with: low, where: a1 .< low); a1.replace(with: high, where: a1 .> high)
-        b1 += biasB; b1.replace(with: low, where: b1 .< low); b1.replace(with: high, where: b1 .> high)
-        a2 += biasA; a2.replace(with: low, where: a2 .< low); a2.replace(with: high, where: a2 .> high)
-        b2 += biasB; b2.replace(with: low, where: b2 .< low); b2.replace(with: high, where: b2 .> high)
-        a3 += biasA; a3.replace(with: low, where: a3 .< low); a3.replace(with: high, where: a3 .> high)
-        b3 += biasB; b3.replace(with: low, where: b3 .< low); b3.replace(with: high, where: b3 .> high)
-        a4 += biasA; a4.replace(with: low, where: a4 .< low); a4.replace(with: high, where: a4 .> high)
-        b4 += biasB; b4.replace(with: low, where: b4 .< low); b4.replace(with: high, where: b4 .> high)
-        a5 += biasA; a5.replace(with: low, where: a5 .< low); a5.replace(with: high, where: a5 .> high)
-        b5 += biasB; b5.replace(with: low, where: b5 .< low); b5.replace(with: high, where: b5 .> high)
-        a6 += biasA; a6.replace(with: low, where: a6 .< low); a6.replace(with: high, where: a6 .> high)
-        b6 += biasB; b6.replace(with: low, where: b6 .< low); b6.replace(with: high, where: b6 .> high)
-        a7 += biasA; a7.replace(with: low, where: a7 .< low); a7.replace(with: high, where: a7 .> high)
-        b7 += biasB; b7.replace(with: low, where: b7 .< low); b7.replace(with: high, where: b7 .> high)
-    }
-    let a = UnsafeMutableRawPointer(outA), b = UnsafeMutableRawPointer(outB)
-    a.storeBytes(of: a0, as: V.self); a.storeBytes(of: a1, toByteOffset: 64, as: V.self)
-    a.storeBytes(of: a2, toByteOffset: 128, as: V.self); a.storeBytes(of: a3, toByteOffset: 192, as: V.self)
-    a.storeBytes(of: a4, toByteOffset: 256, as: V.self); a.storeBytes(of: a5, toByteOffset: 320, as: V.self)
-    a.storeBytes(of: a6, toByteOffset: 384, as: V.self); a.storeBytes(of: a7, toByteOffset: 448, as: V.self)
-    b.storeBytes(of: b0, as: V.self); b.storeBytes(of: b1, toByteOffset: 64, as: V.self)
-    b.storeBytes(of: b2, toByteOffset: 128, as: V.self); b.storeBytes(of: b3, toByteOffset: 192, as: V.self)
-    b.storeBytes(of: b4, toByteOffset: 256, as: V.self); b.storeBytes(of: b5, toByteOffset: 320, as: V.self)
-    b.storeBytes(of: b6, toByteOffset: 384, as: V.self); b.storeBytes(of: b7, toByteOffset: 448, as: V.self)
 }

@@ -19,11 +19,11 @@ struct KernelConfig: @unchecked Sendable {
     /// Signature of an f32 transposing epilogue over 8 pixels: `(columns, tile, ldt, bias, residual, y, ldy, lo, hi)`.
     typealias TransposingEpilogueMicrokernel = (Int, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafePointer<Float>?,
                                                 UnsafeMutablePointer<Float>, Int, Float, Float) -> Void
-    /// Signature of an f32 SpMM microkernel:
-    /// `(steps, indices, values, base, rowOffsets or nil, rowStride, outA, outB, initA, initB, epilogue)`.
-    typealias SpMMMicrokernel = (Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer, UnsafePointer<Int32>?, Int,
-                                 UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>?, UnsafePointer<Float>?,
-                                 UnsafePointer<Float>?) -> Void
+    /// Signature of an f32 SpMM microkernel over a run of pairs: `(pairs, pairCount, indices, values, base, rowOffsets or nil,
+    /// rowStride, output, outputStride, firstRow, discard, start, bias, bounds)`.
+    typealias SpMMMicrokernel = (UnsafePointer<Int32>, Int, UnsafePointer<UInt32>, UnsafePointer<Float>, UnsafeRawPointer,
+                                 UnsafePointer<Int32>?, Int, UnsafeMutablePointer<Float>, Int, Int, UnsafeMutablePointer<Float>,
+                                 UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) -> Void
     /// Signature of a transposing 16×16 store: `(source, ldSource, destination, ldDestination, bias, accumulate, lo, hi)`.
     typealias TransposeMicrokernel = (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>?, Bool,
                                       Float, Float) -> Void

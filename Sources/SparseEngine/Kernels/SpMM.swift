@@ -11,8 +11,8 @@ protocol SpMMOperands {
     /// When activations can be read in place: where a block's row 0 starts, and each row k's byte offset
     /// from there. Only whole blocks are read in place; partial ones are packed.
     var inPlace: SpMMInPlace? { get }
-    /// Output row `row`'s bias (added by the kernel when it writes a block in place).
-    func bias(_ row: Int) -> Float
+    /// One bias per output row (added by the kernel when it writes a block in place), or nil.
+    var bias: UnsafePointer<Float>? { get }
     /// The fused activation as [min, max] bounds (±∞ for none), applied by the kernel after the bias.
     var clamp: (low: Float, high: Float) { get }
     /// Where a whole block's finished results can be written by the kernel itself (saving `store`), or nil.
@@ -105,7 +105,7 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
             let start = packed ? nil : inPlace!.address(pixel0)
             let direct = count == width ? operands.directOutput(pixel0: pixel0) : nil
             let (low, high) = operands.clamp
-            var epilogue = SIMD4<Float>(0, 0, low, high)
+            var bounds = SIMD2<Float>(low, high)
             for c in 0..<weights.chunks {
                 let k0 = c * weights.chunk
                 // Rows at a fixed stride are addressed by the kernel; others through the offset table.
@@ -120,33 +120,25 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
                     operands.pack(scratch, width: width, k0: k0, kc: min(weights.chunk, weights.k - k0), pixel0: pixel0, count: count)
                     (base, offsets, stride) = (UnsafeRawPointer(scratch), nil, panelStride)
                 }
-                let last = c == weights.chunks - 1
-                for index in firstPair..<endPair {
-                    let pair = weights.pair(chunk: c, index)
-                    let steps = weights.indices + pair.first, values = weights.values + 2 * pair.first
-                    guard let direct else {
-                        let outA = tile + (pair.rowA - r0) * width
-                        let outB = pair.rowB >= 0 ? tile + (pair.rowB - r0) * width : discard
-                        kernel(pair.steps, steps, values, base, offsets, stride, outA, outB, c > 0 ? outA : nil, c > 0 ? outB : nil, nil)
-                        continue
-                    }
-                    let outA = direct.output + pair.rowA * direct.rowStride
-                    let outB = pair.rowB >= 0 ? direct.output + pair.rowB * direct.rowStride : discard
-                    let initA = c > 0 ? UnsafePointer(outA) : direct.addend.map { $0 + pair.rowA * direct.rowStride }
-                    let initB = c > 0 ? UnsafePointer(outB) : pair.rowB >= 0 ? direct.addend.map { $0 + pair.rowB * direct.rowStride } : nil
-                    guard last else {
-                        kernel(pair.steps, steps, values, base, offsets, stride, outA, outB, initA, initB, nil)
-                        continue
-                    }
-                    epilogue[0] = operands.bias(pair.rowA)
-                    epilogue[1] = pair.rowB >= 0 ? operands.bias(pair.rowB) : 0
-                    withUnsafeBytes(of: &epilogue) {
-                        kernel(pair.steps, steps, values, base, offsets, stride, outA, outB, initA, initB, $0.baseAddress!.assumingMemoryBound(to: Float.self))
-                    }
-                    if let rowFunction {
-                        rowFunction(outA, outA, width)
-                        if pair.rowB >= 0 { rowFunction(outB, outB, width) }
-                    }
+                let pairs = weights.pairTable + (c * weights.pairsPerChunk + firstPair) * 4
+                guard let direct else {
+                    kernel(pairs, endPair - firstPair, weights.indices, weights.values, base, offsets, stride,
+                           tile, width, r0, discard, c > 0 ? UnsafePointer(tile) : nil, nil, nil)
+                    continue
+                }
+                // Written where the output lives: sums start from the residual, and the last chunk finishes them.
+                let sumsStart = c > 0 ? UnsafePointer(direct.output) : direct.addend
+                guard c == weights.chunks - 1 else {
+                    kernel(pairs, endPair - firstPair, weights.indices, weights.values, base, offsets, stride,
+                           direct.output, direct.rowStride, 0, discard, sumsStart, nil, nil)
+                    continue
+                }
+                withUnsafeBytes(of: &bounds) {
+                    kernel(pairs, endPair - firstPair, weights.indices, weights.values, base, offsets, stride,
+                           direct.output, direct.rowStride, 0, discard, sumsStart, operands.bias, $0.baseAddress!.assumingMemoryBound(to: Float.self))
+                }
+                if let rowFunction {
+                    for row in r0..<r1 { rowFunction(direct.output + row * direct.rowStride, direct.output + row * direct.rowStride, width) }
                 }
             }
             if direct == nil { operands.store(tile, width: width, rows: r0..<r1, pixel0: pixel0, count: count) }

@@ -58,8 +58,6 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
     }
     var clamp: (low: Float, high: Float) { activation.bounds }
 
-    func bias(_ row: Int) -> Float { bias?[row] ?? 0 }
-
     /// Whole blocks go straight to the output when the phase rows have no extra columns (stride 1, no
     /// horizontal padding: pointwise convolutions), so a block's pixels are contiguous in each output plane.
     func directOutput(pixel0: Int) -> SpMMDirectOutput? {

@@ -37,8 +37,6 @@ struct LinearSpMMOperands: SpMMOperands {
     var images: Int { 1 }
     var clamp: (low: Float, high: Float) { activation.bounds }
 
-    func bias(_ row: Int) -> Float { bias?[row] ?? 0 }
-
     /// Feature-major X is read in place: activation row k is X's row k, `tokens` floats apart.
     var inPlace: SpMMInPlace? {
         let rowBytes = tokens * MemoryLayout<Float>.size
