@@ -8,8 +8,8 @@ struct LayerKind {
     /// Zeros among the weight's elements, for weight layers.
     let weightSparsity: Double?
 
-    /// `inputShape` and `outputShape` (the node's first input and output, when known) tell which form a convolution takes.
-    init(_ node: Node, weight: Tensor?, inputShape: [Int]? = nil, outputShape: [Int]? = nil, kernels: KernelConfig) {
+    /// `outputShape` (the node's first output, when known) tells which form a convolution takes.
+    init(_ node: Node, weight: Tensor?, outputShape: [Int]? = nil, kernels: KernelConfig) {
         let weightLayer = ["Conv", "Gemm", "MatMul"].contains(node.opType) && node.domain.isEmpty
         if weightLayer, node.attributes[SparseWeightSelection.shapeAttribute] != nil, let weight, let sparse = SparseWeights(weight) {
             kernel = "sparse " + kernels.spmmNames
@@ -23,9 +23,10 @@ struct LayerKind {
             if case .int(let g)? = node.attributes["group"] { group = g }
             if group > 1 && weight.shape[1] == 1 {
                 kernel = "dense depthwise"
-            } else if node.opType == "Conv", weight.rank == 4, let input = inputShape, let output = outputShape, input.count == 4,
+            } else if node.opType == "Conv", weight.rank == 4, let output = outputShape,
                       WinogradConvolution.applies(kernel: Array(weight.shape[2...]), strides: Self.ints(node, "strides") ?? [1, 1],
-                                                  dilations: Self.ints(node, "dilations") ?? [1, 1], group: group, channels: input[1], output: output) {
+                                                  dilations: Self.ints(node, "dilations") ?? [1, 1], group: group,
+                                                  channels: weight.shape[1] * group, output: output) {
                 kernel = "dense " + kernels.winogradName + " + " + kernels.gemmName
             } else if node.opType == "Conv" && weight.rank <= 4 {
                 // 1-D and 2-D convolutions run an indirect GEMM over pixels or over channels, chosen per shape.
