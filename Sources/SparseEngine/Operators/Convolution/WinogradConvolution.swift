@@ -58,13 +58,15 @@ struct WinogradConvolution {
         var floats: Int { vFloats + mFloats + stagingFloats }
     }
 
-    /// Blocks of whole NR-wide panels, as many tiles as `blockBytes` allows (one panel at least), made smaller when
-    /// there would be fewer blocks than threads.
+    /// Blocks of whole NR-wide panels, as many tiles as `blockBytes` allows, or as the transformed weights take when
+    /// they are larger (each block reads all of them), one panel at least; made smaller when there would be fewer
+    /// blocks than threads.
     func blockLayout(mr: Int, nr: Int, threads: Int) -> BlockLayout {
         let outRows = (outChannels + mr - 1) / mr * mr
         let bytesPerTile = 36 * (channels + outRows) * MemoryLayout<Float>.size
+        let budget = max(Self.blockBytes, 36 * channels * outChannels * MemoryLayout<Float>.size)
         let panels = (tiles + nr - 1) / nr
-        var panelsPerBlock = min(panels, max(1, Self.blockBytes / bytesPerTile / nr))
+        var panelsPerBlock = min(panels, max(1, budget / bytesPerTile / nr))
         if threads > 1 && (panels + panelsPerBlock - 1) / panelsPerBlock < threads {
             panelsPerBlock = max(1, panels / threads)
         }
