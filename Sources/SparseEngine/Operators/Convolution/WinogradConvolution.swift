@@ -2,9 +2,8 @@
 /// block of outputs (a tile) comes from the 6×6 block of input around it as `Aᵀ [Σ_c U[k,c] ⊙ (Bᵀ d_c B)] A`,
 /// 36 multiplications per input channel where the direct convolution needs 144.
 ///
-/// The tiles of all images form one sequence, cut into blocks, so that a block's transformed input V
-/// ([36][channels][tiles]) and products M ([36][outChannels][tiles]) stay in a thread's L2; a task takes a block
-/// whole, or a range of its output channels when the blocks do not share out evenly between the threads:
+/// The tiles of all images form one sequence, cut into blocks that a thread takes whole, so that a block's
+/// transformed input V ([36][channels][tiles]) and products M ([36][outChannels][tiles]) stay in its L2:
 /// - the input, copied once with its padding made zeros (`padInput`), is transformed by `winogradInput` 16 tiles
 ///   at a time, row segment of the block's tiles by row segment;
 /// - 36 GEMMs `M[ξ] = U[ξ] · V[ξ]` run on the GEMM microkernel, U packed once (`WinogradWeights`), V read in place;
@@ -60,13 +59,17 @@ struct WinogradConvolution {
     }
 
     /// Blocks of whole NR-wide panels, as many tiles as `blockBytes` allows, or as the transformed weights take when
-    /// they are larger (each block reads all of them), one panel at least.
-    func blockLayout(mr: Int, nr: Int) -> BlockLayout {
+    /// they are larger (each block reads all of them), one panel at least; made smaller when there would be fewer
+    /// blocks than threads.
+    func blockLayout(mr: Int, nr: Int, threads: Int) -> BlockLayout {
         let outRows = (outChannels + mr - 1) / mr * mr
         let bytesPerTile = 36 * (channels + outRows) * MemoryLayout<Float>.size
         let budget = max(Self.blockBytes, 36 * channels * outChannels * MemoryLayout<Float>.size)
         let panels = (tiles + nr - 1) / nr
-        let panelsPerBlock = min(panels, max(1, budget / bytesPerTile / nr))
+        var panelsPerBlock = min(panels, max(1, budget / bytesPerTile / nr))
+        if threads > 1 && (panels + panelsPerBlock - 1) / panelsPerBlock < threads {
+            panelsPerBlock = max(1, panels / threads)
+        }
         let perBlock = min(tiles, panelsPerBlock * nr)
         let ld = (perBlock + 15) / 16 * 16 + 16
         return BlockLayout(tiles: perBlock, ld: ld, outRows: outRows, channels: channels)
@@ -79,23 +82,17 @@ struct WinogradConvolution {
         let config = context.kernels
         let shape = GemmShape(m: outChannels, k: channels, mr: config.gemmMR)
         let packed = WinogradWeights.packed(weights, outChannels: outChannels, channels: channels, shape: shape, context: context)
-        let layout = blockLayout(mr: config.gemmMR, nr: config.gemmNR)
+        let layout = blockLayout(mr: config.gemmMR, nr: config.gemmNR, threads: context.pool.threadCount)
         let blocks = (tiles + layout.tiles - 1) / layout.tiles
-        // Ranges of output channels per block: the fewest that make the tasks a multiple of the threads (each range
-        // transforms the block's input again, but reads only its share of U).
-        let parts = TaskSplit.ranges(least: 1, most: shape.slivers, blocks: blocks, threads: context.pool.threadCount)
         let padded = padInput(x, context: context)
-        context.pool.parallelFor(blocks * parts) { task, thread in
-            let block = task / parts, part = task % parts
+        context.pool.parallelFor(blocks) { block, thread in
             let first = block * layout.tiles, count = min(layout.tiles, tiles - first)
-            let slivers = (shape.slivers * part / parts)..<(shape.slivers * (part + 1) / parts)
-            let outputChannels = (slivers.lowerBound * config.gemmMR)..<min(outChannels, slivers.upperBound * config.gemmMR)
             let v = context.gemmWorkspace.threadBuffer(thread, layout.floats)
             let m = v + layout.vFloats, staging = m + layout.mFloats
             transformInput(padded, first: first, count: count, layout: layout, into: v, kernel: config.winogradInput)
-            multiply(packed, shape: shape, slivers: slivers, v, count: count, layout: layout, into: m, config: config)
-            transformOutput(m, channels: outputChannels, first: first, count: count, layout: layout, staging: staging, epilogue: epilogue,
-                            y: y, kernel: config.winogradOutput)
+            multiply(packed, shape: shape, v, count: count, layout: layout, into: m, config: config)
+            transformOutput(m, first: first, count: count, layout: layout, staging: staging, epilogue: epilogue, y: y,
+                            kernel: config.winogradOutput)
         }
     }
 
@@ -161,16 +158,16 @@ struct WinogradConvolution {
         }
     }
 
-    /// `M[ξ] = U[ξ] · V[ξ]` for the 36 points, the rows of U's `slivers`, over whole NR-wide panels of the block's tiles.
-    private func multiply(_ packed: UnsafePointer<Float>, shape: GemmShape, slivers: Range<Int>, _ v: UnsafePointer<Float>, count: Int,
-                          layout: BlockLayout, into m: UnsafeMutablePointer<Float>, config: KernelConfig) {
+    /// `M[ξ] = U[ξ] · V[ξ]` for the 36 points, over whole NR-wide panels of the block's tiles.
+    private func multiply(_ packed: UnsafePointer<Float>, shape: GemmShape, _ v: UnsafePointer<Float>, count: Int, layout: BlockLayout,
+                          into m: UnsafeMutablePointer<Float>, config: KernelConfig) {
         let ld = layout.ld, mr = config.gemmMR, nr = config.gemmNR, panels = (count + nr - 1) / nr
         for point in 0..<36 {
             let u = packed + point * shape.packedCount
             let vPoint = v + point * layout.vPointStride, mPoint = m + point * layout.mPointStride
             for block in 0..<shape.kBlocks {
                 let k0 = shape.blockStart(block), kc = shape.blockLength(block)
-                for sliver in slivers {
+                for sliver in 0..<shape.slivers {
                     let a = u + shape.sliverOffset(block: block, sliver: sliver)
                     for panel in 0..<panels {
                         config.gemm(kc, a, vPoint + k0 * ld + panel * nr, ld, mPoint + sliver * mr * ld + panel * nr, ld, block > 0, nil)
@@ -180,14 +177,14 @@ struct WinogradConvolution {
         }
     }
 
-    /// The block's outputs in `channels` from M, `channelsPerStore` output channels at a time: their 4×4 tiles as four
-    /// rows of `4 · count` outputs each in `staging`, then each row segment's rows through the epilogue.
-    private func transformOutput(_ m: UnsafePointer<Float>, channels: Range<Int>, first: Int, count: Int, layout: BlockLayout,
+    /// The block's outputs from M, `channelsPerStore` output channels at a time: their 4×4 tiles as four rows of
+    /// `4 · count` outputs each in `staging`, then each row segment's rows through the epilogue.
+    private func transformOutput(_ m: UnsafePointer<Float>, first: Int, count: Int, layout: BlockLayout,
                                  staging: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue, y: UnsafeMutablePointer<Float>,
                                  kernel: KernelConfig.WinogradOutputMicrokernel) {
         let g = geometry, ld = layout.ld, rowStride = 4 * ld, channelStride = 4 * rowStride, plane = g.outH * g.outW
-        for k0 in stride(from: channels.lowerBound, to: channels.upperBound, by: Self.channelsPerStore) {
-            let channelCount = min(Self.channelsPerStore, channels.upperBound - k0)
+        for k0 in stride(from: 0, to: outChannels, by: Self.channelsPerStore) {
+            let channelCount = min(Self.channelsPerStore, outChannels - k0)
             kernel(channelCount, count, m + k0 * ld, ld, layout.mPointStride, staging, channelStride, rowStride)
             forEachRowSegment(first: first, count: count) { image, tileRow, tileColumn, offset, length in
                 let width = min(4 * length, g.outW - 4 * tileColumn)
