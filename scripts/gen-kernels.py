@@ -447,6 +447,113 @@ def emit_transpose(isa, path, header, public_doc):
     open(path, "w").write("\n".join(L) + "\n")
 
 
+WINOGRAD_ISAS = {
+    "avx512": dict(dir="Sources/SparseEngineKernelsAVX512", public="public ", name="AVX-512",
+                   built="built with -target-cpu skylake-avx512 (one zmm per vector; the unshuffles are vpermt2ps)",
+                   call=" Call only when `CPUFeatures.current.avx512`."),
+    "avx2": dict(dir="Sources/SparseEngineKernelsAVX2", public="public ", name="AVX2",
+                 built="built with -target-cpu haswell (two ymm per vector)",
+                 call=" Call only when `CPUFeatures.current.avx2`."),
+    "generic": dict(dir="Sources/SparseEngine/Kernels", public="", name="Portable",
+                    built="for any x86-64/arm64 (SIMD16 lowered to the baseline ISA)", call=""),
+}
+
+WINOGRAD_UNSHUFFLE = [
+    "/// Four vectors of 16 consecutive floats split by position mod 4: element t of result p is x[4t + p] (two rounds of",
+    "/// even/odd unshuffles). Applied twice it is its inverse: it rotates the base-4 digits of a 64-float index.",
+    "@inline(__always)",
+    "private func unshuffle4(_ x0: V, _ x1: V, _ x2: V, _ x3: V) -> (V, V, V, V) {",
+    "    let a = SIMD32<Float>(lowHalf: x0, highHalf: x1), b = SIMD32<Float>(lowHalf: x2, highHalf: x3)",
+    "    let even = SIMD32<Float>(lowHalf: half(a, 0), highHalf: half(b, 0)), odd = SIMD32<Float>(lowHalf: half(a, 1), highHalf: half(b, 1))",
+    "    return (half(even, 0), half(odd, 0), half(even, 1), half(odd, 1))",
+    "}",
+    "",
+    "/// Elements `first`, `first + 2`, … of `x`: the standard library's `evenHalf`/`oddHalf`, written here so that they",
+    "/// inline (the library's own are calls to code built for the baseline ISA).",
+    "@inline(__always)",
+    "private func half(_ x: SIMD32<Float>, _ first: Int) -> V {",
+    "    var result = V()",
+    "    for i in 0..<16 { result[i] = x[2 &* i &+ first] }",
+    "    return result",
+    "}",
+]
+
+
+def emit_winograd(isa):
+    """The Winograd F(4×4, 3×3) input and output transforms, 16 tiles (lanes) at a time, channel after channel."""
+    o = WINOGRAD_ISAS[isa]
+    pub = o["public"]
+    # Input: V = Bᵀ d B with the points 0, ±1, ±2, ∞ (Lavin & Gray 2016), from rows stored by column mod 4.
+    L = [GENERATED, f"// f32 Winograd F(4×4, 3×3) input transform over 16 tiles, {o['built']}.", "",
+         "private typealias V = SIMD16<Float>", "",
+         "/// Bᵀ·d for one 6-point column or row of 16 tiles (interpolation points 0, ±1, ±2, ∞).", "@inline(__always)",
+         "private func inputTransform(_ d0: V, _ d1: V, _ d2: V, _ d3: V, _ d4: V, _ d5: V) -> (V, V, V, V, V, V) {",
+         "    let a = d4 - 4 * d2, b = d3 - 4 * d1, c = d4 - d2, e = 2 * (d3 - d1)",
+         "    return ((d4 - 5 * d2) + 4 * d0, a + b, a - b, c + e, c - e, (d5 - 5 * d3) + 4 * d1)",
+         "}", "",
+         f"/// {o['name']} f32 Winograd F(4×4, 3×3) input transform, 16 tiles per step.{o['call']}",
+         "///",
+         "/// For channels c in 0..<channels and tiles t in 0..<count rounded up to 16: the 6×6 input tile d, `d[y][j]` =",
+         "/// input column 4t + j of row y, becomes `Bᵀ d B`, whose element (i, j) goes to `v[c·ldChannel + (6i + j)·ldPoint + t]`.",
+         "/// Each row is stored by column mod 4: column 4t + p of row y of channel c at `input[c·ldPlane + y·ldRow +",
+         "/// p·ldRow/4 + t]` (so no lanes need shuffling); a step reads 17 floats of each of the four.",
+         "@inline(never)",
+         f"{pub}func f32_winograd_input_6x6__{isa}(_ channels: Int, _ count: Int, _ input: UnsafePointer<Float>, _ ldPlane: Int, _ ldRow: Int,",
+         "                                 _ v: UnsafeMutablePointer<Float>, _ ldChannel: Int, _ ldPoint: Int) {",
+         "    let phase = ldRow / 4 &* 4",
+         "    for channel in 0..<channels {",
+         "        let plane = UnsafeRawPointer(input + channel &* ldPlane), out = UnsafeMutableRawPointer(v + channel &* ldChannel)",
+         "        var t = 0",
+         "        while t < count {"]
+    for y in range(6):
+        L.append(f"            let row{y} = plane + ({y} &* ldRow &+ t) &* 4")
+        loads = ", ".join([f"row{y}.loadUnaligned(fromByteOffset: {p} &* phase, as: V.self)" for p in range(4)] +
+                          [f"row{y}.loadUnaligned(fromByteOffset: {p} &* phase &+ 4, as: V.self)" for p in range(2)])
+        L.append(f"            let r{y} = inputTransform({loads})")
+    for j in range(6):
+        L.append(f"            let c{j} = inputTransform(r0.{j}, r1.{j}, r2.{j}, r3.{j}, r4.{j}, r5.{j})")
+    L.append("            let to = out + t &* 4")
+    for j in range(6):
+        for i in range(6):
+            L.append(f"            to.storeBytes(of: c{j}.{i}, toByteOffset: {6 * i + j} &* ldPoint &* 4, as: V.self)")
+    L += ["            t &+= 16", "        }", "    }", "}"]
+    open(f"{o['dir']}/f32-winograd-input-6x6-{isa}.swift", "w").write("\n".join(L) + "\n")
+
+    # Output: Y = Aᵀ m A.
+    L = [GENERATED, f"// f32 Winograd F(4×4, 3×3) output transform over 16 tiles, {o['built']}.", "",
+         "private typealias V = SIMD16<Float>", ""]
+    L += WINOGRAD_UNSHUFFLE
+    L += ["", "/// Aᵀ·m for one 6-point column or row of 16 tiles.", "@inline(__always)",
+          "private func outputTransform(_ m0: V, _ m1: V, _ m2: V, _ m3: V, _ m4: V, _ m5: V) -> (V, V, V, V) {",
+          "    let p = m1 + m2, q = m1 - m2, r = m3 + m4, s = m3 - m4",
+          "    return (m0 + p + r, q + 2 * s, p + 4 * r, q + 8 * s + m5)",
+          "}", "",
+          f"/// {o['name']} f32 Winograd F(4×4, 3×3) output transform, 16 tiles per step.{o['call']}",
+          "///",
+          "/// For channels c in 0..<channels and tiles t in 0..<count rounded up to 16: the 6×6 products m, `m[i][j]` =",
+          "/// `m[c·ldChannel + (6i + j)·ldPoint + t]`, become the 4×4 outputs `Aᵀ m A`, whose row r goes to",
+          "/// `out[c·ldOutChannel + r·ldOut + 4t ..< … + 4]` (the tiles' rows side by side).",
+          "@inline(never)",
+          f"{pub}func f32_winograd_output_4x4__{isa}(_ channels: Int, _ count: Int, _ m: UnsafePointer<Float>, _ ldChannel: Int, _ ldPoint: Int,",
+          "                                  _ out: UnsafeMutablePointer<Float>, _ ldOutChannel: Int, _ ldOut: Int) {",
+          "    for channel in 0..<channels {",
+          "        let products = UnsafeRawPointer(m + channel &* ldChannel), rows = out + channel &* ldOutChannel",
+          "        var t = 0", "        while t < count {", "            let source = products + t &* 4"]
+    for i in range(6):
+        loads = ", ".join(f"source.loadUnaligned(fromByteOffset: {6 * i + j} &* ldPoint &* 4, as: V.self)" for j in range(6))
+        L.append(f"            let q{i} = outputTransform({loads})")
+    for j in range(4):
+        L.append(f"            let c{j} = outputTransform(q0.{j}, q1.{j}, q2.{j}, q3.{j}, q4.{j}, q5.{j})")
+    for r in range(4):
+        L.append(f"            let once{r} = unshuffle4(c0.{r}, c1.{r}, c2.{r}, c3.{r})")
+        L.append(f"            let row{r} = unshuffle4(once{r}.0, once{r}.1, once{r}.2, once{r}.3)")
+        L.append(f"            let to{r} = UnsafeMutableRawPointer(rows + ({r} &* ldOut &+ 4 &* t))")
+        for k in range(4):
+            L.append(f"            to{r}.storeBytes(of: row{r}.{k}, toByteOffset: {64 * k}, as: V.self)")
+    L += ["            t &+= 16", "        }", "    }", "}"]
+    open(f"{o['dir']}/f32-winograd-output-4x4-{isa}.swift", "w").write("\n".join(L) + "\n")
+
+
 def main():
     emit_spmm("avx512", 16, "Sources/SparseEngineKernelsAVX512/f32-spmm-64x2-avx512.swift",
          "// f32 SpMM microkernel, 64 pixels × 2 output rows, built with -target-cpu skylake-avx512:\n// each `addProduct` on SIMD16<Float> becomes one vfmadd231ps zmm, each weight one vbroadcastss.",
@@ -475,6 +582,8 @@ def main():
          "/// Portable f32 transposing store of one 16×16 block.")
     emit_gemm_8x32("avx512")
     emit_gemm_8x32("generic")
+    for isa in WINOGRAD_ISAS:
+        emit_winograd(isa)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ final class GemmWorkspace: @unchecked Sendable {
         case slivers(GemmShape)
         /// `packPanels` of op(B) (or of op(A) taken as the right operand).
         case panels(GemmShape)
+        /// `WinogradWeights.packed`: 36 transformed matrices, each packed as `slivers`.
+        case winograd(GemmShape)
     }
 
     /// Which scratch buffer a per-call packing goes to (two can be live at once).

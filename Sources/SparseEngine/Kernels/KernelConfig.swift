@@ -27,6 +27,10 @@ struct KernelConfig: @unchecked Sendable {
     /// Signature of a transposing 16×16 store: `(source, ldSource, destination, ldDestination, bias, accumulate, lo, hi)`.
     typealias TransposeMicrokernel = (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>?, Bool,
                                       Float, Float) -> Void
+    /// Signature of a Winograd F(4×4, 3×3) input transform: `(channels, count, input, ldPlane, ldRow, v, ldChannel, ldPoint)`.
+    typealias WinogradInputMicrokernel = (Int, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, Int) -> Void
+    /// Signature of a Winograd F(4×4, 3×3) output transform: `(channels, count, m, ldChannel, ldPoint, out, ldOutChannel, ldOut)`.
+    typealias WinogradOutputMicrokernel = (Int, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, Int) -> Void
     /// Signature of an elementwise function over `(x, y, count)`.
     typealias VectorFunction = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
 
@@ -70,6 +74,12 @@ struct KernelConfig: @unchecked Sendable {
     /// A wider SpMM microkernel (twice the pixels, twice the accumulators) for images that fill its blocks as
     /// well as the narrow one's, with its name and pixels per row; nil where the registers do not allow one.
     var spmmWide: (name: String, kernel: SpMMMicrokernel, pixels: Int)? = nil
+    /// Name of the Winograd F(4×4, 3×3) transforms (3×3 stride-1 convolutions; their GEMMs run on `gemm`).
+    let winogradName: String
+    /// The Winograd input transform (16 tiles at a time).
+    let winogradInput: WinogradInputMicrokernel
+    /// The Winograd output transform (16 tiles at a time).
+    let winogradOutput: WinogradOutputMicrokernel
     /// The 16×16 transpose (with bias and bounds) that packs and stores transposed sparse linear layers.
     let transpose: TransposeMicrokernel
     /// Elementwise e^x.
@@ -91,6 +101,8 @@ struct KernelConfig: @unchecked Sendable {
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
         transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64,
+        winogradName: "f32_winograd_6x6__generic", winogradInput: f32_winograd_input_6x6__generic,
+        winogradOutput: f32_winograd_output_4x4__generic,
         transpose: f32_transpose_16x16__generic, exp: f32_vexp__generic, erf: f32_verf__generic, gelu: f32_vgelu__generic,
         silu: f32_vsilu__generic, softmax: f32_vsoftmax__generic)
     /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogues are the portable ones.
@@ -101,6 +113,8 @@ struct KernelConfig: @unchecked Sendable {
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
         transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32,
+        winogradName: "f32_winograd_6x6__avx2", winogradInput: f32_winograd_input_6x6__avx2,
+        winogradOutput: f32_winograd_output_4x4__avx2,
         transpose: f32_transpose_16x16__generic, exp: f32_vexp__avx2, erf: f32_verf__avx2, gelu: f32_vgelu__avx2,
         silu: f32_vsilu__avx2, softmax: f32_vsoftmax__avx2)
     /// AVX-512 (32 zmm registers).
@@ -112,6 +126,8 @@ struct KernelConfig: @unchecked Sendable {
         transposingEpilogueName: "f32_vbias_minmax_t8__avx512", transposingEpilogue: f32_vbias_minmax_t8__avx512,
         spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64,
         spmmWide: ("f32_spmm_128x2__avx512", f32_spmm_128x2__avx512, 128),
+        winogradName: "f32_winograd_6x6__avx512", winogradInput: f32_winograd_input_6x6__avx512,
+        winogradOutput: f32_winograd_output_4x4__avx512,
         transpose: f32_transpose_16x16__avx512, exp: f32_vexp__avx512, erf: f32_verf__avx512, gelu: f32_vgelu__avx512,
         silu: f32_vsilu__avx512, softmax: f32_vsoftmax__avx512)
 

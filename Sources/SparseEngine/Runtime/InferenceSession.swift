@@ -160,7 +160,7 @@ public final class InferenceSession: @unchecked Sendable {
         }
         return zip(first.steps, seconds).map { step, total in
             let weight = step.inputs.count > 1 ? step.inputs[1].flatMap { first.table[$0] } : nil
-            let layer = LayerKind(step.node, weight: weight, kernels: context.kernels)
+            let layer = LayerKind(step.node, weight: weight, outputShape: first.table[step.outputs[0]]?.shape, kernels: context.kernels)
             return NodeTiming(name: step.node.displayName, opType: step.node.opType, seconds: total / Double(max(runs, 1)),
                               outputShape: first.table[step.outputs[0]]?.shape ?? [], weightSparsity: layer.weightSparsity,
                               kernel: layer.kernel)

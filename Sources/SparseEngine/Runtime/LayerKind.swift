@@ -2,13 +2,14 @@
 /// kernel (its weight compressed by `SparseWeightSelection`) or the dense GEMM, a quantized layer on the sparse
 /// or dense INT8 kernels (as `QuantizedSparseSelection` chose); other nodes on their operator's own loops.
 struct LayerKind {
-    /// `sparse <spmm kernels>`, `dense <indirect GEMM kernels>` (convolutions), `dense <gemm kernel>`, or the
-    /// operator type.
+    /// `sparse <spmm kernels>`, `dense <indirect GEMM kernels>` (convolutions), `dense <Winograd transforms + gemm
+    /// kernel>` (3×3 stride-1 convolutions `WinogradConvolution` takes), `dense <gemm kernel>`, or the operator type.
     let kernel: String
     /// Zeros among the weight's elements, for weight layers.
     let weightSparsity: Double?
 
-    init(_ node: Node, weight: Tensor?, kernels: KernelConfig) {
+    /// `outputShape` (the node's first output, when known) tells which form a convolution takes.
+    init(_ node: Node, weight: Tensor?, outputShape: [Int]? = nil, kernels: KernelConfig) {
         let weightLayer = ["Conv", "Gemm", "MatMul"].contains(node.opType) && node.domain.isEmpty
         if weightLayer, node.attributes[SparseWeightSelection.shapeAttribute] != nil, let weight, let sparse = SparseWeights(weight) {
             kernel = "sparse " + kernels.spmmNames
@@ -22,6 +23,11 @@ struct LayerKind {
             if case .int(let g)? = node.attributes["group"] { group = g }
             if group > 1 && weight.shape[1] == 1 {
                 kernel = "dense depthwise"
+            } else if node.opType == "Conv", weight.rank == 4, let output = outputShape,
+                      WinogradConvolution.applies(kernel: Array(weight.shape[2...]), strides: Self.ints(node, "strides") ?? [1, 1],
+                                                  dilations: Self.ints(node, "dilations") ?? [1, 1], group: group,
+                                                  channels: weight.shape[1] * group, output: output) {
+                kernel = "dense " + kernels.winogradName + " + " + kernels.gemmName
             } else if node.opType == "Conv" && weight.rank <= 4 {
                 // 1-D and 2-D convolutions run an indirect GEMM over pixels or over channels, chosen per shape.
                 kernel = "dense " + kernels.igemmName + " + " + kernels.igemmcName
@@ -34,5 +40,11 @@ struct LayerKind {
             kernel = node.opType
             weightSparsity = nil
         }
+    }
+
+    /// A node's list-of-ints attribute, or nil.
+    private static func ints(_ node: Node, _ name: String) -> [Int]? {
+        if case .ints(let values)? = node.attributes[name] { return values }
+        return nil
     }
 }

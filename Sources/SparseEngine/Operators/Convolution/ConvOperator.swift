@@ -38,7 +38,8 @@ enum FusedActivation: Equatable {
 }
 
 /// `Conv` (any spatial rank, groups, dilations, pads, auto_pad, strides): 1-D and 2-D convolutions run
-/// as a GEMM reading the input through its stride phases (`ShiftedConvolutionGemm`), depthwise ones on a
+/// as a GEMM reading the input through its stride phases (`ShiftedConvolutionGemm`), those 3×3 stride-1 ones
+/// with enough channels and tiles by Winograd's F(4×4, 3×3) (`WinogradConvolution`), depthwise ones on a
 /// direct kernel, 3-D and more on `convolveND`. Bias, a fused residual Add of the output's shape and a fused
 /// activation are applied in the epilogue. A convolution whose weight `SparseWeightSelection` compressed runs
 /// on `spmm` instead.
@@ -135,6 +136,15 @@ struct ConvOperator: Operator {
             return (fusedAdd, false)
         }
         let residual = fusedAdd && inputs[3]!.shape == y.shape ? inputs[3]!.pointer(Float.self) : nil
+        let addPending = fusedAdd && residual == nil
+        if WinogradConvolution.applies(kernel: [g.kH, g.kW], strides: [g.strideH, g.strideW], dilations: [g.dilationH, g.dilationW],
+                                       group: group, channels: channels, output: y.shape) {
+            let epilogue = ConvEpilogue(bias: bp, residual: residual.map { UnsafePointer($0) }, activation: residual == nil ? inlineActivation : activation,
+                                        silu: silu && !addPending, kernels: context.kernels)
+            WinogradConvolution(geometry: g, batch: n, channels: channels, outChannels: m)
+                .run(x: xp, weights: wp, epilogue: epilogue, y: yp, context: context)
+            return (addPending, silu && !addPending)
+        }
         let (phaseH, phaseW) = phaseSize(g)
         guard let (offsets, phaseCount, _) = rowOffsets.offsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g) else {
             throw c.error(.unsupportedDataType, "input \(x.shape) is too large for the convolution (offsets past 2 GiB)")
@@ -143,7 +153,6 @@ struct ConvOperator: Operator {
         let imageBytes = phaseCount * channels * phaseH * phaseW * MemoryLayout<Float>.size
         let perGroup = max(1, ShiftedConvolutionGemm.inPlaceSourceBytes / imageBytes)
         let inputImage = channels * g.inH * g.inW, outputImage = m * g.outH * g.outW
-        let addPending = fusedAdd && residual == nil
         for first in stride(from: 0, to: n, by: perGroup) {
             let images = min(perGroup, n - first)
             let epilogue = ConvEpilogue(bias: bp, residual: residual.map { UnsafePointer($0 + first * outputImage) },

@@ -1,0 +1,120 @@
+import XCTest
+@testable import SparseEngine
+
+/// `WinogradConvolution` against the direct reference convolution, on every instruction set this CPU has.
+final class WinogradConvolutionTests: XCTestCase {
+    /// What the epilogue does after the sums: the fused operations a convolution can carry.
+    private enum Finish: CaseIterable {
+        case none, bias, biasRelu, residualRelu, clip, silu
+    }
+
+    /// Awkward shapes (odd sizes, images smaller than a tile, pads 0 and 1, channel counts that fill no vector or
+    /// sliver, several images, more channels than one K block, more tiles than one block) with each epilogue,
+    /// on one and two threads: every output within 2e-5 of the reference, relative to the largest sum.
+    func testMatchesTheReferenceConvolutionOnEveryInstructionSet() throws {
+        let cases: [(n: Int, c: Int, k: Int, h: Int, w: Int, pad: Int)] = [
+            (1, 16, 16, 8, 8, 1),
+            (2, 17, 20, 13, 11, 1),
+            (1, 5, 3, 3, 2, 1),
+            (3, 24, 40, 9, 7, 0),
+            (1, 300, 20, 6, 6, 1),
+            (2, 33, 70, 30, 26, 1),
+        ]
+        for (index, t) in cases.enumerated() {
+            let x = Tensor.f([t.n, t.c, t.h, t.w], randomFloats(t.n * t.c * t.h * t.w, seed: UInt64(600 + index)))
+            let w = Tensor.f([t.k, t.c, 3, 3], randomFloats(t.k * t.c * 9, seed: UInt64(700 + index)))
+            let bias = randomFloats(t.k, seed: UInt64(800 + index))
+            let sums = referenceConv(x: x, w: w, b: nil, pads: [t.pad, t.pad, t.pad, t.pad])
+            let residual = randomFloats(sums.count, seed: UInt64(900 + index))
+            // F(4×4, 3×3) in f32 is off by a few 1e-6 of the sums' magnitude (Lavin & Gray 2016; here at most 6e-6).
+            let scale = sums.reduce(Float(1)) { max($0, abs($1)) } + 2
+            for (offset, config) in KernelConfig.available.enumerated() {
+                let finish = Finish.allCases[(index + offset) % Finish.allCases.count]
+                let expected = finished(sums, finish, bias: bias, residual: residual, plane: sums.count / (t.n * t.k), channels: t.k)
+                for threads in [1, 2] {
+                    let context = KernelContext(pool: ThreadPool(threads: threads), kernels: config)
+                    let y = run(x, w, pad: t.pad, finish, bias: bias, residual: residual, context: context, outputCount: sums.count)
+                    let worst = zip(y, expected).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+                    XCTAssertLessThanOrEqual(worst, 2e-5 * scale, "case \(index), \(config.isa), \(finish), \(threads) threads")
+                }
+            }
+        }
+    }
+
+    /// Only 3×3, stride-1, dilation-1, ungrouped convolutions with 16 channels in and out and 32 tiles take this path.
+    func testAppliesOnlyToDense3x3Stride1LayersWithEnoughWork() {
+        func applies(kernel: [Int] = [3, 3], strides: [Int] = [1, 1], dilations: [Int] = [1, 1], group: Int = 1, channels: Int = 64,
+                     output: [Int] = [1, 64, 56, 56]) -> Bool {
+            WinogradConvolution.applies(kernel: kernel, strides: strides, dilations: dilations, group: group, channels: channels, output: output)
+        }
+        XCTAssertTrue(applies())
+        XCTAssertTrue(applies(output: [2, 16, 16, 16]))
+        XCTAssertFalse(applies(kernel: [1, 1]))
+        XCTAssertFalse(applies(kernel: [3, 1]))
+        XCTAssertFalse(applies(strides: [2, 2]))
+        XCTAssertFalse(applies(dilations: [2, 2]))
+        XCTAssertFalse(applies(group: 2))
+        XCTAssertFalse(applies(channels: 8))
+        XCTAssertFalse(applies(output: [1, 8, 56, 56]))
+        XCTAssertFalse(applies(output: [1, 512, 7, 7]))
+        XCTAssertFalse(applies(output: [1, 64, 20]))
+    }
+
+    /// A Conv node the path takes runs through it (within 1e-4 of the reference, bias and Relu fused) and the
+    /// profile names its kernels.
+    func testConvNodeRunsThroughItAndTheProfileNamesIt() throws {
+        var m = TestModel()
+        m.nodes = [TestNode("Conv", ["x", "w", "b"], ["c"], ["pads": .ints([1, 1, 1, 1])]), TestNode("Relu", ["c"], ["y"])]
+        m.inputs = [.init(name: "x", type: .float, dims: [1, 16, 23, 25])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        let w = Tensor.f([24, 16, 3, 3], randomFloats(24 * 16 * 9, seed: 1001)), b = randomFloats(24, seed: 1002)
+        m.initializers = [("w", w), ("b", .f([24], b))]
+        let x = Tensor.f([1, 16, 23, 25], randomFloats(16 * 23 * 25, seed: 1003))
+        let session = try InferenceSession(model: try ONNXModel(data: m.data()), options: .init(threads: 2))
+        assertClose(try session.run(["x": x])["y"]!.floats, referenceConv(x: x, w: w, b: b, pads: [1, 1, 1, 1]).map { max($0, 0) })
+        let kernels = try session.profile(["x": x], runs: 1).map(\.kernel)
+        let config = KernelConfig.current
+        XCTAssertEqual(kernels, ["dense \(config.winogradName) + \(config.gemmName)"])
+    }
+
+    /// `sums` ([n, channels, plane]) through `finish`.
+    private func finished(_ sums: [Float], _ finish: Finish, bias: [Float], residual: [Float], plane: Int, channels: Int) -> [Float] {
+        sums.indices.map { i in
+            let b = bias[i / plane % channels], v = sums[i]
+            switch finish {
+            case .none: return v
+            case .bias: return v + b
+            case .biasRelu: return max(v + b, 0)
+            case .residualRelu: return max(v + b + residual[i], 0)
+            case .clip: return min(max(v, -0.5), 0.5)
+            case .silu: return (v + b) / (1 + exp(-(v + b)))
+            }
+        }
+    }
+
+    /// The Winograd convolution of `x` by `w` (pads `pad` on every side) with `finish`'s epilogue.
+    private func run(_ x: Tensor, _ w: Tensor, pad: Int, _ finish: Finish, bias: [Float], residual: [Float], context: KernelContext,
+                     outputCount: Int) -> [Float] {
+        let (n, c, h, width, k) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0])
+        let g = ConvGeometry(spatial: [h, width], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [pad, pad, pad, pad],
+                             out: [h + 2 * pad - 2, width + 2 * pad - 2])
+        var y = [Float](repeating: .nan, count: outputCount)
+        bias.withUnsafeBufferPointer { bp in
+            residual.withUnsafeBufferPointer { rp in
+                let activation: FusedActivation = switch finish {
+                case .biasRelu, .residualRelu: .relu
+                case .clip: .clip(-0.5, 0.5)
+                default: .none
+                }
+                let epilogue = ConvEpilogue(bias: [.none, .clip].contains(finish) ? nil : bp.baseAddress,
+                                            residual: finish == .residualRelu ? rp.baseAddress : nil, activation: activation,
+                                            silu: finish == .silu, kernels: context.kernels)
+                y.withUnsafeMutableBufferPointer { yp in
+                    WinogradConvolution(geometry: g, batch: n, channels: c, outChannels: k)
+                        .run(x: x.pointer(Float.self), weights: w.pointer(Float.self), epilogue: epilogue, y: yp.baseAddress!, context: context)
+                }
+            }
+        }
+        return y
+    }
+}
