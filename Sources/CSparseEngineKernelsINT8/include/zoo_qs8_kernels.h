@@ -118,16 +118,20 @@ void qu8_lookup__scalar(size_t n, const uint8_t *x, const uint8_t *table, uint8_
 void qu8_lookup__avx512vbmi(size_t n, const uint8_t *x, const uint8_t *table, uint8_t *y);
 
 /* Packs channels x (height x width) uint8 planes (plane stride `plane`) for a convolution: zero padded by
-   `fill` (the input's zero point), split into stride x stride phases, channels in groups of 4, each pixel's
-   4 channel bytes together: out[((g * phases + phase) * group_stride + row * phase_width + col) * 4 + j],
-   phase = py * stride + px.
+   `fill` (the input's zero point), split into stride x stride phases of which the first phases_y x phases_x are
+   kept (the ones the kernel's taps read), channels in groups of 4, each pixel's 4 channel bytes together:
+   out[((g * phases + phase) * group_stride + row * phase_width + col) * 4 + j], phase = py * phases_x + px,
+   phases = phases_y * phases_x. `images` inputs `image_stride` bytes apart lie side by side in each phase plane
+   (image n's rows from n * phase_height * phase_width), then the plane's tail up to group_stride is filled.
    `flip` (0 or 0x80) is xor-ed into every byte: 0x80 turns int8 into uint8 (x + 128). */
-void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
-                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
-                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out);
-void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
-                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
-                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out);
+void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t images, size_t image_stride, size_t channels, size_t height,
+                              size_t width, size_t plane, size_t stride, size_t phases_y, size_t phases_x, size_t pad_top,
+                              size_t pad_left, size_t phase_height, size_t phase_width, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out);
+void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t images, size_t image_stride, size_t channels, size_t height,
+                              size_t width, size_t plane, size_t stride, size_t phases_y, size_t phases_x, size_t pad_top,
+                              size_t pad_left, size_t phase_height, size_t phase_width, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out);
 /* Packs a rows x cols uint8 matrix (row stride ldx) for a product over its columns: out[(g * group_stride +
    row) * 4 + j] = x[row * ldx + 4 g + j] ^ flip, columns past `cols` filled with `fill`. */
 void qu8_pack_rows_x4__scalar(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,
