@@ -26,10 +26,11 @@ void qs8_igemm_8x8c4__scalar(size_t kgroups, const int8_t *w, const uint8_t *a, 
                              int32_t *c, size_t ldc);
 
 /* The same products requantized in the epilogue (as qs8_requantize), bytes written straight to the output: for each
-   row r < `rows` (at most 8), the columns p whose bit is set in `keep` (p < 32, or < 8 for the 8 x 8 kernels), in
-   order, go to consecutive bytes y[r * ldy + i], i = the kept columns before p. A 1x1 convolution keeps a prefix; a
-   convolution whose phase rows are wider than its output rows drops their padding columns, and the kept ones are
-   consecutive in the output. bias and scale are the tile's 8 rows. */
+   row r < `rows`, the columns p whose bit is set in `keep` (p < 32, or < 8 for the 8 x 8 kernels), in order, go to
+   consecutive bytes y[r * ldy + i], i = the kept columns before p. A 1x1 convolution keeps a prefix; a convolution
+   whose phase rows are wider than its output rows drops their padding columns, and the kept ones are consecutive in
+   the output. Rows past 8 are the next tiles of 8, one after another (their weights kgroups * 32 bytes on); bias
+   and scale are per row. */
 void qs8_igemm_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                                               size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
                                               int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);

@@ -131,15 +131,17 @@ struct QuantizedConvOperator: Operator {
                         let n = pixelTile / blockTiles, q0 = (pixelTile % blockTiles) * nr, q1 = min(blockColumns, q0 + nr)
                         let image = UnsafePointer(packedInput + n * blockBytes + q0 * 4)
                         if sideBySide {
+                            let runs = ImageRuns(q0: q0, q1: q1, outPlane: outPlane, y: y.rawPointer + first * m * outPlane * elementSize,
+                                                 imageBytes: m * outPlane * elementSize, elementSize: elementSize)
+                            if let requantizing {
+                                let tile = calls.lowerBound
+                                Self.computeAcrossImages(requantizing, tile: tile, rows: min(m, calls.upperBound * 8) - tile * 8, activations: image,
+                                                         offsets: offsets.baseAddress!, runs, ldy: outPlane,
+                                                         scratch: UnsafeMutableRawPointer(acc).assumingMemoryBound(to: UInt8.self))
+                                continue
+                            }
                             for tile in stride(from: calls.lowerBound * tilesPerCall, to: min(rowTiles, calls.upperBound * tilesPerCall), by: tilesPerCall) {
                                 let rows = min(8 * tilesPerCall, m - tile * 8)
-                                let runs = ImageRuns(q0: q0, q1: q1, outPlane: outPlane, y: y.rawPointer + first * m * outPlane * elementSize,
-                                                     imageBytes: m * outPlane * elementSize, elementSize: elementSize)
-                                if let requantizing {
-                                    Self.computeAcrossImages(requantizing, tile: tile, rows: rows, activations: image, offsets: offsets.baseAddress!,
-                                                             runs, ldy: outPlane, scratch: UnsafeMutableRawPointer(acc).assumingMemoryBound(to: UInt8.self))
-                                    continue
-                                }
                                 product.compute(tile, rows, image, offsets.baseAddress!, acc)
                                 runs.forEach { start, end, yRun in
                                     layer.finish(rows: rows, cols: end - start, row0: tile * 8, acc: acc + (start - q0), ldacc: nr, y: yRun,
@@ -149,16 +151,16 @@ struct QuantizedConvOperator: Operator {
                             continue
                         }
                         let yImage = y.rawPointer + (first + n) * m * outPlane * elementSize
-                        let (keep, yStart) = requantizing == nil ? (0, 0) : Self.keptColumns(q0, q1, phaseWidth: phaseWidth, outW: g.outW)
+                        if let requantizing {
+                            // The block's tiles in one call.
+                            let (keep, yStart) = Self.keptColumns(q0, q1, phaseWidth: phaseWidth, outW: g.outW), tile = calls.lowerBound
+                            guard keep != 0 else { continue }
+                            requantizing.compute(tile: tile, rows: min(m, calls.upperBound * 8) - tile * 8, activations: image, offsets: offsets.baseAddress!,
+                                                 keep: keep, y: yImage.assumingMemoryBound(to: UInt8.self) + tile * 8 * outPlane + yStart, ldy: outPlane)
+                            continue
+                        }
                         for tile in stride(from: calls.lowerBound * tilesPerCall, to: min(rowTiles, calls.upperBound * tilesPerCall), by: tilesPerCall) {
                             let rows = min(8 * tilesPerCall, m - tile * 8)
-                            if let requantizing {
-                                if keep != 0 {
-                                    requantizing.compute(tile: tile, rows: rows, activations: image, offsets: offsets.baseAddress!, keep: keep,
-                                                         y: yImage.assumingMemoryBound(to: UInt8.self) + tile * 8 * outPlane + yStart, ldy: outPlane)
-                                }
-                                continue
-                            }
                             product.compute(tile, rows, image, offsets.baseAddress!, acc)
                             // Phase rows as wide as the output's (no padding columns) make the tile one run of y.
                             let lastRow = contiguous ? 0 : (q1 - 1) / phaseWidth
