@@ -152,7 +152,7 @@ struct QuantizedConvOperator: Operator {
                         }
                         let yImage = y.rawPointer + (first + n) * m * outPlane * elementSize
                         if let requantizing {
-                            // The block's tiles in one call.
+                            // The block's tiles in one call (dense weights: a unit is one tile of 8 rows).
                             let (keep, yStart) = Self.keptColumns(q0, q1, phaseWidth: phaseWidth, outW: g.outW), tile = calls.lowerBound
                             guard keep != 0 else { continue }
                             requantizing.compute(tile: tile, rows: min(m, calls.upperBound * 8) - tile * 8, activations: image, offsets: offsets.baseAddress!,
