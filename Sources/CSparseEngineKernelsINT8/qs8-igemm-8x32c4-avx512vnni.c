@@ -66,11 +66,10 @@ store_row(__m512i c0, __m512i c1, int32_t bias, float scale, __m512 lo, __m512 h
     _mm512_mask_cvtepi32_storeu_epi8(y + n0, (__mmask16)((1u << n1) - 1), v1);
 }
 
-/* Rows are stored one by one under `rows >`, unrolled, so the accumulators stay in registers. */
-__attribute__((target("avx512f,avx512bw,avx512vnni")))
-void qs8_igemm_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
-                                              size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
-                                              int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
+/* One tile of 8 rows; rows are stored one by one under `rows >`, unrolled, so the accumulators stay in registers. */
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static inline __attribute__((always_inline)) void
+minmax_tile(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets, size_t rows, uint32_t keep,
+            const int32_t *bias, const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
     __m512i c[16];
     igemm_8x32(kgroups, w, a, offsets, c);
     const __m512 lo_f = _mm512_set1_ps((float)(lo - zero_point)), hi_f = _mm512_set1_ps((float)(hi - zero_point));
@@ -86,6 +85,17 @@ void qs8_igemm_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, c
     if (rows > 5) store_row(c[10], c[11], bias[5], scale[5], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 5 * ldy);
     if (rows > 6) store_row(c[12], c[13], bias[6], scale[6], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 6 * ldy);
     if (rows > 7) store_row(c[14], c[15], bias[7], scale[7], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 7 * ldy);
+}
+
+/* The tiles of 8 rows one after another over the same activations (one call per pixel tile and block of rows: a call
+   from Swift per tile of 8 rows cost about as much as a layer with 16 K groups spends in its epilogue). */
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+void qs8_igemm_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
+                                              size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
+                                              int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
+    for (size_t r0 = 0; r0 < rows; r0 += 8, w += kgroups * 32, bias += 8, scale += 8, y += 8 * ldy) {
+        minmax_tile(kgroups, w, a, offsets, rows - r0 < 8 ? rows - r0 : 8, keep, bias, scale, zero_point, lo, hi, y, ldy);
+    }
 }
 #else
 void qs8_igemm_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,

@@ -101,12 +101,23 @@ static inline __attribute__((always_inline)) void fill_words(uint32_t *dst, size
 }
 
 /* `vector`: use the AVX-512 interleave for strides 1 and 2 (the AVX-512 set's caller). Every word of a phase plane is written
-   once: input columns packed, the padding around them and the plane's tail filled. */
-static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, size_t channels, size_t height, size_t width,
-                                                            size_t plane, size_t stride, size_t pad_top, size_t pad_left,
-                                                            size_t phase_height, size_t phase_width, size_t group_stride,
-                                                            uint8_t fill, uint8_t flip, uint8_t *out, int vector) {
+   once: input columns packed, the padding around them and the plane's tail filled. Only the phases (py, px) with
+   py < phases_y and px < phases_x are packed: the others are read by no tap (a 1 x 1 layer at stride 2 reads one).
+   `images` inputs `image_stride` bytes apart go side by side in each phase plane, then the plane's tail. */
+static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, size_t images, size_t image_stride,
+                                                            size_t channels, size_t height, size_t width,
+                                                            size_t plane, size_t stride, size_t phases_y, size_t phases_x,
+                                                            size_t pad_top, size_t pad_left, size_t phase_height,
+                                                            size_t phase_width, size_t group_stride, uint8_t fill, uint8_t flip,
+                                                            uint8_t *out, int vector) {
     const size_t groups = (channels + 3) / 4;
+    /* An unpadded plane at stride 1 is its own single phase: pack it as one row of height x width columns, so the
+       vector loop fills whole blocks of 64 columns (a 14 x 14 plane was 14 short blocks of 14). */
+    if (stride == 1 && pad_top == 0 && pad_left == 0 && phase_height == height && phase_width == width) {
+        width *= height;
+        phase_width = width;
+        height = phase_height = 1;
+    }
     const uint32_t padded = (uint32_t)(uint8_t)(fill ^ flip) * 0x01010101u;
     const uint32_t flip4 = flip * 0x01010101u;
     /* Channels past the last real one read a row of the fill byte (the padding value before the flip). */
@@ -115,17 +126,18 @@ static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, si
     for (size_t g = 0; g < groups; g++) {
         const uint8_t *src[4];
         for (size_t j = 0; j < 4; j++) src[j] = 4 * g + j < channels ? x + (4 * g + j) * plane : NULL;
-        for (size_t py = 0; py < stride; py++) {
-            for (size_t px = 0; px < stride; px++) {
-                uint32_t *dst = (uint32_t *)(out + ((g * stride + py) * stride + px) * group_stride * 4);
-                fill_words(dst, phase_height * phase_width, group_stride, padded);
+        for (size_t py = 0; py < phases_y; py++) {
+            for (size_t px = 0; px < phases_x; px++) {
+                uint32_t *dst = (uint32_t *)(out + ((g * phases_y + py) * phases_x + px) * group_stride * 4);
+                fill_words(dst, images * phase_height * phase_width, group_stride, padded);
                 /* columns whose input x = col * stride + px - pad_left lies in [0, width) */
                 size_t first = pad_left > px ? (pad_left - px + stride - 1) / stride : 0;
                 size_t last = px >= width + pad_left ? 0 : (width + pad_left - px + stride - 1) / stride;
                 if (last > phase_width) last = phase_width;
                 if (first > last) first = last;
-                for (size_t row = 0; row < phase_height; row++) {
-                    uint32_t *drow = dst + row * phase_width;
+                for (size_t image_row = 0; image_row < images * phase_height; image_row++) {
+                    const size_t image = image_row / phase_height, row = image_row % phase_height;
+                    uint32_t *drow = dst + image_row * phase_width;
                     const size_t iy = row * stride + py;
                     if (first == last || iy < pad_top || iy - pad_top >= height) {
                         fill_words(drow, 0, phase_width, padded);
@@ -133,7 +145,7 @@ static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, si
                     }
                     fill_words(drow, 0, first, padded);
                     fill_words(drow, last, phase_width, padded);
-                    const size_t offset = (iy - pad_top) * width;
+                    const size_t offset = image * image_stride + (iy - pad_top) * width;
                     const uint8_t *r[4];
                     for (size_t j = 0; j < 4; j++) r[j] = src[j] ? src[j] + offset : fill_row;
 #if defined(__x86_64__)
@@ -155,19 +167,23 @@ static inline __attribute__((always_inline)) void pack_conv(const uint8_t *x, si
     }
 }
 
-void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
-                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
-                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
-    pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out, 0);
+void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t images, size_t image_stride, size_t channels, size_t height,
+                              size_t width, size_t plane, size_t stride, size_t phases_y, size_t phases_x, size_t pad_top,
+                              size_t pad_left, size_t phase_height, size_t phase_width, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out) {
+    pack_conv(x, images, image_stride, channels, height, width, plane, stride, phases_y, phases_x, pad_top, pad_left, phase_height, phase_width,
+              group_stride, fill, flip, out, 0);
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx512f,avx512bw,avx512vl")))
 #endif
-void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
-                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
-                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out) {
-    pack_conv(x, channels, height, width, plane, stride, pad_top, pad_left, phase_height, phase_width, group_stride, fill, flip, out, 1);
+void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t images, size_t image_stride, size_t channels, size_t height,
+                              size_t width, size_t plane, size_t stride, size_t phases_y, size_t phases_x, size_t pad_top,
+                              size_t pad_left, size_t phase_height, size_t phase_width, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out) {
+    pack_conv(x, images, image_stride, channels, height, width, plane, stride, phases_y, phases_x, pad_top, pad_left, phase_height, phase_width,
+              group_stride, fill, flip, out, 1);
 }
 
 static inline __attribute__((always_inline)) void pack_rows(const uint8_t *x, size_t rows, size_t cols, size_t ldx,

@@ -26,10 +26,11 @@ void qs8_igemm_8x8c4__scalar(size_t kgroups, const int8_t *w, const uint8_t *a, 
                              int32_t *c, size_t ldc);
 
 /* The same products requantized in the epilogue (as qs8_requantize), bytes written straight to the output: for each
-   row r < `rows` (at most 8), the columns p whose bit is set in `keep` (p < 32, or < 8 for the 8 x 8 kernels), in
-   order, go to consecutive bytes y[r * ldy + i], i = the kept columns before p. A 1x1 convolution keeps a prefix; a
-   convolution whose phase rows are wider than its output rows drops their padding columns, and the kept ones are
-   consecutive in the output. bias and scale are the tile's 8 rows. */
+   row r < `rows`, the columns p whose bit is set in `keep` (p < 32, or < 8 for the 8 x 8 kernels), in order, go to
+   consecutive bytes y[r * ldy + i], i = the kept columns before p. A 1x1 convolution keeps a prefix; a convolution
+   whose phase rows are wider than its output rows drops their padding columns, and the kept ones are consecutive in
+   the output. Rows past 8 are the next tiles of 8, one after another (their weights kgroups * 32 bytes on); bias
+   and scale are per row. */
 void qs8_igemm_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                                               size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
                                               int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
@@ -118,16 +119,20 @@ void qu8_lookup__scalar(size_t n, const uint8_t *x, const uint8_t *table, uint8_
 void qu8_lookup__avx512vbmi(size_t n, const uint8_t *x, const uint8_t *table, uint8_t *y);
 
 /* Packs channels x (height x width) uint8 planes (plane stride `plane`) for a convolution: zero padded by
-   `fill` (the input's zero point), split into stride x stride phases, channels in groups of 4, each pixel's
-   4 channel bytes together: out[((g * phases + phase) * group_stride + row * phase_width + col) * 4 + j],
-   phase = py * stride + px.
+   `fill` (the input's zero point), split into stride x stride phases of which the first phases_y x phases_x are
+   kept (the ones the kernel's taps read), channels in groups of 4, each pixel's 4 channel bytes together:
+   out[((g * phases + phase) * group_stride + row * phase_width + col) * 4 + j], phase = py * phases_x + px,
+   phases = phases_y * phases_x. `images` inputs `image_stride` bytes apart lie side by side in each phase plane
+   (image n's rows from n * phase_height * phase_width), then the plane's tail up to group_stride is filled.
    `flip` (0 or 0x80) is xor-ed into every byte: 0x80 turns int8 into uint8 (x + 128). */
-void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
-                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
-                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out);
-void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t channels, size_t height, size_t width, size_t plane,
-                              size_t stride, size_t pad_top, size_t pad_left, size_t phase_height, size_t phase_width,
-                              size_t group_stride, uint8_t fill, uint8_t flip, uint8_t *out);
+void qu8_pack_conv_x4__scalar(const uint8_t *x, size_t images, size_t image_stride, size_t channels, size_t height,
+                              size_t width, size_t plane, size_t stride, size_t phases_y, size_t phases_x, size_t pad_top,
+                              size_t pad_left, size_t phase_height, size_t phase_width, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out);
+void qu8_pack_conv_x4__avx512(const uint8_t *x, size_t images, size_t image_stride, size_t channels, size_t height,
+                              size_t width, size_t plane, size_t stride, size_t phases_y, size_t phases_x, size_t pad_top,
+                              size_t pad_left, size_t phase_height, size_t phase_width, size_t group_stride, uint8_t fill,
+                              uint8_t flip, uint8_t *out);
 /* Packs a rows x cols uint8 matrix (row stride ldx) for a product over its columns: out[(g * group_stride +
    row) * 4 + j] = x[row * ldx + 4 g + j] ^ flip, columns past `cols` filled with `fill`. */
 void qu8_pack_rows_x4__scalar(const uint8_t *x, size_t rows, size_t cols, size_t ldx, size_t group_stride, uint8_t fill,

@@ -25,9 +25,9 @@ struct QS8KernelSet: @unchecked Sendable {
     /// Signature of an elementwise dequantization: `(count, x, isSigned, scale, zeroPoint, y)`.
     typealias DequantizeKernel = (Int, UnsafePointer<UInt8>, Bool, Float, Int32, UnsafeMutablePointer<Float>) -> Void
 
-    /// Signature of a convolution input packing (`qu8_pack_conv_x4`): `(x, channels, height, width, plane, stride,
-    /// padTop, padLeft, phaseHeight, phaseWidth, groupStride, fill, flip, out)`.
-    typealias PackConvKernel = (UnsafePointer<UInt8>, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, UInt8, UInt8,
+    /// Signature of a convolution input packing (`qu8_pack_conv_x4`): `(x, images, imageStride, channels, height, width,
+    /// plane, stride, phasesY, phasesX, padTop, padLeft, phaseHeight, phaseWidth, groupStride, fill, flip, out)`.
+    typealias PackConvKernel = (UnsafePointer<UInt8>, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, UInt8, UInt8,
                                 UnsafeMutablePointer<UInt8>) -> Void
 
     /// Signature of a quantized addition over equal shapes: `(count, a, aSigned, aScale, aZero, b, bSigned, bScale, bZero,
@@ -97,7 +97,7 @@ struct QS8KernelSet: @unchecked Sendable {
         igemmName: "qs8_igemm_8x8c4__scalar", igemm: { qs8_igemm_8x8c4__scalar($0, $1, $2, $3, $4, $5) },
         igemmRequantize: { qs8_igemm_minmax_fp32_8x8c4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) }, igemmc: nil, nr: 8,
         requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
-        packConv: { qu8_pack_conv_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
+        packConv: { qu8_pack_conv_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) },
         packRows: { qu8_pack_rows_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7) },
         spmm: [SparseRowKernel(nr: 8, name: "qs8_spmm_1x8c4__scalar") { qs8_spmm_1xNc4__scalar(8, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
         quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
@@ -120,7 +120,7 @@ struct QS8KernelSet: @unchecked Sendable {
         igemmRequantize: { qs8_igemm_minmax_fp32_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) },
         igemmc: { qs8_igemmc_minmax_fp32_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) }, nr: 32,
         requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
-        packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) },
+        packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) },
         packRows: { qu8_pack_rows_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7) },
         spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx512vnni") { qs8_spmm_1x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
                SparseRowKernel(nr: 64, name: "qs8_spmm_1x64c4__avx512vnni") { qs8_spmm_1x64c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },

@@ -41,23 +41,25 @@ final class QS8KernelTests: XCTestCase {
     func testRequantizingGemmWritesTheKeptColumnsOfItsRows() {
         var random = LinearCongruential(state: 3)
         for kgroups in [1, 5, 19] {
-            let weights = (0..<(kgroups * 32)).map { _ in Int8(bitPattern: random.byte()) }
+            // Three tiles of 8 rows: a call of more than 8 rows runs the tiles one after another.
+            let tiles = 3
+            let weights = (0..<(tiles * kgroups * 32)).map { _ in Int8(bitPattern: random.byte()) }
             let span = 4 * 64 + 4 * 40
             let activations = (0..<(kgroups * span)).map { _ in random.byte() }
             let offsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 40)) }
             // Per row: a bias and a scale that put the outputs across the type's range, some saturated.
-            let bias = (0..<8).map { _ in Int32(truncatingIfNeeded: random.next() % 20_001) - 10_000 }
-            let scale = (0..<8).map { _ in Float(random.next() % 1000 + 1) * 2e-5 }
+            let bias = (0..<(8 * tiles)).map { _ in Int32(truncatingIfNeeded: random.next() % 20_001) - 10_000 }
+            let scale = (0..<(8 * tiles)).map { _ in Float(random.next() % 1000 + 1) * 2e-5 }
             for kernels in QS8KernelSet.available {
                 let nr = kernels.nr, full = UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(nr)) - 1)
                 // Every column, a prefix (the last tile of a 1x1 layer), and columns with gaps (padding columns of phase
-                // rows), rows below 8 (a layer whose channels are not a multiple of 8).
+                // rows), rows below 8 (a layer whose channels are not a multiple of 8), and past 8 (a block of tiles).
                 let masks: [UInt32] = [full, full >> 3, 0b1, full & 0x5F3E_7DB6, full & 0xF0F0_7F0E]
                 for keep in masks {
-                    for rows in [8, 5, 1] {
+                    for rows in [8, 5, 1, 19, 24] {
                         for (zero, lo, hi) in [(Int32(3), Int32(-128), Int32(127)), (128, 128, 255)] {
                             let ldy = nr + 3
-                            var y = [UInt8](repeating: 0xA5, count: 8 * ldy)
+                            var y = [UInt8](repeating: 0xA5, count: 8 * tiles * ldy)
                             weights.withUnsafeBufferPointer { w in
                                 activations.withUnsafeBufferPointer { a in
                                     offsets.withUnsafeBufferPointer { o in
@@ -67,14 +69,15 @@ final class QS8KernelTests: XCTestCase {
                                 }
                             }
                             let kept = (0..<nr).filter { keep >> UInt32($0) & 1 == 1 }
-                            for r in 0..<8 {
+                            for r in 0..<(8 * tiles) {
                                 var expected = [UInt8](repeating: 0xA5, count: ldy)
                                 if r < rows {
                                     for (i, p) in kept.enumerated() {
                                         var sum: Int32 = 0
                                         for g in 0..<kgroups {
                                             for j in 0..<4 {
-                                                sum += Int32(weights[(g * 8 + r) * 4 + j]) * Int32(activations[Int(offsets[g]) + 4 * p + j])
+                                                let weight = weights[(r / 8 * kgroups + g) * 32 + (r % 8) * 4 + j]
+                                                sum += Int32(weight) * Int32(activations[Int(offsets[g]) + 4 * p + j])
                                             }
                                         }
                                         let exact = (Float(sum + bias[r]) * scale[r]).rounded(.toNearestOrEven) + Float(zero)

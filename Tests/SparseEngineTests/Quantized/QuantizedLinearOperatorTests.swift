@@ -15,7 +15,8 @@ final class QuantizedLinearOperatorTests: XCTestCase {
         (3, 1, [2, 2, 2, 2], 2, 10, 12, 1),   // dilated
         (3, 1, [0, 1, 2, 0], 1, 8, 9, 2),     // asymmetric pads
         (2, 3, [1, 0, 0, 1], 1, 17, 16, 1),   // stride above kernel
-        (1, 1, [0, 0, 0, 0], 1, 1, 1, 5),     // 1×1 images, a batch
+        (1, 1, [0, 0, 0, 0], 1, 1, 1, 5),     // 1×1 images, a batch (pixel tiles run across all 5 images)
+        (1, 1, [0, 0, 0, 0], 1, 7, 7, 3),     // pointwise 7×7 images side by side: tiles of 32 straddle images
         (3, 1, [1, 1, 1, 1], 1, 5, 37, 1),    // rows wide enough for the vector packing, with a tail
         (3, 2, [1, 1, 1, 1], 1, 6, 45, 1),    // the same at stride 2
         (1, 1, [0, 0, 0, 0], 1, 3, 150, 1),   // rows packed 64 columns at a time, a tail of 22

@@ -107,8 +107,8 @@ struct QS8RequantizingProduct {
     let low: Int32
     let high: Int32
 
-    /// Rows `tile·8 ..< tile·8 + rows` over one tile of packed activations: row r's kept columns (the bits of `keep`)
-    /// go to consecutive bytes from `y + r·ldy`.
+    /// Rows `tile·8 ..< tile·8 + rows` (any number: tiles of 8 one after another in one call) over one tile of packed
+    /// activations: row r's kept columns (the bits of `keep`) go to consecutive bytes from `y + r·ldy`.
     func compute(tile: Int, rows: Int, activations: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>, keep: UInt32,
                  y: UnsafeMutablePointer<UInt8>, ldy: Int) {
         kernel(kgroups, weights + tile * kgroups * 32, activations, offsets, rows, keep, bias + tile * 8, scale + tile * 8,

@@ -57,82 +57,110 @@ struct QuantizedConvOperator: Operator {
     private func convolve(_ x: Tensor, _ g: ConvGeometry, _ layer: QS8Layer, _ y: Tensor, _ context: KernelContext) {
         let kernels = context.kernels.qs8
         let images = x.shape[0], channels = x.shape[1], m = layer.weights.rows, groups = (channels + 3) / 4
-        let s = g.strideW, phases = s * s
+        // Only the stride phases some tap reads are packed (one for a 1 × 1 layer at stride 2).
+        let s = g.strideW, phasesY = min(s, (g.kH - 1) * g.dilationH + 1), phasesX = min(s, (g.kW - 1) * g.dilationW + 1)
+        let phases = phasesY * phasesX
         let phaseHeight = (g.inH + g.padTop + g.padBottom + s - 1) / s, phaseWidth = (g.inW + g.padLeft + g.padRight + s - 1) / s
         let virtualPixels = g.outH * phaseWidth
         let product = QS8TileProduct(layer.weights, kernels: kernels, columns: virtualPixels), nr = product.nr
-        let groupStride = phaseHeight * phaseWidth + phaseWidth + nr
-        let imageBytes = groups * phases * groupStride * 4
+        // Images go in passes whose packed inputs fit in L2 (about 1 MiB): pack a pass's images, then compute them.
+        let passImages = max(1, min(images, (1 << 20) / (groups * phases * (phaseHeight * phaseWidth + phaseWidth + nr) * 4)))
+        // Where every column of a phase plane is an output pixel and no tap reaches past it (an unpadded pointwise layer,
+        // at any stride), a pass's images go side by side in each plane and pixel tiles run on across them: 3 images of
+        // 7 × 7 are 5 tiles of 32 columns, not 3 × 2. Elsewhere each image has its planes, and its own tiles.
+        let sideBySide = passImages > 1 && phaseHeight == g.outH && phaseWidth == g.outW
+            && (g.kH - 1) * g.dilationH < s && (g.kW - 1) * g.dilationW < s
+        let planeImages = sideBySide ? passImages : 1
+        let groupStride = planeImages * phaseHeight * phaseWidth + phaseWidth + nr
+        // A block of packed input: one image's planes, or the pass's images side by side.
+        let blockBytes = groups * phases * groupStride * 4
         var offsets = [Int32]()
         offsets.reserveCapacity(g.kH * g.kW * groups)
         for ky in 0..<g.kH {
             for kx in 0..<g.kW {
                 let ry = ky * g.dilationH, rx = kx * g.dilationW
-                let phase = (ry % s) * s + rx % s, shift = (ry / s) * phaseWidth + rx / s
+                let phase = (ry % s) * phasesX + rx % s, shift = (ry / s) * phaseWidth + rx / s
                 for group in 0..<groups { offsets.append(Int32(((group * phases + phase) * groupStride + shift) * 4)) }
             }
         }
-        // Images go in passes whose packed inputs fit in L2 (about 1 MiB): pack a pass's images, then compute them.
-        let passImages = max(1, min(images, (1 << 20) / imageBytes))
-        let packedInput = UnsafeMutableRawPointer(context.sharedFloats(.first, (passImages * imageBytes + 3) / 4)).assumingMemoryBound(to: UInt8.self)
+        let packedInput = UnsafeMutableRawPointer(context.sharedFloats(.first, (passImages / planeImages * blockBytes + 3) / 4))
+            .assumingMemoryBound(to: UInt8.self)
         let plane = g.inH * g.inW, xBytes = x.rawPointer.assumingMemoryBound(to: UInt8.self)
         // Packing tasks of at most 16 channel groups, and at least 4 per thread in a pass (one image of 64 channels
         // was one task: the other threads waited).
         let groupsPerTask = max(1, min(groups, 16, groups * passImages / (4 * context.pool.threadCount)))
         let packTasks = (groups + groupsPerTask - 1) / groupsPerTask
-        // Compute tasks: (block of channel tiles whose weights fit in L2, about 256 KiB; run of pixel tiles). In a task
-        // each pixel tile's activations stay in L1 while the block's weights pass over them.
-        let pixelTiles = (virtualPixels + nr - 1) / nr
+        // Compute tasks: (block of channel tiles whose weights fit in L2, about 256 KiB; run of pixel tiles), in equal
+        // shares for the threads (`QS8TaskGrid`). In a task each pixel tile's activations stay in L1 while the block's
+        // weights pass over them.
         let rowTiles = layer.weights.tiles
         let tilesPerCall = product.tilesPerCall
-        // Blocks are also small enough that every thread gets one when a pass has fewer pixel tiles than threads
-        // (a late layer at batch 1: the sparse weights of a whole layer fit in L2, yet one block would be one task).
-        let wantedBlocks = max(1, (2 * context.pool.threadCount + passImages * pixelTiles - 1) / (passImages * pixelTiles))
-        let l2Tiles = max(1, min(rowTiles, (256 << 10) / product.bytesPerTile))
-        let tilesPerBlock = max(1, min(l2Tiles, (rowTiles + wantedBlocks - 1) / wantedBlocks) / tilesPerCall) * tilesPerCall
-        let blocks = (rowTiles + tilesPerBlock - 1) / tilesPerBlock
+        let l2Calls = max(1, (256 << 10) / (product.bytesPerTile * tilesPerCall))
         let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1, contiguous = phaseWidth == g.outW
+        let passTiles = sideBySide ? (passImages * outPlane + nr - 1) / nr : passImages * ((virtualPixels + nr - 1) / nr)
         // Small images waste much of a pixel tile (a 7 × 7 output is 49 pixels in 64 columns, 63 with a 3 × 3's padding
         // columns): where the tiles compute more than 1/4 beyond the output pixels, the channel-lane microkernel (where the
         // kernel set has one) computes the output pixels alone. Its epilogue transposes every tile of pixels × channels and
         // its weights stream from L2 once per pixel tile, so it needs a long K: on ResNet-50's 7 × 7 layers it gained
         // 10-20 % with 512 groups and more, and lost with 256 (5 %) and 128 (25 %).
-        let channelLanes = kernels.igemmc != nil && 4 * pixelTiles * nr > 5 * outPlane && layer.weights.kgroups >= 512
+        let channelLanes = kernels.igemmc != nil && 4 * passTiles * nr > 5 * passImages * outPlane && layer.weights.kgroups >= 512
         layer.withRequantizingProduct(kernels) { requantizing in offsets.withUnsafeBufferPointer { offsets in
             for first in stride(from: 0, to: images, by: passImages) {
-                let count = min(passImages, images - first)
-                context.pool.parallelFor(count * packTasks) { task, _ in
+                let count = min(passImages, images - first), blocks = sideBySide ? 1 : count
+                // Columns of a block's phase rows, and its pixel tiles.
+                let blockColumns = sideBySide ? count * outPlane : virtualPixels, blockTiles = (blockColumns + nr - 1) / nr
+                context.pool.parallelFor(blocks * packTasks) { task, _ in
                     let n = task / packTasks, g0 = (task % packTasks) * groupsPerTask, g1 = min(groups, g0 + groupsPerTask)
-                    kernels.packConv(xBytes + ((first + n) * channels + 4 * g0) * plane, min(channels - 4 * g0, 4 * (g1 - g0)), g.inH, g.inW,
-                                     plane, s, g.padTop, g.padLeft, phaseHeight, phaseWidth, groupStride, layer.fill, layer.flip,
-                                     packedInput + n * imageBytes + g0 * phases * groupStride * 4)
+                    kernels.packConv(xBytes + ((first + n) * channels + 4 * g0) * plane, count / blocks, channels * plane,
+                                     min(channels - 4 * g0, 4 * (g1 - g0)), g.inH, g.inW, plane, s, phasesY, phasesX, g.padTop, g.padLeft,
+                                     phaseHeight, phaseWidth, groupStride, layer.fill, layer.flip,
+                                     packedInput + n * blockBytes + g0 * phases * groupStride * 4)
                 }
                 if let requantizing, channelLanes {
-                    computeChannelLanes(requantizing, images: count, packedInput: packedInput, imageBytes: imageBytes, offsets: offsets.baseAddress!,
-                                        g, phaseWidth: phaseWidth, rows: m, y: y.rawPointer.assumingMemoryBound(to: UInt8.self) + first * m * outPlane,
-                                        context)
+                    computeChannelLanes(requantizing, images: count, packedInput: packedInput, imageBytes: sideBySide ? outPlane * 4 : blockBytes,
+                                        offsets: offsets.baseAddress!, g, phaseWidth: phaseWidth, rows: m,
+                                        y: y.rawPointer.assumingMemoryBound(to: UInt8.self) + first * m * outPlane, context)
                     continue
                 }
-                let passTiles = count * pixelTiles
-                let runs = max(1, min(passTiles, (4 * context.pool.threadCount + blocks - 1) / blocks))
-                let tilesPerRun = (passTiles + runs - 1) / runs
-                context.pool.parallelFor(blocks * runs) { task, thread in
-                    let block = task / runs, run = task % runs
+                let grid = QS8TaskGrid(units: (rowTiles + tilesPerCall - 1) / tilesPerCall, mostPerBlock: l2Calls, items: blocks * blockTiles,
+                                       threads: context.pool.threadCount)
+                context.pool.parallelFor(grid.blocks * grid.runs) { task, thread in
+                    let calls = grid.unitRange(task: task)
                     let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * tilesPerCall * nr)).assumingMemoryBound(to: Int32.self)
-                    for pixelTile in min(passTiles, run * tilesPerRun)..<min(passTiles, (run + 1) * tilesPerRun) {
-                        let n = pixelTile / pixelTiles, q0 = (pixelTile % pixelTiles) * nr, q1 = min(virtualPixels, q0 + nr)
-                        let image = UnsafePointer(packedInput + n * imageBytes + q0 * 4)
-                        let yImage = y.rawPointer + (first + n) * m * outPlane * elementSize
-                        let (keep, yStart) = requantizing == nil ? (0, 0) : Self.keptColumns(q0, q1, phaseWidth: phaseWidth, outW: g.outW)
-                        for tile in stride(from: block * tilesPerBlock, to: min(rowTiles, (block + 1) * tilesPerBlock), by: tilesPerCall) {
-                            let rows = min(8 * tilesPerCall, m - tile * 8)
+                    for pixelTile in grid.itemRange(task: task) {
+                        let n = pixelTile / blockTiles, q0 = (pixelTile % blockTiles) * nr, q1 = min(blockColumns, q0 + nr)
+                        let image = UnsafePointer(packedInput + n * blockBytes + q0 * 4)
+                        if sideBySide {
+                            let runs = ImageRuns(q0: q0, q1: q1, outPlane: outPlane, y: y.rawPointer + first * m * outPlane * elementSize,
+                                                 imageBytes: m * outPlane * elementSize, elementSize: elementSize)
                             if let requantizing {
-                                if keep != 0 {
-                                    requantizing.compute(tile: tile, rows: rows, activations: image, offsets: offsets.baseAddress!, keep: keep,
-                                                         y: yImage.assumingMemoryBound(to: UInt8.self) + tile * 8 * outPlane + yStart, ldy: outPlane)
-                                }
+                                let tile = calls.lowerBound
+                                Self.computeAcrossImages(requantizing, tile: tile, rows: min(m, calls.upperBound * 8) - tile * 8, activations: image,
+                                                         offsets: offsets.baseAddress!, runs, ldy: outPlane,
+                                                         scratch: UnsafeMutableRawPointer(acc).assumingMemoryBound(to: UInt8.self))
                                 continue
                             }
+                            for tile in stride(from: calls.lowerBound * tilesPerCall, to: min(rowTiles, calls.upperBound * tilesPerCall), by: tilesPerCall) {
+                                let rows = min(8 * tilesPerCall, m - tile * 8)
+                                product.compute(tile, rows, image, offsets.baseAddress!, acc)
+                                runs.forEach { start, end, yRun in
+                                    layer.finish(rows: rows, cols: end - start, row0: tile * 8, acc: acc + (start - q0), ldacc: nr, y: yRun,
+                                                 ldyRow: outPlane, ldyCol: 1, kernels: kernels)
+                                }
+                            }
+                            continue
+                        }
+                        let yImage = y.rawPointer + (first + n) * m * outPlane * elementSize
+                        if let requantizing {
+                            // The block's tiles in one call (dense weights: a unit is one tile of 8 rows).
+                            let (keep, yStart) = Self.keptColumns(q0, q1, phaseWidth: phaseWidth, outW: g.outW), tile = calls.lowerBound
+                            guard keep != 0 else { continue }
+                            requantizing.compute(tile: tile, rows: min(m, calls.upperBound * 8) - tile * 8, activations: image, offsets: offsets.baseAddress!,
+                                                 keep: keep, y: yImage.assumingMemoryBound(to: UInt8.self) + tile * 8 * outPlane + yStart, ldy: outPlane)
+                            continue
+                        }
+                        for tile in stride(from: calls.lowerBound * tilesPerCall, to: min(rowTiles, calls.upperBound * tilesPerCall), by: tilesPerCall) {
+                            let rows = min(8 * tilesPerCall, m - tile * 8)
                             product.compute(tile, rows, image, offsets.baseAddress!, acc)
                             // Phase rows as wide as the output's (no padding columns) make the tile one run of y.
                             let lastRow = contiguous ? 0 : (q1 - 1) / phaseWidth
@@ -157,21 +185,17 @@ struct QuantizedConvOperator: Operator {
                                      offsets: UnsafePointer<Int32>, _ g: ConvGeometry, phaseWidth: Int, rows m: Int,
                                      y: UnsafeMutablePointer<UInt8>, _ context: KernelContext) {
         let outPlane = g.outH * g.outW, threads = context.pool.threadCount
-        let pixelTiles = (outPlane + 7) / 8, passTiles = images * pixelTiles, channelTiles = (m + 31) / 32
-        let wantedBlocks = max(1, (2 * threads + passTiles - 1) / passTiles)
-        let l2Tiles = max(1, min(channelTiles, (256 << 10) / (4 * product.kgroups * 32)))
-        let tilesPerBlock = max(1, min(l2Tiles, (channelTiles + wantedBlocks - 1) / wantedBlocks))
-        let blocks = (channelTiles + tilesPerBlock - 1) / tilesPerBlock
-        let runs = max(1, min(passTiles, (4 * threads + blocks - 1) / blocks)), tilesPerRun = (passTiles + runs - 1) / runs
-        context.pool.parallelFor(blocks * runs) { task, _ in
-            let block = task / runs, run = task % runs
+        let pixelTiles = (outPlane + 7) / 8, channelTiles = (m + 31) / 32
+        let grid = QS8TaskGrid(units: channelTiles, mostPerBlock: max(1, (256 << 10) / (4 * product.kgroups * 32)), items: images * pixelTiles,
+                               threads: threads)
+        context.pool.parallelFor(grid.blocks * grid.runs) { task, _ in
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: 8) { pixels in
-                for pixelTile in min(passTiles, run * tilesPerRun)..<min(passTiles, (run + 1) * tilesPerRun) {
+                for pixelTile in grid.itemRange(task: task) {
                     let n = pixelTile / pixelTiles, i = pixelTile % pixelTiles
                     let p0 = i * outPlane / pixelTiles, p1 = (i + 1) * outPlane / pixelTiles
                     for p in p0..<p1 { pixels[p - p0] = Int32(4 * ((p / g.outW) * phaseWidth + p % g.outW)) }
                     let image = UnsafePointer(packedInput + n * imageBytes), yTile = y + n * m * outPlane + p0
-                    for c in (block * tilesPerBlock)..<min(channelTiles, (block + 1) * tilesPerBlock) {
+                    for c in grid.unitRange(task: task) {
                         product.computeChannels(tile: 4 * c, rows: min(32, m - 32 * c), activations: image, offsets: offsets,
                                                 pixels: UnsafeBufferPointer(rebasing: pixels[0..<(p1 - p0)]), y: yTile + 32 * c * outPlane, ldy: outPlane)
                     }
