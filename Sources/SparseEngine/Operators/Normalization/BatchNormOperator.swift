@@ -141,7 +141,7 @@ struct LayerNormOperator: Operator {
         let meanOut = outputs.count > 1 ? outputs[1].pointer(Float.self) : nil
         let invOut = outputs.count > 2 ? outputs[2].pointer(Float.self) : nil
         let eps = epsilon, ortOrder = self.ortOrder
-        context.pool.parallelFor(rows) { r, _ in
+        func normalize(row r: Int) {
             let s = xp + r * inner, d = yp + r * inner
             let (sum, squares) = ortOrder ? sequentialSums(s, inner) : laneSums(s, inner)
             let mean = sum / Float(inner)
@@ -156,6 +156,12 @@ struct LayerNormOperator: Operator {
             }
             meanOut?[r] = mean
             invOut?[r] = 1 / deviation
+        }
+        // Rows in runs of about 4096 floats per task: a task per 768-float row (a transformer's hidden state) cost
+        // more in claims than in work.
+        let rowsPerTask = max(1, min(4096 / max(inner, 1), (rows + context.pool.threadCount - 1) / context.pool.threadCount))
+        context.pool.parallelFor((rows + rowsPerTask - 1) / rowsPerTask) { task, _ in
+            for r in (task * rowsPerTask)..<min(rows, (task + 1) * rowsPerTask) { normalize(row: r) }
         }
     }
 }
