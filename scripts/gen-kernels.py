@@ -119,6 +119,7 @@ def emit_vmath(isa, lanes, path, header):
         w("}")
         w("")
     emit_softmax_row(w, isa, lanes)
+    emit_layernorm_row(w, isa, lanes)
     w(f"private typealias V = {V}")
     w("")
     w("/// Exact GELU in one pass: x/2 + x/2 · erf(x/√2).")
@@ -246,6 +247,35 @@ def emit_softmax_row(w, isa, lanes):
     for i in range(2, len(halves) + 1):
         w(f"    let h{i} = h{i - 1}.lowHalf + h{i - 1}.highHalf")
     w(f"    return h{len(halves)}[0] + h{len(halves)}[1]")
+    w("}")
+    w("")
+
+
+def emit_layernorm_row(w, isa, lanes):
+    """LayerNormalization of one contiguous row: sums and sums of squares in vector lanes, then the normalization."""
+    w(f"/// `y = (x − mean) / √(variance + epsilon) · scale + bias` over one row of `count` floats, {lanes} lanes at a time")
+    w(f"/// ({isa}): the sum and the sum of squares in vector lanes, then the normalization. `y` may be `x`.")
+    w("@inline(never)")
+    w(f"public func f32_vlayernorm__{isa}(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int,")
+    w("                                   _ scale: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ epsilon: Float) {")
+    w("    let vectorEnd = count - count % V.scalarCount")
+    w("    var sums = V(), squares = V()")
+    w("    for i in stride(from: 0, to: vectorEnd, by: V.scalarCount) {")
+    w("        let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)")
+    w("        sums += v")
+    w("        squares += v * v")
+    w("    }")
+    w("    var sum = horizontalSum(sums), square = horizontalSum(squares)")
+    w("    for i in vectorEnd..<count { sum += x[i]; square += x[i] * x[i] }")
+    w("    let mean = sum / Float(count)")
+    w("    let inverse = 1 / (square / Float(count) - mean * mean + epsilon).squareRoot()")
+    w("    let center = V(repeating: mean), factor = V(repeating: inverse)")
+    w("    for i in stride(from: 0, to: vectorEnd, by: V.scalarCount) {")
+    w("        let v = (UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - center) * factor")
+    w("        let normalized = v * UnsafeRawPointer(scale + i).loadUnaligned(as: V.self) + UnsafeRawPointer(bias + i).loadUnaligned(as: V.self)")
+    w("        UnsafeMutableRawPointer(y + i).storeBytes(of: normalized, as: V.self)")
+    w("    }")
+    w("    for i in vectorEnd..<count { y[i] = (x[i] - mean) * inverse * scale[i] + bias[i] }")
     w("}")
     w("")
 
@@ -568,11 +598,11 @@ def main():
          "// f32 SpMM microkernel, 64 pixels × 2 output rows, for any CPU (SIMD16 lowered to the baseline ISA).",
          "/// Portable f32 SpMM microkernel: pairs of output rows (of `SparseWeights`) over 64 pixels.")
     emit_vmath("avx512", 16, "Sources/SparseEngineKernelsAVX512/f32-vmath-avx512.swift",
-         "// f32 exp, erf, GELU, SiLU and row softmax, 16 lanes, built with -target-cpu skylake-avx512 (one zmm per vector).")
+         "// f32 exp, erf, GELU, SiLU, row softmax and row LayerNorm, 16 lanes, built with -target-cpu skylake-avx512 (one zmm per vector).")
     emit_vmath("avx2", 8, "Sources/SparseEngineKernelsAVX2/f32-vmath-avx2.swift",
-         "// f32 exp, erf, GELU, SiLU and row softmax, 8 lanes, built with -target-cpu haswell (one ymm per vector).")
+         "// f32 exp, erf, GELU, SiLU, row softmax and row LayerNorm, 8 lanes, built with -target-cpu haswell (one ymm per vector).")
     emit_vmath("generic", 16, "Sources/SparseEngine/Kernels/f32-vmath-generic.swift",
-         "// f32 exp, erf, GELU, SiLU and row softmax, 16 lanes of SIMD lowered to the baseline ISA.")
+         "// f32 exp, erf, GELU, SiLU, row softmax and row LayerNorm, 16 lanes of SIMD lowered to the baseline ISA.")
     emit_gemm_avx2()
     emit_transpose("avx512", "Sources/SparseEngineKernelsAVX512/f32-transpose-16x16-avx512.swift",
          "// f32 16×16 transpose with bias and bounds, built with -target-cpu skylake-avx512 (even/odd unshuffles: vpermt2ps).",

@@ -33,6 +33,8 @@ struct KernelConfig: @unchecked Sendable {
     typealias WinogradOutputMicrokernel = (Int, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, Int) -> Void
     /// Signature of an elementwise function over `(x, y, count)`.
     typealias VectorFunction = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    /// Signature of a LayerNormalization of one row: `(x, y, count, scale, bias, epsilon)`.
+    typealias LayerNormRow = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>, UnsafePointer<Float>, Float) -> Void
 
     /// The instruction set: `avx512`, `avx2` or `generic`.
     let isa: String
@@ -92,6 +94,8 @@ struct KernelConfig: @unchecked Sendable {
     let silu: VectorFunction
     /// Softmax over one contiguous row of `count` floats.
     let softmax: VectorFunction
+    /// LayerNormalization of one contiguous row, summed in vector lanes.
+    let layerNorm: LayerNormRow
 
     /// Portable Swift (SIMD types lowered to the baseline x86-64 ISA).
     static let generic = KernelConfig(
@@ -104,7 +108,8 @@ struct KernelConfig: @unchecked Sendable {
         winogradName: "f32_winograd_6x6__generic", winogradInput: f32_winograd_input_6x6__generic,
         winogradOutput: f32_winograd_output_4x4__generic,
         transpose: f32_transpose_16x16__generic, exp: f32_vexp__generic, erf: f32_verf__generic, gelu: f32_vgelu__generic,
-        silu: f32_vsilu__generic, softmax: f32_vsoftmax__generic)
+        silu: f32_vsilu__generic, softmax: f32_vsoftmax__generic,
+        layerNorm: f32_vlayernorm__generic)
     /// AVX2 + FMA (16 ymm registers); the indirect GEMMs and the epilogues are the portable ones.
     static let avx2 = KernelConfig(
         isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
@@ -116,7 +121,8 @@ struct KernelConfig: @unchecked Sendable {
         winogradName: "f32_winograd_6x6__avx2", winogradInput: f32_winograd_input_6x6__avx2,
         winogradOutput: f32_winograd_output_4x4__avx2,
         transpose: f32_transpose_16x16__generic, exp: f32_vexp__avx2, erf: f32_verf__avx2, gelu: f32_vgelu__avx2,
-        silu: f32_vsilu__avx2, softmax: f32_vsoftmax__avx2)
+        silu: f32_vsilu__avx2, softmax: f32_vsoftmax__avx2,
+        layerNorm: f32_vlayernorm__avx2)
     /// AVX-512 (32 zmm registers).
     static let avx512 = KernelConfig(
         isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
@@ -129,7 +135,8 @@ struct KernelConfig: @unchecked Sendable {
         winogradName: "f32_winograd_6x6__avx512", winogradInput: f32_winograd_input_6x6__avx512,
         winogradOutput: f32_winograd_output_4x4__avx512,
         transpose: f32_transpose_16x16__avx512, exp: f32_vexp__avx512, erf: f32_verf__avx512, gelu: f32_vgelu__avx512,
-        silu: f32_vsilu__avx512, softmax: f32_vsoftmax__avx512)
+        silu: f32_vsilu__avx512, softmax: f32_vsoftmax__avx512,
+        layerNorm: f32_vlayernorm__avx512)
 
     /// The SpMM microkernel for images of `pixels` pixels (or tokens) and its pixels per call: the wide one for
     /// activations read in place, unless it would compute over an eighth more lanes than the narrow one (a 7×7

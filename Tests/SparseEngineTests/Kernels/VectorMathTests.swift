@@ -79,6 +79,26 @@ final class VectorMathTests: XCTestCase {
         }
     }
 
+    /// LayerNorm rows of any length (vector bodies and scalar tails), in place or not, against a direct computation.
+    func testLayerNormRowMatchesDirectComputation() {
+        for config in KernelConfig.available {
+            for n in [1, 7, 16, 131, 768] {
+                let x = randomFloats(n, seed: UInt64(n)).map { $0 * 4 + 1 }
+                let scale = randomFloats(n, seed: 77), bias = randomFloats(n, seed: 78)
+                let mean = x.reduce(0.0) { $0 + Double($1) } / Double(n)
+                let variance = x.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(n)
+                var y = [Float](repeating: .nan, count: n), inPlace = x
+                y.withUnsafeMutableBufferPointer { config.layerNorm(x, $0.baseAddress!, n, scale, bias, 1e-5) }
+                inPlace.withUnsafeMutableBufferPointer { config.layerNorm($0.baseAddress!, $0.baseAddress!, n, scale, bias, 1e-5) }
+                for j in 0..<n {
+                    let expected = (Double(x[j]) - mean) / (variance + 1e-5).squareRoot() * Double(scale[j]) + Double(bias[j])
+                    XCTAssertEqual(Double(y[j]), expected, accuracy: 1e-4, "\(config.isa) n \(n) element \(j)")
+                    XCTAssertEqual(inPlace[j], y[j], "\(config.isa) n \(n) in place")
+                }
+            }
+        }
+    }
+
     private func run(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void, _ values: [Float]? = nil) -> [Float] {
         let x = values ?? inputs
         var y = [Float](repeating: .nan, count: x.count)

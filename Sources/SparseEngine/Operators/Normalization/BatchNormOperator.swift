@@ -141,8 +141,11 @@ struct LayerNormOperator: Operator {
         let meanOut = outputs.count > 1 ? outputs[1].pointer(Float.self) : nil
         let invOut = outputs.count > 2 ? outputs[2].pointer(Float.self) : nil
         let eps = epsilon, ortOrder = self.ortOrder
+        // Without the Mean and InvStdDev outputs and ONNX Runtime's order, a row is the ISA's LayerNorm kernel.
+        let rowKernel = ortOrder || meanOut != nil || invOut != nil ? nil : context.kernels.layerNorm
         func normalize(row r: Int) {
             let s = xp + r * inner, d = yp + r * inner
+            if let rowKernel { return rowKernel(s, d, inner, scale, bias, eps) }
             let (sum, squares) = ortOrder ? sequentialSums(s, inner) : laneSums(s, inner)
             let mean = sum / Float(inner)
             let deviation = (squares / Float(inner) - mean * mean + eps).squareRoot()
