@@ -34,7 +34,7 @@ extension SpMMOperands {
 
 /// Activations the SpMM kernel reads where they are, without packing (see `ShiftedConvolutionSpMMOperands`).
 struct SpMMInPlace {
-    /// Byte offset of activation row k from a block's start, for every k.
+    /// Byte offset of activation row k from a block's start, for every k; may be empty when `rowStride` gives them.
     let rowOffsets: [Int32]
     /// The stride every row offset is a multiple of (`rowOffsets[k] == k · rowStride`), when there is one:
     /// the kernel then computes offsets instead of reading the table.

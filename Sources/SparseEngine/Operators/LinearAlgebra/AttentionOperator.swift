@@ -29,7 +29,8 @@ struct AttentionOperator: Operator {
     init(_ c: OpContext) throws {
         self.c = c
         scale = try c.float("scale", 1)
-        featureMajor = (try c.ints(Self.featureMajorAttribute) ?? [0, 0, 0]).map { $0 != 0 } + [false, false, false]
+        let flags = try c.ints(Self.featureMajorAttribute) ?? []
+        featureMajor = (0..<3).map { $0 < flags.count && flags[$0] != 0 }
     }
 
     /// Q, K and V as [B, tokens, H, D], checked against each other.

@@ -39,11 +39,9 @@ struct LinearSpMMOperands: SpMMOperands {
 
     /// Feature-major X is read in place: activation row k is X's row k, `tokens` floats apart.
     var inPlace: SpMMInPlace? {
-        let rowBytes = tokens * MemoryLayout<Float>.size
-        guard inputLayout == .featureMajor, k * rowBytes <= Int(Int32.max) else { return nil }
+        guard inputLayout == .featureMajor else { return nil }
         let x = x
-        return SpMMInPlace(rowOffsets: (0..<k).map { Int32($0 * rowBytes) }, rowStride: rowBytes,
-                           address: { UnsafeRawPointer(x + $0) })
+        return SpMMInPlace(rowOffsets: [], rowStride: tokens * MemoryLayout<Float>.size, address: { UnsafeRawPointer(x + $0) })
     }
 
     /// Feature-major Y is where the kernel writes: output row r is Y's row r.

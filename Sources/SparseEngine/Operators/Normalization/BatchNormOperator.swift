@@ -160,12 +160,7 @@ struct LayerNormOperator: Operator {
             meanOut?[r] = mean
             invOut?[r] = 1 / deviation
         }
-        // Rows in runs of about 4096 floats per task: a task per 768-float row (a transformer's hidden state) cost
-        // more in claims than in work.
-        let rowsPerTask = max(1, min(4096 / max(inner, 1), (rows + context.pool.threadCount - 1) / context.pool.threadCount))
-        context.pool.parallelFor((rows + rowsPerTask - 1) / rowsPerTask) { task, _ in
-            for r in (task * rowsPerTask)..<min(rows, (task + 1) * rowsPerTask) { normalize(row: r) }
-        }
+        context.pool.parallelForRows(rows, rowLength: inner) { normalize(row: $0) }
     }
 }
 

@@ -59,13 +59,9 @@ struct SoftmaxOperator: Operator {
         }
     }
 
-    /// Softmax over contiguous rows (the common case: the last axis) on the row kernel, rows in runs of about
-    /// 4096 floats per task: one task per 128-float row (attention's scores) cost more in claims than in work.
+    /// Softmax over contiguous rows (the common case: the last axis) on the row kernel, rows grouped per task.
     private func softmaxRows(_ xp: UnsafePointer<Float>, _ yp: UnsafeMutablePointer<Float>, rows: Int, n: Int, _ context: KernelContext) {
         let softmax = context.kernels.softmax
-        let rowsPerTask = max(1, min(4096 / max(1, n), (rows + context.pool.threadCount - 1) / context.pool.threadCount))
-        context.pool.parallelFor((rows + rowsPerTask - 1) / rowsPerTask) { task, _ in
-            for row in (task * rowsPerTask)..<min(rows, (task + 1) * rowsPerTask) { softmax(xp + row * n, yp + row * n, n) }
-        }
+        context.pool.parallelForRows(rows, rowLength: n) { row in softmax(xp + row * n, yp + row * n, n) }
     }
 }
