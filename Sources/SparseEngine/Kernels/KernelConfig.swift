@@ -25,8 +25,8 @@ struct KernelConfig: @unchecked Sendable {
                                  UnsafePointer<Int32>?, Int, UnsafeMutablePointer<Float>, Int, Int, UnsafeMutablePointer<Float>,
                                  UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) -> Void
     /// Signature of a transposing 16×16 store: `(source, ldSource, destination, ldDestination, bias, accumulate, lo, hi)`.
-    typealias TransposeMicrokernel = (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>?, Bool,
-                                      Float, Float) -> Void
+    typealias TransposeMicrokernel = (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>?,
+                                      UnsafePointer<Float>?, Float, Float) -> Void
     /// Signature of a Winograd F(4×4, 3×3) input transform: `(channels, count, input, ldPlane, ldRow, v, ldChannel, ldPoint)`.
     typealias WinogradInputMicrokernel = (Int, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, Int) -> Void
     /// Signature of a Winograd F(4×4, 3×3) output transform: `(channels, count, m, ldChannel, ldPoint, out, ldOutChannel, ldOut)`.

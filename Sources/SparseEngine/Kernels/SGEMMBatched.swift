@@ -73,7 +73,7 @@ private func packTransposedPanel(_ b: UnsafePointer<Float>, ldb: Int, k0: Int, k
         for pp in stride(from: 0, to: kc, by: 16) {
             let source = b + (j0 + jj) * ldb + k0 + pp, destination = panel + pp * nr + jj
             if jj + 16 <= cols && pp + 16 <= kc {
-                transpose(source, ldb, destination, nr, nil, false, -.infinity, .infinity)
+                transpose(source, ldb, destination, nr, nil, nil, -.infinity, .infinity)
                 continue
             }
             for j in 0..<min(16, cols - jj) {

@@ -26,10 +26,14 @@ protocol SpMMOperands {
     /// A function applied in place to each row the kernel wrote directly, after the bias and activation, while the
     /// row is in L1 (a fused GELU), or nil.
     var rowFunction: KernelConfig.VectorFunction? { get }
+    /// The block width activations or results are laid out for (panels of the narrow kernel's width), which then
+    /// fixes the kernel; nil lets `spmm` choose.
+    var blockWidth: Int? { get }
 }
 
 extension SpMMOperands {
     var rowFunction: KernelConfig.VectorFunction? { nil }
+    var blockWidth: Int? { nil }
 }
 
 /// Activations the SpMM kernel reads where they are, without packing (see `ShiftedConvolutionSpMMOperands`).
@@ -62,7 +66,9 @@ struct SpMMDirectOutput {
 /// packing are first packed once, in parallel, into memory all tasks read.
 func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands, context: KernelContext) {
     let inPlace = operands.inPlace, rowFunction = operands.rowFunction
-    let (kernel, width) = context.kernels.spmmKernel(imagePixels: operands.imagePixels, readsInPlace: inPlace != nil)
+    let (kernel, width) = context.kernels.spmmKernel(imagePixels: operands.imagePixels,
+                                                     readsInPlace: inPlace != nil && operands.blockWidth == nil)
+    precondition(operands.blockWidth == nil || operands.blockWidth == width, "panels of another width than the narrow kernel's")
     let blocksPerImage = (operands.imagePixels + width - 1) / width
     let blocks = blocksPerImage * operands.images
     guard blocks > 0, weights.m > 0 else { return }
@@ -138,7 +144,13 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
                            direct.output, direct.rowStride, 0, discard, sumsStart, operands.bias, $0.baseAddress!.assumingMemoryBound(to: Float.self))
                 }
                 if let rowFunction {
-                    for row in r0..<r1 { rowFunction(direct.output + row * direct.rowStride, direct.output + row * direct.rowStride, width) }
+                    // Rows that follow each other (panels) in one call: the function's constants and latency chains are
+                    // set up once, not per row.
+                    if direct.rowStride == width {
+                        rowFunction(direct.output + r0 * width, direct.output + r0 * width, (r1 - r0) * width)
+                    } else {
+                        for row in r0..<r1 { rowFunction(direct.output + row * direct.rowStride, direct.output + row * direct.rowStride, width) }
+                    }
                 }
             }
             if direct == nil { operands.store(tile, width: width, rows: r0..<r1, pixel0: pixel0, count: count) }

@@ -3,12 +3,13 @@
 
 /// Portable f32 transposing store of one 16×16 block.
 ///
-/// `destination[j·ldDestination + i] = min(max(source[i·ldSource + j] + bias[i] (+ destination[…] when accumulating), lo), hi)`
-/// for i, j in 0..<16: one block of a transposed product stored back (bias per source row), or, with no bias and
-/// infinite bounds, a plain transpose (packing a panel).
+/// `destination[j·ldDestination + i] = min(max(source[i·ldSource + j] + bias[i] (+ addend[j·ldDestination + i]), lo), hi)`
+/// for i, j in 0..<16: one block of a transposed product stored back (bias per source row; the addend laid out as the
+/// destination: a fused residual, or the destination itself to accumulate), or, with no bias, no addend and infinite
+/// bounds, a plain transpose (packing a panel).
 @inline(never)
 public func f32_transpose_16x16__generic(_ source: UnsafePointer<Float>, _ ldSource: Int, _ destination: UnsafeMutablePointer<Float>,
-    _ ldDestination: Int, _ bias: UnsafePointer<Float>?, _ accumulate: Bool, _ lo: Float, _ hi: Float) {
+    _ ldDestination: Int, _ bias: UnsafePointer<Float>?, _ addend: UnsafePointer<Float>?, _ lo: Float, _ hi: Float) {
     typealias V = SIMD16<Float>
     var v: (V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V) = (V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V())
     withUnsafeMutableBytes(of: &v) { rows in
@@ -26,7 +27,7 @@ public func f32_transpose_16x16__generic(_ source: UnsafePointer<Float>, _ ldSou
         for j in 0..<16 {
             let out = UnsafeMutableRawPointer(destination + j * ldDestination)
             var x = columns.load(fromByteOffset: j * 64, as: V.self) + shift
-            if accumulate { x += out.loadUnaligned(as: V.self) }
+            if let addend { x += UnsafeRawPointer(addend + j * ldDestination).loadUnaligned(as: V.self) }
             x.replace(with: low, where: x .< low); x.replace(with: high, where: x .> high)
             out.storeBytes(of: x, as: V.self)
         }

@@ -2,7 +2,7 @@
 /// `make` creates the `Operator` for a node.
 public enum OperatorRegistry {
     /// The domain of the nodes only the engine's passes write (`zoo.QLinearLookup`, `zoo.QLinearSoftmax`, `zoo.QLinearBatchMatMul`,
-    /// `zoo.Attention`).
+    /// `zoo.Attention`, `zoo.FeaturePanels`).
     static let internalDomain = "zoo"
 
     /// The highest default-domain opset the engine knows.
@@ -28,6 +28,7 @@ public enum OperatorRegistry {
             case QuantizedSoftmaxOperator.opType: return try QuantizedSoftmaxOperator(c)
             case QuantizedBatchMatMulOperator.opType: return try QuantizedBatchMatMulOperator(c)
             case AttentionOperator.opType: return try AttentionOperator(c)
+            case FeaturePanelsOperator.opType: return try FeaturePanelsOperator(c)
             default: throw EngineError(.unsupportedOperator, "unknown internal operator '\(node.opType)' (node '\(node.displayName)')")
             }
         }

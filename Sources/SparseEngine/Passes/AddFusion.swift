@@ -4,8 +4,10 @@
 /// `ActivationFusion`, which runs next, can fold the following `Relu` too.
 ///
 /// The other operand becomes the producer's extra input (Conv: #3, after an empty bias if it had none;
-/// MatMul: #2), and `zoo.add` marks it. It must be ready before the producer runs: a constant, a graph
-/// input or a value computed earlier in node order. Broadcasting is checked when shapes are known, at plan
+/// MatMul: #2), and `zoo.add` marks it. A MatMul whose fused Add is a constant bias per output feature takes a
+/// second one, the residual connection after a transformer's linear layer, as input #3 (`zoo.residual`), which the
+/// sparse kernels add as they store the output. The operand must be ready before the producer runs: a constant, a
+/// graph input or a value computed earlier in node order. Broadcasting is checked when shapes are known, at plan
 /// time (`FusedAdd`).
 struct AddFusion: GraphPass {
     var name: String { "add-fusion" }
@@ -14,11 +16,11 @@ struct AddFusion: GraphPass {
         var fused = 0
         var removed = Set<Int>()
         let consumers = graph.consumers()
-        let producer = graph.producers()
+        var producer = graph.producers()
         for (ai, add) in graph.nodes.enumerated() where add.opType == "Add" && add.domain.isEmpty && add.inputs.count == 2 {
             for (product, other) in [(add.inputs[0], add.inputs[1]), (add.inputs[1], add.inputs[0])] {
                 guard let pi = producer[product], !removed.contains(pi), product != other,
-                      canAbsorb(graph.nodes[pi]), consumers[product]?.count == 1, !graph.isOutput(product),
+                      let attribute = absorbingAttribute(graph.nodes[pi], graph), consumers[product]?.count == 1, !graph.isOutput(product),
                       producer[other].map({ $0 < pi }) ?? true
                 else { continue }
                 var node = graph.nodes[pi]
@@ -26,8 +28,9 @@ struct AddFusion: GraphPass {
                     while node.inputs.count < 3 { node.inputs.append("") }
                 }
                 node.inputs.append(other)
-                node.attributes[FusedAdd.attribute] = .int(1)
+                node.attributes[attribute] = .int(1)
                 node.outputs = add.outputs
+                for output in add.outputs { producer[output] = pi }
                 graph.nodes[pi] = node
                 removed.insert(ai)
                 fused += 1
@@ -38,15 +41,20 @@ struct AddFusion: GraphPass {
         return fused
     }
 
-    private func canAbsorb(_ node: Node) -> Bool {
-        guard node.domain.isEmpty, node.outputs.count == 1, node.attributes[FusedAdd.attribute] == nil,
-              node.attributes[FusedActivation.attribute] == nil
-        else { return false }
-        switch node.opType {
-        case "Conv": return node.inputs.count <= 3
-        case "MatMul": return node.inputs.count == 2
-        default: return false
+    /// The attribute that marks the Add `node` can absorb next: `zoo.add`, `zoo.residual` after a MatMul's bias, or nil.
+    private func absorbingAttribute(_ node: Node, _ graph: Graph) -> String? {
+        guard node.domain.isEmpty, node.outputs.count == 1, node.attributes[FusedActivation.attribute] == nil else { return nil }
+        guard node.attributes[FusedAdd.attribute] != nil else {
+            switch node.opType {
+            case "Conv": return node.inputs.count <= 3 ? FusedAdd.attribute : nil
+            case "MatMul": return node.inputs.count == 2 ? FusedAdd.attribute : nil
+            default: return nil
+            }
         }
+        guard node.opType == "MatMul", node.inputs.count == 3, let weight = graph.initializers[node.inputs[1]], weight.shape.count == 2,
+              let bias = graph.initializers[node.inputs[2]], bias.shape.last == weight.shape[1], bias.shape.dropLast().allSatisfy({ $0 == 1 })
+        else { return nil }
+        return FusedAdd.residualAttribute
     }
 }
 
@@ -54,6 +62,8 @@ struct AddFusion: GraphPass {
 /// the fused activation.
 enum FusedAdd {
     static let attribute = "zoo.add"
+    /// Marks a MatMul's second fused Add, after its bias: input #3.
+    static let residualAttribute = "zoo.residual"
 
     /// Whether the node absorbed an Add.
     static func isPresent(_ c: OpContext) throws -> Bool { try c.int(attribute, 0) != 0 }

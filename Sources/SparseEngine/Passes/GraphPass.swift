@@ -40,15 +40,15 @@ extension Graph {
 /// quantized tensors), constant folding, lookup tables for elementwise chains between DQ and Q, BatchNorm folding,
 /// LayerNorm fusion, GELU fusion, Add fusion (residual and bias Adds into Conv/MatMul), activation fusion, attention
 /// fusion, GELU into a MatMul's epilogue, SiLU fusion, layer norms that feed quantization marked to sum in ONNX
-/// Runtime's order, sparse weight selection (float, with feature-major hand-offs between sparse linear layers, and
-/// quantized), dead code.
+/// Runtime's order, sparse weight selection (float, with feature-major hand-offs between sparse linear layers and panels
+/// shared by sparse layers that read one value, and quantized), dead code.
 enum PassPipeline {
     static func passes(sparsify: Double?, sparseKernels: Bool) -> [GraphPass] {
         var passes: [GraphPass] = []
         if let sparsify { passes.append(MagnitudePruning(sparsity: sparsify)) }
         passes += [QDQFusion(), QDQSoftmaxFusion(), QDQPropagation(), ConstantFolding(), QDQLookupTable(), BatchNormFolding(), LayerNormFusion(), GeluFusion(),
                    AddFusion(), ActivationFusion(), AttentionFusion(), GeluEpilogueFusion(), SiLUFusion(), QuantizedLayerNormOrder()] as [GraphPass]
-        if sparseKernels { passes += [SparseWeightSelection(), FeatureMajorHandoff(), QuantizedSparseSelection()] as [GraphPass] }
+        if sparseKernels { passes += [SparseWeightSelection(), FeatureMajorHandoff(), SharedFeaturePanels(), QuantizedSparseSelection()] as [GraphPass] }
         passes.append(DeadCodeElimination())
         return passes
     }

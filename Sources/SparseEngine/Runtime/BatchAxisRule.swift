@@ -47,6 +47,11 @@ struct BatchAxisRule {
             self.init(roles: { _ in .elementwise }, axes: { _, _ in [] })
             return
         }
+        // Panels mix items' tokens in memory, but only the sparse layers of the same run read them.
+        if node.domain == OperatorRegistry.internalDomain && node.opType == FeaturePanelsOperator.opType {
+            self.init(roles: { _ in .item }, axes: { _, _ in [] })
+            return
+        }
         guard let kind = OpKind(rawValue: node.opType) else { return nil }
         func attribute(_ name: String) -> Int? {
             if case .int(let value)? = node.attributes[name] { return value }
@@ -81,8 +86,9 @@ struct BatchAxisRule {
             // Operand 3 on is a fused residual (`AddFusion`), added elementwise.
             self.init(roles: { $0 == 0 ? .item : $0 >= 3 ? .elementwise : .parameter }, axes: none)
         case .matMul:
-            // Operand 2 is a fused bias or residual. Both factors batched: a batched product, rank 3 or more.
-            self.init(roles: { $0 == 2 ? .elementwise : $0 == 0 ? .item : .factor }, axes: none)
+            // Operand 2 is a fused bias or residual, 3 a fused residual after a bias. Both factors batched: a batched
+            // product, rank 3 or more.
+            self.init(roles: { $0 >= 2 ? .elementwise : $0 == 0 ? .item : .factor }, axes: none)
         case .qLinearConv, .convInteger:
             self.init(roles: firstIsItem, axes: none)
         case .qLinearMatMul:

@@ -127,7 +127,7 @@ final class SparseLayerTests: XCTestCase {
                     x.withUnsafeBufferPointer { xp in
                         y.withUnsafeMutableBufferPointer { yp in
                             spmm(weights, LinearSpMMOperands(x: xp.baseAddress!, y: yp.baseAddress!, tokens: tokens, k: k, n: n, bias: nil,
-                                                             accumulate: false, activation: .none, transpose: context.kernels.transpose),
+                                                             addend: nil, activation: .none, transpose: context.kernels.transpose),
                                      context: context)
                         }
                     }

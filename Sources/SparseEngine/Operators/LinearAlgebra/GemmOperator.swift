@@ -53,7 +53,7 @@ struct GemmOperator: Operator {
         if sparseWeightShape != nil {
             guard let weights = SparseWeights(b) else { throw c.error(.internalError, "the compressed weight is malformed") }
             let operands = LinearSpMMOperands(x: a.pointer(Float.self), y: yp, tokens: m, k: k, n: n, bias: nil,
-                                              accumulate: accumulate != 0, activation: activation,
+                                              addend: accumulate != 0 ? UnsafePointer(yp) : nil, activation: activation,
                                               transpose: context.kernels.transpose)
             sparseLinear(weights, operands, context: context)
             return
@@ -70,26 +70,37 @@ struct GemmOperator: Operator {
 /// (attention's per-head ones) runs as `sgemmBatched`, one product per task. An Add folded in by
 /// `AddFusion` (input #2, typically the bias of a linear layer), a fused activation and a fused GELU
 /// (`GeluEpilogueFusion`) follow the product: in its epilogue when the Add is a bias per output feature and B is 2-D,
-/// in passes over the output otherwise. A MatMul whose constant 2-D B `SparseWeightSelection` compressed runs on `spmm`,
+/// in passes over the output otherwise. A second Add folded in after a bias (input #3, a transformer's residual
+/// connection, `FusedAdd.residualAttribute`) is added by the sparse kernels' transposed store when it has the output's
+/// shape, in a pass otherwise. A MatMul whose constant 2-D B `SparseWeightSelection` compressed runs on `spmm`,
 /// and may read or write its activations feature-major (`FeatureMajorHandoff`).
 struct MatMulOperator: Operator {
     let c: OpContext
     let activation: FusedActivation
     let fusedAdd: Bool
+    /// Whether input #3 is a fused residual, added after the bias.
+    let fusedResidual: Bool
     let gelu: Bool
     /// B's dense shape when B holds `SparseWeights`.
     let sparseWeightShape: [Int]?
-    /// How A and Y lie in memory: feature-major only between two sparse linear layers.
+    /// How A and Y lie in memory: feature-major only out of and into sparse linear layers (`FeatureMajorHandoff`).
     let inputLayout: ActivationLayout, outputLayout: ActivationLayout
 
     init(_ c: OpContext) throws {
         self.c = c
         activation = try FusedActivation(c)
         fusedAdd = try FusedAdd.isPresent(c)
+        fusedResidual = try c.int(FusedAdd.residualAttribute, 0) != 0
         gelu = try c.int(GeluEpilogueFusion.attribute, 0) != 0
         sparseWeightShape = try c.ints(SparseWeightSelection.shapeAttribute)
-        inputLayout = try c.int(FeatureMajorHandoff.inputAttribute, 0) != 0 ? .featureMajor : .tokenMajor
-        outputLayout = try c.int(FeatureMajorHandoff.outputAttribute, 0) != 0 ? .featureMajor : .tokenMajor
+        func layout(_ attribute: String) throws -> ActivationLayout {
+            guard let layout = ActivationLayout(rawValue: try c.int(attribute, 0)) else {
+                throw c.error(.internalError, "\(attribute) names no activation layout")
+            }
+            return layout
+        }
+        inputLayout = try layout(FeatureMajorHandoff.inputAttribute)
+        outputLayout = try layout(FeatureMajorHandoff.outputAttribute)
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
@@ -99,15 +110,19 @@ struct MatMulOperator: Operator {
         let b = ValueSpec(.float, sparseWeightShape ?? stored.shape)
         let output = try matMulShape(a.shape, b.shape, c)
         if fusedAdd { try FusedAdd.check(try c.required(inputs, 2, "fused Add operand"), into: output, c) }
+        if fusedResidual { try FusedAdd.check(try c.required(inputs, 3, "fused residual"), into: output, c) }
         return [ValueSpec(.float, output)]
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let a = inputs[0]!, y = outputs[0], bShape = sparseWeightShape ?? inputs[1]!.shape
-        // A bias per output feature is finished with the product (by the sparse kernel or in the GEMM's epilogue);
-        // any other fused Add needs a pass over the output, and the activation and GELU come after it.
+        // A bias per output feature is added with the product (by the sparse kernel or in the GEMM's epilogue), and a
+        // residual of the output's shape by the sparse kernel's token-major store; any other fused Add needs a pass over
+        // the output, and the activation and GELU then come after it.
         let bias = fusedAdd && bShape.count == 2 ? FusedAdd.featureBias(inputs[2]!, features: bShape[1]) : nil
-        let finishedInProduct = bShape.count == 2 && (!fusedAdd || bias != nil)
+        let residual = fusedResidual ? inputs[3]! : nil
+        let residualInProduct = residual.map { $0.shape == y.shape && sparseWeightShape != nil && outputLayout == .tokenMajor } ?? true
+        let finishedInProduct = bShape.count == 2 && (!fusedAdd || bias != nil) && residualInProduct
         let geluPass = GemmEpilogue(bias: nil, activation: .none, gelu: gelu, kernels: context.kernels)
         if let shape = sparseWeightShape {
             guard let weights = SparseWeights(inputs[1]!) else { throw c.error(.internalError, "the compressed weight is malformed") }
@@ -115,12 +130,14 @@ struct MatMulOperator: Operator {
                 throw c.error(.internalError, "a feature-major output needs its fused Add to be a bias per feature")
             }
             var operands = LinearSpMMOperands(x: a.pointer(Float.self), y: y.pointer(Float.self), tokens: a.count / shape[0],
-                                              k: shape[0], n: shape[1], bias: bias, accumulate: false,
+                                              k: shape[0], n: shape[1], bias: bias,
+                                              addend: residualInProduct ? residual.map { UnsafePointer($0.pointer(Float.self)) } : nil,
                                               activation: finishedInProduct ? activation : .none,
                                               transpose: context.kernels.transpose)
             (operands.inputLayout, operands.outputLayout) = (inputLayout, outputLayout)
+            operands.panelWidth = context.kernels.spmmPixels
             // Feature-major rows get the GELU as the kernel finishes them; token-major output in a pass after.
-            if outputLayout == .featureMajor { operands.gelu = geluPass?.gelu }
+            if outputLayout.isFeatureMajor { operands.gelu = geluPass?.gelu }
             sparseLinear(weights, operands, context: context)
             if finishedInProduct {
                 if outputLayout == .tokenMajor {
@@ -129,15 +146,15 @@ struct MatMulOperator: Operator {
                 return
             }
         } else {
-            let epilogue = finishedInProduct ? GemmEpilogue(bias: bias, activation: activation, gelu: gelu, kernels: context.kernels) : nil
+            let epilogue = GemmEpilogue(bias: bias, activation: finishedInProduct ? activation : .none, gelu: finishedInProduct && gelu,
+                                        kernels: context.kernels)
             multiply(inputs, outputs, epilogue: epilogue, context)
             if finishedInProduct { return }
         }
-        if fusedAdd {
-            FusedAdd.finish(y, inputs[2]!, activation, context)
-        } else {
-            activation.apply(y.pointer(Float.self), y.count)
-        }
+        // The Adds the product did not make, then the activation with the last of them.
+        let pending = (fusedAdd && bias == nil ? [inputs[2]!] : []) + (residualInProduct ? [] : [residual!])
+        for (i, addend) in pending.enumerated() { FusedAdd.finish(y, addend, i == pending.count - 1 ? activation : .none, context) }
+        if pending.isEmpty { activation.apply(y.pointer(Float.self), y.count) }
         let rowLength = max(1, y.shape.last ?? 1)
         geluPass?.apply(toWhole: y.pointer(Float.self), ldc: rowLength, m: y.count / rowLength, n: rowLength, pool: context.pool)
     }

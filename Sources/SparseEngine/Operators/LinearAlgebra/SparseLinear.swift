@@ -1,27 +1,38 @@
-/// How a linear layer's activations lie in memory.
-enum ActivationLayout {
+/// How a linear layer's activations lie in memory; the raw value is what `FeatureMajorHandoff` writes in the
+/// layout attributes.
+enum ActivationLayout: Int {
     /// [tokens, features] row-major: ONNX's layout.
-    case tokenMajor
-    /// [features, tokens] row-major: the transposed product as `spmm` computes it, handed between two sparse
-    /// linear layers by `FeatureMajorHandoff`.
-    case featureMajor
+    case tokenMajor = 0
+    /// [features, tokens] row-major: the transposed product as `spmm` computes it, handed to fused attention by
+    /// `FeatureMajorHandoff`.
+    case featureMajor = 1
+    /// Feature-major in panels of the narrow SpMM kernel's width P (`KernelConfig.spmmPixels`): tokens
+    /// `b·P ..< b·P + count` (count = P but for a last partial panel) lie at `b·P·features`, feature f's row at
+    /// `f·count` from there. The SpMM kernel reads and writes whole panels in place, a row of P tokens 4·P bytes
+    /// after the last, as it reads the panels it packs itself: handed between two sparse linear layers. Below P
+    /// tokens it is the same as `featureMajor`.
+    case featurePanels = 2
+
+    /// Whether the features of one token are not contiguous.
+    var isFeatureMajor: Bool { self != .tokenMajor }
 }
 
 /// The activations and results of a sparse `MatMul` or `Gemm` whose right operand W (K×N) is the constant,
 /// for `spmm`: the product is computed transposed, Yᵀ = Wᵀ·Xᵀ, so the rows are W's N output features and the
 /// vectorized "pixels" are X's rows (tokens, or images of a batch). Token-major activations are transposed into
 /// panels and results transposed back into the row-major [tokens, N] output, after the activation; feature-major
-/// ones are read in place and written as the kernel makes them.
+/// ones (rows or panels) are read in place and written as the kernel makes them.
 struct LinearSpMMOperands: SpMMOperands {
-    /// X, [tokens, K] (token-major) or [K, tokens] (feature-major).
+    /// X, [tokens, K] (token-major), [K, tokens] (feature-major) or K × tokens in panels.
     let x: UnsafePointer<Float>
-    /// Y, [tokens, N] (token-major) or [N, tokens] (feature-major).
+    /// Y, [tokens, N] (token-major), [N, tokens] (feature-major) or N × tokens in panels.
     let y: UnsafeMutablePointer<Float>
     let tokens: Int, k: Int, n: Int
     /// One value per output feature, added before the activation (a fused bias), or nil.
     let bias: UnsafePointer<Float>?
-    /// Add the product to what Y holds (a `Gemm`'s beta·C) instead of overwriting it.
-    let accumulate: Bool
+    /// Added to the product before the activation, laid out as Y: Y itself (to add to what it holds, a `Gemm`'s beta·C)
+    /// or a fused residual of Y's shape (token-major Y only), or nil.
+    let addend: UnsafePointer<Float>?
     let activation: FusedActivation
     /// The 16×16 transposing kernel (`KernelConfig.transpose`).
     let transpose: KernelConfig.TransposeMicrokernel
@@ -31,31 +42,57 @@ struct LinearSpMMOperands: SpMMOperands {
     /// after the product, `GemmEpilogue`).
     var gelu: KernelConfig.VectorFunction? = nil
 
-    var rowFunction: KernelConfig.VectorFunction? { outputLayout == .featureMajor ? gelu : nil }
+    /// The width of `featurePanels` layouts: the narrow SpMM kernel's (`KernelConfig.spmmPixels`).
+    var panelWidth = 64
+
+    var rowFunction: KernelConfig.VectorFunction? { outputLayout.isFeatureMajor ? gelu : nil }
+
+    /// Panels in or out fix the kernel's block to their width.
+    var blockWidth: Int? { inputLayout == .featurePanels || outputLayout == .featurePanels ? panelWidth : nil }
 
     var imagePixels: Int { tokens }
     var images: Int { 1 }
     var clamp: (low: Float, high: Float) { activation.bounds }
 
-    /// Feature-major X is read in place: activation row k is X's row k, `tokens` floats apart.
+    /// Feature-major X is read in place: activation row k is X's row k, `tokens` floats apart, or, in panels, the
+    /// block's panel row k, `panelWidth` floats apart.
     var inPlace: SpMMInPlace? {
-        guard inputLayout == .featureMajor else { return nil }
-        let x = x
-        return SpMMInPlace(rowOffsets: [], rowStride: tokens * MemoryLayout<Float>.size, address: { UnsafeRawPointer(x + $0) })
+        let x = x, k = k, width = panelWidth
+        switch inputLayout {
+        case .tokenMajor: return nil
+        case .featureMajor:
+            return SpMMInPlace(rowOffsets: [], rowStride: tokens * MemoryLayout<Float>.size, address: { UnsafeRawPointer(x + $0) })
+        case .featurePanels:
+            return SpMMInPlace(rowOffsets: [], rowStride: width * MemoryLayout<Float>.size, address: { UnsafeRawPointer(x + $0 * k) })
+        }
     }
 
-    /// Feature-major Y is where the kernel writes: output row r is Y's row r.
+    /// Feature-major Y is where the kernel writes: output row r is Y's row r, or the block's panel row r.
     func directOutput(pixel0: Int) -> SpMMDirectOutput? {
-        guard outputLayout == .featureMajor else { return nil }
-        return SpMMDirectOutput(output: y + pixel0, rowStride: tokens, addend: accumulate ? UnsafePointer(y + pixel0) : nil)
+        let output: UnsafeMutablePointer<Float>, rowStride: Int
+        switch outputLayout {
+        case .tokenMajor: return nil
+        case .featureMajor: (output, rowStride) = (y + pixel0, tokens)
+        case .featurePanels: (output, rowStride) = (y + pixel0 * n, panelWidth)
+        }
+        return SpMMDirectOutput(output: output, rowStride: rowStride, addend: addend.map { $0 + (output - y) })
+    }
+
+    /// Where feature `row` of the block of `count` tokens from `pixel0` starts in a feature-major value of `features`
+    /// rows, in floats.
+    private func featureMajorOffset(_ layout: ActivationLayout, features: Int, row: Int, pixel0: Int, count: Int) -> Int {
+        layout == .featurePanels ? pixel0 * features + row * count : row * tokens + pixel0
     }
 
     func pack(_ panel: UnsafeMutablePointer<Float>, width: Int, k0: Int, kc: Int, pixel0: Int, count: Int) {
         if count < width {
             for r in 0..<kc { (panel + r * width + count).update(repeating: 0, count: width - count) }
         }
-        if inputLayout == .featureMajor {
-            for r in 0..<kc { (panel + r * width).update(from: x + (k0 + r) * tokens + pixel0, count: count) }
+        if inputLayout.isFeatureMajor {
+            for r in 0..<kc {
+                let offset = featureMajorOffset(inputLayout, features: k, row: k0 + r, pixel0: pixel0, count: count)
+                (panel + r * width).update(from: x + offset, count: count)
+            }
             return
         }
         // Whole 16×16 blocks through the transpose kernel, the edges one by one.
@@ -63,7 +100,7 @@ struct LinearSpMMOperands: SpMMOperands {
         for q0 in stride(from: 0, to: count, by: 16) {
             for r0 in stride(from: 0, to: kc, by: 16) {
                 if q0 + 16 <= count && r0 + 16 <= kc {
-                    transpose(source + q0 * k + r0, k, panel + r0 * width + q0, width, nil, false, -.infinity, .infinity)
+                    transpose(source + q0 * k + r0, k, panel + r0 * width + q0, width, nil, nil, -.infinity, .infinity)
                     continue
                 }
                 for q in q0..<min(q0 + 16, count) {
@@ -74,14 +111,16 @@ struct LinearSpMMOperands: SpMMOperands {
     }
 
     /// Writes the rows of a partial block to feature-major Y as they are. For token-major Y, transposes the tile back
-    /// block by block: 16 features × 16 tokens at a time through the transpose kernel, which adds the bias (and what Y holds, for a `Gemm`'s C) and applies the activation bounds on the way.
+    /// block by block: 16 features × 16 tokens at a time through the transpose kernel, which adds the bias and the
+    /// addend (what Y holds, for a `Gemm`'s C, or a fused residual) and applies the activation bounds on the way.
     func store(_ tile: UnsafePointer<Float>, width: Int, rows: Range<Int>, pixel0: Int, count: Int) {
         let (low, high) = activation.bounds
-        if outputLayout == .featureMajor {
+        if outputLayout.isFeatureMajor {
             for r in rows {
-                let source = tile + (r - rows.lowerBound) * width, destination = y + r * tokens + pixel0
+                let source = tile + (r - rows.lowerBound) * width
+                let destination = y + featureMajorOffset(outputLayout, features: n, row: r, pixel0: pixel0, count: count)
                 for q in 0..<count {
-                    let value = source[q] + (bias?[r] ?? 0) + (accumulate ? destination[q] : 0)
+                    let value = source[q] + (bias?[r] ?? 0) + (addend?[destination - y + q] ?? 0)
                     destination[q] = Swift.min(Swift.max(value, low), high)
                 }
                 gelu?(destination, destination, count)
@@ -93,13 +132,13 @@ struct LinearSpMMOperands: SpMMOperands {
             for q0 in stride(from: 0, to: count, by: 16) {
                 let destination = y + (pixel0 + q0) * n + r0
                 if r0 + 16 <= rows.upperBound && q0 + 16 <= count {
-                    transpose(source + q0, width, destination, n, bias.map { $0 + r0 }, accumulate, low, high)
+                    transpose(source + q0, width, destination, n, bias.map { $0 + r0 }, addend.map { $0 + (destination - y) }, low, high)
                     continue
                 }
                 for q in 0..<min(16, count - q0) {
                     for r in 0..<min(16, rows.upperBound - r0) {
                         var value = source[r * width + q0 + q] + (bias?[r0 + r] ?? 0)
-                        if accumulate { value += destination[q * n + r] }
+                        if let addend { value += addend[destination - y + q * n + r] }
                         destination[q * n + r] = Swift.min(Swift.max(value, low), high)
                     }
                 }
@@ -125,7 +164,8 @@ func sparseLinear(_ weights: SparseWeights, _ operands: LinearSpMMOperands, cont
 }
 
 extension LinearSpMMOperands {
-    /// Below this many tokens a sparse linear layer runs on `multiplyFewTokens`.
+    /// Below this many tokens a sparse linear layer runs on `multiplyFewTokens` (fewer than any panel width, so that
+    /// panels there are plain feature-major rows).
     static let fewTokens = 4
 
     /// `Y[t, rows] = act(Σ W·X[t] + bias (+ Y))` one nonzero at a time, for the output `rows` whose pairs in
@@ -135,7 +175,7 @@ extension LinearSpMMOperands {
         defer { sums.deallocate() }
         sums.initialize(repeating: 0, count: tokens * rows.count)
         // A feature-major token's features are `tokens` apart: they are gathered first.
-        let gathered = inputLayout == .featureMajor ? UnsafeMutablePointer<Float>.allocate(capacity: k) : nil
+        let gathered = inputLayout.isFeatureMajor ? UnsafeMutablePointer<Float>.allocate(capacity: k) : nil
         defer { gathered?.deallocate() }
         for t in 0..<tokens {
             var input = x + t * k
@@ -172,9 +212,9 @@ extension LinearSpMMOperands {
         let (low, high) = activation.bounds
         for t in 0..<tokens {
             for (j, row) in rows.enumerated() {
-                let index = outputLayout == .featureMajor ? row * tokens + t : t * n + row
+                let index = outputLayout.isFeatureMajor ? row * tokens + t : t * n + row
                 var value = sums[t * rows.count + j] + (bias?[row] ?? 0)
-                if accumulate { value += y[index] }
+                if let addend { value += addend[index] }
                 y[index] = Swift.min(Swift.max(value, low), high)
             }
         }
