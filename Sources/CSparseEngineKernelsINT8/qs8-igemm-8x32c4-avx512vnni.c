@@ -44,33 +44,12 @@ void qs8_igemm_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t
     }
 }
 
-/* The fused Add's parameters (zoo_qs8_kernels.h) in registers, read once per call: the output stores bytes, which the
-   compiler must assume may overwrite `struct qs8_add_params`. */
-struct add_vectors {
-    __m512 ratio_a, ratio_b, fixed, lo, hi;
-    int residual_signed, product_is_b;
-};
-
-/* The fused Add of a row's requantized values `q` (int32 lanes, the bytes the layer would store) and the residual's
-   bytes under mask m, as qs8_vadd computes it: the same two fused multiply-adds, b's first, a clamp and a round half
-   to even. */
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))) static inline __attribute__((always_inline)) __m512i
-add_residual(__m512i q, const uint8_t *residual, __mmask16 m, const struct add_vectors *add) {
-    const __m128i bytes = _mm_maskz_loadu_epi8(m, residual);
-    const __m512i r = add->residual_signed ? _mm512_cvtepi8_epi32(bytes) : _mm512_cvtepu8_epi32(bytes);
-    const __m512 fq = _mm512_cvtepi32_ps(q), fr = _mm512_cvtepi32_ps(r);
-    const __m512 fa = add->product_is_b ? fr : fq, fb = add->product_is_b ? fq : fr;
-    const __m512 v = _mm512_fmadd_ps(fa, add->ratio_a, _mm512_fmadd_ps(fb, add->ratio_b, add->fixed));
-    return _mm512_cvtps_epi32(_mm512_min_ps(_mm512_max_ps(v, add->lo), add->hi));
-}
-
 /* One row's 32 sums requantized as qs8_requantize__avx512 does it (the same instructions, so the same bytes) and
    stored as the bytes of the kept columns. Kept columns that are a prefix (a 1x1 layer, the last tile) store in
-   place; others (phase rows with padding columns between output rows) are compressed to consecutive lanes first.
-   With `add`, the bytes are added to the residual's at the same place first. */
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))) static inline __attribute__((always_inline)) void
+   place; others (phase rows with padding columns between output rows) are compressed to consecutive lanes first. */
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static inline __attribute__((always_inline)) void
 store_row(__m512i c0, __m512i c1, int32_t bias, float scale, __m512 lo, __m512 hi, __m512i zero, int prefix,
-          __mmask16 k0, __mmask16 k1, unsigned n0, uint8_t *y, const uint8_t *residual, const struct add_vectors *add) {
+          __mmask16 k0, __mmask16 k1, unsigned n0, uint8_t *y) {
     const __m512i b = _mm512_set1_epi32(bias);
     const __m512 s = _mm512_set1_ps(scale);
     __m512 f0 = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(c0, b)), s);
@@ -83,20 +62,14 @@ store_row(__m512i c0, __m512i c1, int32_t bias, float scale, __m512 lo, __m512 h
         v1 = _mm512_maskz_compress_epi32(k1, v1);
     }
     const unsigned n1 = (unsigned)__builtin_popcount(k1);
-    const __mmask16 m0 = (__mmask16)((1u << n0) - 1), m1 = (__mmask16)((1u << n1) - 1);
-    if (add) {
-        v0 = add_residual(v0, residual, m0, add);
-        v1 = add_residual(v1, residual + n0, m1, add);
-    }
-    _mm512_mask_cvtepi32_storeu_epi8(y, m0, v0);
-    _mm512_mask_cvtepi32_storeu_epi8(y + n0, m1, v1);
+    _mm512_mask_cvtepi32_storeu_epi8(y, (__mmask16)((1u << n0) - 1), v0);
+    _mm512_mask_cvtepi32_storeu_epi8(y + n0, (__mmask16)((1u << n1) - 1), v1);
 }
 
 /* One tile of 8 rows; rows are stored one by one under `rows >`, unrolled, so the accumulators stay in registers. */
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))) static inline __attribute__((always_inline)) void
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static inline __attribute__((always_inline)) void
 minmax_tile(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets, size_t rows, uint32_t keep,
-            const int32_t *bias, const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy,
-            const uint8_t *residual, const struct add_vectors *add) {
+            const int32_t *bias, const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
     __m512i c[16];
     igemm_8x32(kgroups, w, a, offsets, c);
     const __m512 lo_f = _mm512_set1_ps((float)(lo - zero_point)), hi_f = _mm512_set1_ps((float)(hi - zero_point));
@@ -104,32 +77,24 @@ minmax_tile(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *of
     const __mmask16 k0 = (__mmask16)keep, k1 = (__mmask16)(keep >> 16);
     const int prefix = (keep & (keep + 1)) == 0;
     const unsigned n0 = (unsigned)__builtin_popcount(k0);
-    store_row(c[0], c[1], bias[0], scale[0], lo_f, hi_f, zero, prefix, k0, k1, n0, y, residual, add);
-    if (rows > 1) store_row(c[2], c[3], bias[1], scale[1], lo_f, hi_f, zero, prefix, k0, k1, n0, y + ldy, residual + ldy, add);
-    if (rows > 2) store_row(c[4], c[5], bias[2], scale[2], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 2 * ldy, residual + 2 * ldy, add);
-    if (rows > 3) store_row(c[6], c[7], bias[3], scale[3], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 3 * ldy, residual + 3 * ldy, add);
-    if (rows > 4) store_row(c[8], c[9], bias[4], scale[4], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 4 * ldy, residual + 4 * ldy, add);
-    if (rows > 5) store_row(c[10], c[11], bias[5], scale[5], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 5 * ldy, residual + 5 * ldy, add);
-    if (rows > 6) store_row(c[12], c[13], bias[6], scale[6], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 6 * ldy, residual + 6 * ldy, add);
-    if (rows > 7) store_row(c[14], c[15], bias[7], scale[7], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 7 * ldy, residual + 7 * ldy, add);
+    store_row(c[0], c[1], bias[0], scale[0], lo_f, hi_f, zero, prefix, k0, k1, n0, y);
+    if (rows > 1) store_row(c[2], c[3], bias[1], scale[1], lo_f, hi_f, zero, prefix, k0, k1, n0, y + ldy);
+    if (rows > 2) store_row(c[4], c[5], bias[2], scale[2], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 2 * ldy);
+    if (rows > 3) store_row(c[6], c[7], bias[3], scale[3], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 3 * ldy);
+    if (rows > 4) store_row(c[8], c[9], bias[4], scale[4], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 4 * ldy);
+    if (rows > 5) store_row(c[10], c[11], bias[5], scale[5], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 5 * ldy);
+    if (rows > 6) store_row(c[12], c[13], bias[6], scale[6], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 6 * ldy);
+    if (rows > 7) store_row(c[14], c[15], bias[7], scale[7], lo_f, hi_f, zero, prefix, k0, k1, n0, y + 7 * ldy);
 }
 
 /* The tiles of 8 rows one after another over the same activations (one call per pixel tile and block of rows: a call
    from Swift per tile of 8 rows cost about as much as a layer with 16 K groups spends in its epilogue). */
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
 void qs8_igemm_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                                               size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
-                                              int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy,
-                                              const uint8_t *residual, const struct qs8_add_params *add) {
-    if (!add) residual = y; /* never read: a valid pointer to step along */
-    struct add_vectors vectors;
-    if (add) {
-        vectors = (struct add_vectors){_mm512_set1_ps(add->ratio_a), _mm512_set1_ps(add->ratio_b), _mm512_set1_ps(add->fixed),
-                                       _mm512_set1_ps((float)add->lo), _mm512_set1_ps((float)add->hi), add->residual_signed,
-                                       add->product_is_b};
-    }
-    for (size_t r0 = 0; r0 < rows; r0 += 8, w += kgroups * 32, bias += 8, scale += 8, y += 8 * ldy, residual += 8 * ldy) {
-        minmax_tile(kgroups, w, a, offsets, rows - r0 < 8 ? rows - r0 : 8, keep, bias, scale, zero_point, lo, hi, y, ldy, residual, add ? &vectors : NULL);
+                                              int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
+    for (size_t r0 = 0; r0 < rows; r0 += 8, w += kgroups * 32, bias += 8, scale += 8, y += 8 * ldy) {
+        minmax_tile(kgroups, w, a, offsets, rows - r0 < 8 ? rows - r0 : 8, keep, bias, scale, zero_point, lo, hi, y, ldy);
     }
 }
 #else
@@ -141,10 +106,9 @@ void qs8_igemm_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t
 
 void qs8_igemm_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                                               size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
-                                              int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy,
-                                              const uint8_t *residual, const struct qs8_add_params *add) {
+                                              int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
     (void)kgroups; (void)w; (void)a; (void)offsets; (void)rows; (void)keep; (void)bias; (void)scale; (void)zero_point;
-    (void)lo; (void)hi; (void)y; (void)ldy; (void)residual; (void)add;
+    (void)lo; (void)hi; (void)y; (void)ldy;
     __builtin_trap();
 }
 #endif

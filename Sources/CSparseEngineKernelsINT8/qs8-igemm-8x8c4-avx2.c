@@ -44,12 +44,10 @@ void qs8_igemm_8x8c4__avx2(size_t kgroups, const int8_t *w, const uint8_t *a, co
 /* The product requantized: the sums through an 8 x 8 tile, then the kept columns' bytes (zoo_qs8_kernels.h). */
 void qs8_igemm_minmax_fp32_8x8c4__avx2(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                                        size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
-                                       int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy,
-                                       const uint8_t *residual, const struct qs8_add_params *add) {
+                                       int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
     int32_t acc[8 * 8];
-    if (!add) residual = y; /* never read: a valid pointer to step along */
-    for (size_t r0 = 0; r0 < rows; r0 += 8, w += kgroups * 32, bias += 8, scale += 8, y += 8 * ldy, residual += 8 * ldy) {
+    for (size_t r0 = 0; r0 < rows; r0 += 8, w += kgroups * 32, bias += 8, scale += 8, y += 8 * ldy) {
         qs8_igemm_8x8c4__avx2(kgroups, w, a, offsets, acc, 8);
-        qs8_requantize_columns__scalar(rows - r0 < 8 ? rows - r0 : 8, keep & 0xFF, acc, 8, bias, scale, zero_point, lo, hi, y, ldy, residual, add);
+        qs8_requantize_columns__scalar(rows - r0 < 8 ? rows - r0 : 8, keep & 0xFF, acc, 8, bias, scale, zero_point, lo, hi, y, ldy);
     }
 }

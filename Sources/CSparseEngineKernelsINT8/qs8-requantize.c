@@ -41,15 +41,13 @@ void qs8_requantize__scalar(size_t rows, size_t cols, const int32_t *acc, size_t
 /* The epilogue of the 8 x 8 kernels' `minmax_fp32` variants: the columns of `keep` (bit p = column p, p < 32)
    compacted to consecutive bytes of each row, requantized as qs8_requantize__scalar. */
 void qs8_requantize_columns__scalar(size_t rows, uint32_t keep, const int32_t *acc, size_t ldacc, const int32_t *bias,
-                                    const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy,
-                                    const uint8_t *residual, const struct qs8_add_params *add) {
+                                    const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
     const float lo_f = (float)(lo - zero_point), hi_f = (float)(hi - zero_point);
     for (size_t r = 0; r < rows; r++) {
         size_t n = 0;
         for (size_t p = 0; p < 32; p++) {
             if (keep >> p & 1) requantize_row(1, acc + r * ldacc + p, bias[r], scale[r], zero_point, lo_f, hi_f, y + r * ldy + n++, 1);
         }
-        if (add) qs8_vadd_residual__scalar(n, y + r * ldy, residual + r * ldy, add);
     }
 }
 

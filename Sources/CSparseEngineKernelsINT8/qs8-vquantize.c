@@ -64,47 +64,22 @@ void qs8_vdequantize__avx512(size_t n, const uint8_t *x, int is_signed, float sc
    for DequantizeLinear -> Add -> QuantizeLinear): the ratios a_scale / y_scale and b_scale / y_scale, a fixed part
    y_zero - (ratio_a * a_zero + ratio_b * b_zero), then two fused multiply-adds on the raw 8-bit values, b's first.
    It differs from the float operators' Q(DQ(a) + DQ(b)) by one step on a few values in 10^4. */
-void qs8_add_params_init(struct qs8_add_params *params, float a_scale, int32_t a_zero, float b_scale, int32_t b_zero,
-                         float y_scale, int32_t y_zero, int32_t lo, int32_t hi) {
-    params->ratio_a = a_scale / y_scale;
-    params->ratio_b = b_scale / y_scale;
-    params->fixed = (float)y_zero - (params->ratio_a * (float)a_zero + params->ratio_b * (float)b_zero);
-    params->lo = lo;
-    params->hi = hi;
-}
-
-/* One sum of two raw 8-bit values as a byte. */
-static inline __attribute__((always_inline)) uint8_t add_values(int32_t qa, int32_t qb, float ratio_a, float ratio_b, float fixed,
-                                                               float lo_f, float hi_f) {
-    float v = fmaf((float)qa, ratio_a, fmaf((float)qb, ratio_b, fixed));
-    v = v < lo_f ? lo_f : v;
-    v = v > hi_f ? hi_f : v;
-    const float t = v + 12582912.0f;
-    int32_t bits;
-    memcpy(&bits, &t, 4);
-    return (uint8_t)(bits - 0x4B400000);
-}
-
 static inline __attribute__((always_inline)) void vadd(size_t n, const uint8_t *a, int a_signed, float a_scale, int32_t a_zero,
                                                        const uint8_t *b, int b_signed, float b_scale, int32_t b_zero,
                                                        float y_scale, int32_t y_zero, int32_t lo, int32_t hi, uint8_t *y) {
-    struct qs8_add_params p;
-    qs8_add_params_init(&p, a_scale, a_zero, b_scale, b_zero, y_scale, y_zero, lo, hi);
+    const float ratio_a = a_scale / y_scale, ratio_b = b_scale / y_scale;
+    const float fixed = (float)y_zero - (ratio_a * (float)a_zero + ratio_b * (float)b_zero);
     const float lo_f = (float)lo, hi_f = (float)hi;
     for (size_t i = 0; i < n; i++) {
         const int32_t qa = a_signed ? (int32_t)(int8_t)a[i] : (int32_t)a[i];
         const int32_t qb = b_signed ? (int32_t)(int8_t)b[i] : (int32_t)b[i];
-        y[i] = add_values(qa, qb, p.ratio_a, p.ratio_b, p.fixed, lo_f, hi_f);
-    }
-}
-
-void qs8_vadd_residual__scalar(size_t n, uint8_t *y, const uint8_t *residual, const struct qs8_add_params *add) {
-    const float lo_f = (float)add->lo, hi_f = (float)add->hi;
-    for (size_t i = 0; i < n; i++) {
-        const int32_t q = add->product_signed ? (int32_t)(int8_t)y[i] : (int32_t)y[i];
-        const int32_t r = add->residual_signed ? (int32_t)(int8_t)residual[i] : (int32_t)residual[i];
-        y[i] = add->product_is_b ? add_values(r, q, add->ratio_a, add->ratio_b, add->fixed, lo_f, hi_f)
-                                 : add_values(q, r, add->ratio_a, add->ratio_b, add->fixed, lo_f, hi_f);
+        float v = fmaf((float)qa, ratio_a, fmaf((float)qb, ratio_b, fixed));
+        v = v < lo_f ? lo_f : v;
+        v = v > hi_f ? hi_f : v;
+        const float t = v + 12582912.0f;
+        int32_t bits;
+        memcpy(&bits, &t, 4);
+        y[i] = (uint8_t)(bits - 0x4B400000);
     }
 }
 

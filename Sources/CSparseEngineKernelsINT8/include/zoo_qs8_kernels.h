@@ -25,49 +25,21 @@ void qs8_igemm_8x8c4__avx2(size_t kgroups, const int8_t *w, const uint8_t *a, co
 void qs8_igemm_8x8c4__scalar(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                              int32_t *c, size_t ldc);
 
-/* A quantized Add fused into a requantizing epilogue (a residual connection: the layer's output plus another tensor of
-   its shape, `QDQResidualFusion`). The layer's byte (its own requantization, as it would be stored) and the residual's
-   byte at the same place are added as qs8_vadd adds a and b: v = fma(a, ratio_a, fma(b, ratio_b, fixed)), clamped to
-   [lo, hi], rounded half to even. Set the ratios and `fixed` with qs8_add_params_init, so every path rounds them
-   alike. */
-struct qs8_add_params {
-    float ratio_a;
-    float ratio_b;
-    float fixed;
-    /* The Add's output range (the lower bound raised to its zero point by a fused Relu). */
-    int32_t lo;
-    int32_t hi;
-    /* Nonzero when the layer's bytes (or the residual's) are int8. */
-    int product_signed;
-    int residual_signed;
-    /* Nonzero when the layer's output is the Add's second operand (b), the residual its first (a). */
-    int product_is_b;
-};
-
-/* The ratios and fixed part of a quantized Add of a (a_scale, a_zero) and b into y (y_scale, y_zero), as qs8_vadd
-   computes them; lo and hi are the output range. Leaves the signedness and operand order to the caller. */
-void qs8_add_params_init(struct qs8_add_params *params, float a_scale, int32_t a_zero, float b_scale, int32_t b_zero,
-                         float y_scale, int32_t y_zero, int32_t lo, int32_t hi);
-
 /* The same products requantized in the epilogue (as qs8_requantize), bytes written straight to the output: for each
    row r < `rows`, the columns p whose bit is set in `keep` (p < 32, or < 8 for the 8 x 8 kernels), in order, go to
    consecutive bytes y[r * ldy + i], i = the kept columns before p. A 1x1 convolution keeps a prefix; a convolution
    whose phase rows are wider than its output rows drops their padding columns, and the kept ones are consecutive in
    the output. Rows past 8 are the next tiles of 8, one after another (their weights kgroups * 32 bytes on); bias
-   and scale are per row. With `add` (else NULL), each byte is then added to the byte at the same place of `residual`
-   (row stride ldy too) as struct qs8_add_params says, and the sum is stored instead. */
+   and scale are per row. */
 void qs8_igemm_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                                               size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
-                                              int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy,
-                                              const uint8_t *residual, const struct qs8_add_params *add);
+                                              int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
 void qs8_igemm_minmax_fp32_8x8c4__avx2(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                                        size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
-                                       int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy,
-                                       const uint8_t *residual, const struct qs8_add_params *add);
+                                       int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
 void qs8_igemm_minmax_fp32_8x8c4__scalar(size_t kgroups, const int8_t *w, const uint8_t *a, const int32_t *offsets,
                                          size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
-                                         int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy,
-                                         const uint8_t *residual, const struct qs8_add_params *add);
+                                         int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
 
 /* Vector lanes over output channels, for small images: `mr` (1-8) output pixels x `channels` (1-32) output channels, the
    rows of up to 4 weight tiles of 8 rows, tile t at w + t * tile_stride, requantized as qs8_requantize. Pixel p's
@@ -112,12 +84,9 @@ void qs8_requantize__avx512(size_t rows, size_t cols, const int32_t *acc, size_t
                             size_t ldy_row, size_t ldy_col);
 
 /* Requantizes the columns of `keep` (bit p = column p < 32) of each of `rows` rows to consecutive bytes y[r * ldy + i]:
-   the 8 x 8 kernels' requantizing epilogue, with their fused Add (`add` and `residual`, or NULL). */
+   the 8 x 8 kernels' requantizing epilogue. */
 void qs8_requantize_columns__scalar(size_t rows, uint32_t keep, const int32_t *acc, size_t ldacc, const int32_t *bias,
-                                    const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy,
-                                    const uint8_t *residual, const struct qs8_add_params *add);
-/* y[i] = the Add of the layer's byte y[i] and residual[i] (struct qs8_add_params), in place, for i < n. */
-void qs8_vadd_residual__scalar(size_t n, uint8_t *y, const uint8_t *residual, const struct qs8_add_params *add);
+                                    const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
 
 /* QuantizeLinear with one scale: y[i] = clamp(round_half_even(x[i] / scale) + zero_point, lo, hi) as a byte. */
 void qs8_vquantize__scalar(size_t n, const float *x, float scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y);

@@ -7,12 +7,10 @@ struct QS8KernelSet: @unchecked Sendable {
     /// Signature of an indirect INT8 GEMM microkernel: `(kgroups, packedWeights, activations, groupOffsets, acc, ldacc)`.
     typealias IgemmMicrokernel = (Int, UnsafePointer<Int8>, UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int) -> Void
     /// Signature of an indirect INT8 GEMM microkernel with the requantization in its epilogue: `(kgroups, packedWeights,
-    /// activations, groupOffsets, rows, keptColumns, bias, scale, zeroPoint, lo, hi, y, ldy, residual, add)`; row r's kept
-    /// columns (bits of `keptColumns`) go to consecutive bytes from `y + r·ldy`, added to `residual`'s bytes at the same
-    /// place when `add` is not nil (`zoo_qs8_kernels.h`).
+    /// activations, groupOffsets, rows, keptColumns, bias, scale, zeroPoint, lo, hi, y, ldy)`; row r's kept columns (bits
+    /// of `keptColumns`) go to consecutive bytes from `y + r·ldy` (`zoo_qs8_kernels.h`).
     typealias IgemmRequantizeMicrokernel = (Int, UnsafePointer<Int8>, UnsafePointer<UInt8>, UnsafePointer<Int32>, Int, UInt32,
-                                            UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>, Int,
-                                            UnsafePointer<UInt8>?, UnsafePointer<qs8_add_params>?) -> Void
+                                            UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>, Int) -> Void
     /// Signature of an INT8 GEMM microkernel with its vector lanes over output channels (`qs8_igemmc_*`): `(kgroups,
     /// pixels, channels, packedWeights, tileStride, activations, groupOffsets, pixelOffsets, bias, scale, zeroPoint, lo, hi,
     /// y, ldy)`; up to 8 output pixels × up to 32 channels (4 weight tiles), requantized (`zoo_qs8_kernels.h`).
@@ -97,7 +95,7 @@ struct QS8KernelSet: @unchecked Sendable {
     /// Portable C.
     static let scalar = QS8KernelSet(
         igemmName: "qs8_igemm_8x8c4__scalar", igemm: { qs8_igemm_8x8c4__scalar($0, $1, $2, $3, $4, $5) },
-        igemmRequantize: { qs8_igemm_minmax_fp32_8x8c4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) }, igemmc: nil, nr: 8,
+        igemmRequantize: { qs8_igemm_minmax_fp32_8x8c4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) }, igemmc: nil, nr: 8,
         requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) },
         packRows: { qu8_pack_rows_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7) },
@@ -111,7 +109,7 @@ struct QS8KernelSet: @unchecked Sendable {
     /// AVX2: bytes widened to 16 bits and `vpmaddwd`; the portable requantization, packing and elementwise kernels.
     static let avx2 = QS8KernelSet(
         igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) },
-        igemmRequantize: { qs8_igemm_minmax_fp32_8x8c4__avx2($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) }, igemmc: nil, nr: 8,
+        igemmRequantize: { qs8_igemm_minmax_fp32_8x8c4__avx2($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) }, igemmc: nil, nr: 8,
         requantize: scalar.requantize, packConv: scalar.packConv, packRows: scalar.packRows,
         spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx2") { qs8_spmm_1xNc4__avx2(32, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
         quantize: scalar.quantize, dequantize: scalar.dequantize,
@@ -119,7 +117,7 @@ struct QS8KernelSet: @unchecked Sendable {
     /// AVX-512 VNNI: `vpdpbusd`; the lookup with VBMI's `vpermi2b` where the CPU has it.
     static let avx512vnni = QS8KernelSet(
         igemmName: "qs8_igemm_8x32c4__avx512vnni", igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) },
-        igemmRequantize: { qs8_igemm_minmax_fp32_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) },
+        igemmRequantize: { qs8_igemm_minmax_fp32_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) },
         igemmc: { qs8_igemmc_minmax_fp32_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) }, nr: 32,
         requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) },

@@ -37,7 +37,7 @@ extension Graph {
 }
 
 /// The pass pipeline: optional magnitude pruning (`--sparsify`), QDQ recognition (quantized layers and softmax, movement on
-/// quantized tensors, residual Adds into quantized convolutions), constant folding, lookup tables for elementwise chains between DQ and Q, BatchNorm folding,
+/// quantized tensors), constant folding, lookup tables for elementwise chains between DQ and Q, BatchNorm folding,
 /// LayerNorm fusion, GELU fusion, Add fusion (residual and bias Adds into Conv/MatMul), activation fusion, attention
 /// fusion, GELU into a MatMul's epilogue, SiLU fusion, layer norms that feed quantization marked to sum in ONNX
 /// Runtime's order, sparse weight selection (float, with feature-major hand-offs between sparse linear layers, and
@@ -46,7 +46,7 @@ enum PassPipeline {
     static func passes(sparsify: Double?, sparseKernels: Bool) -> [GraphPass] {
         var passes: [GraphPass] = []
         if let sparsify { passes.append(MagnitudePruning(sparsity: sparsify)) }
-        passes += [QDQFusion(), QDQSoftmaxFusion(), QDQPropagation(), QDQResidualFusion(), ConstantFolding(), QDQLookupTable(), BatchNormFolding(), LayerNormFusion(), GeluFusion(),
+        passes += [QDQFusion(), QDQSoftmaxFusion(), QDQPropagation(), ConstantFolding(), QDQLookupTable(), BatchNormFolding(), LayerNormFusion(), GeluFusion(),
                    AddFusion(), ActivationFusion(), AttentionFusion(), GeluEpilogueFusion(), SiLUFusion(), QuantizedLayerNormOrder()] as [GraphPass]
         if sparseKernels { passes += [SparseWeightSelection(), FeatureMajorHandoff(), QuantizedSparseSelection()] as [GraphPass] }
         passes.append(DeadCodeElimination())

@@ -84,8 +84,7 @@ struct BatchAxisRule {
             // Operand 2 is a fused bias or residual. Both factors batched: a batched product, rank 3 or more.
             self.init(roles: { $0 == 2 ? .elementwise : $0 == 0 ? .item : .factor }, axes: none)
         case .qLinearConv, .convInteger:
-            // Operand 9 is a fused residual (`QDQResidualFusion`), added elementwise.
-            self.init(roles: { $0 == 0 ? .item : $0 == QS8ResidualAdd.residualInput ? .elementwise : .parameter }, axes: none)
+            self.init(roles: firstIsItem, axes: none)
         case .qLinearMatMul:
             // Operand 3 is B; operand 8 the int32 bias `QDQFusion` gives a Gemm.
             self.init(roles: { $0 == 0 ? .item : $0 == 3 ? .factor : .parameter }, axes: none)

@@ -1,4 +1,3 @@
-import CSparseEngineKernelsINT8
 import XCTest
 @testable import SparseEngine
 
@@ -65,7 +64,7 @@ final class QS8KernelTests: XCTestCase {
                                 activations.withUnsafeBufferPointer { a in
                                     offsets.withUnsafeBufferPointer { o in
                                         kernels.igemmRequantize(kgroups, w.baseAddress!, a.baseAddress!, o.baseAddress!, rows, keep,
-                                                                bias, scale, zero, lo, hi, &y, ldy, nil, nil)
+                                                                bias, scale, zero, lo, hi, &y, ldy)
                                     }
                                 }
                             }
@@ -89,59 +88,6 @@ final class QS8KernelTests: XCTestCase {
                                                "\(kernels.igemmName) kgroups \(kgroups) keep \(String(keep, radix: 2)) rows \(rows) row \(r) zero \(zero)")
                             }
                         }
-                    }
-                }
-            }
-        }
-    }
-
-    func testRequantizingGemmAddsTheResidualAsTheElementwiseAdd() {
-        var random = LinearCongruential(state: 5)
-        let kgroups = 7, tiles = 3
-        let weights = (0..<(tiles * kgroups * 32)).map { _ in Int8(bitPattern: random.byte()) }
-        let span = 4 * 64 + 4 * 40
-        let activations = (0..<(kgroups * span)).map { _ in random.byte() }
-        let offsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 40)) }
-        let bias = (0..<(8 * tiles)).map { _ in Int32(truncatingIfNeeded: random.next() % 20_001) - 10_000 }
-        let scale = (0..<(8 * tiles)).map { _ in Float(random.next() % 1000 + 1) * 2e-5 }
-        for kernels in QS8KernelSet.available {
-            let nr = kernels.nr, full = UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(nr)) - 1), ldy = nr + 3
-            let residual = (0..<(8 * tiles * ldy)).map { _ in random.byte() }
-            // The layer's output int8 or uint8 (its range), the residual int8 or uint8, the layer as operand a or b, a Relu or not.
-            for (zero, lo, hi) in [(Int32(3), Int32(-128), Int32(127)), (128, 0, 255)] {
-                for (residualSigned, productIsB, relu) in [(false, false, true), (true, true, false), (true, false, false), (false, true, true)] {
-                    let (addLo, addHi): (Int32, Int32) = relu ? (90, 255) : (0, 255)
-                    var add = qs8_add_params()
-                    qs8_add_params_init(&add, 0.031, productIsB ? (residualSigned ? -4 : 120) : zero, 0.017, productIsB ? zero : (residualSigned ? -4 : 120),
-                                        0.04, 90, addLo, addHi)
-                    add.product_signed = lo < 0 ? 1 : 0
-                    add.residual_signed = residualSigned ? 1 : 0
-                    add.product_is_b = productIsB ? 1 : 0
-                    for (keep, rows) in [(full, 24), (full & 0x5F3E_7DB6, 19), (full >> 3, 5)] {
-                        var plain = [UInt8](repeating: 0xA5, count: 8 * tiles * ldy), fused = plain
-                        weights.withUnsafeBufferPointer { w in
-                            activations.withUnsafeBufferPointer { a in
-                                offsets.withUnsafeBufferPointer { o in
-                                    kernels.igemmRequantize(kgroups, w.baseAddress!, a.baseAddress!, o.baseAddress!, rows, keep, bias, scale,
-                                                            zero, lo, hi, &plain, ldy, nil, nil)
-                                    kernels.igemmRequantize(kgroups, w.baseAddress!, a.baseAddress!, o.baseAddress!, rows, keep, bias, scale,
-                                                            zero, lo, hi, &fused, ldy, residual, &add)
-                                }
-                            }
-                        }
-                        // The unfused form: the layer's bytes, then the elementwise Add over them and the residual.
-                        var expected = plain
-                        let kept = (0..<nr).filter { keep >> UInt32($0) & 1 == 1 }.count
-                        for r in 0..<rows {
-                            let at = r * ldy, product = Array(plain[at..<(at + kept)]), other = Array(residual[at..<(at + kept)])
-                            let (first, second) = productIsB ? (other, product) : (product, other)
-                            let (firstSigned, secondSigned) = productIsB ? (residualSigned, lo < 0) : (lo < 0, residualSigned)
-                            var sum = [UInt8](repeating: 0, count: kept)
-                            kernels.add(kept, first, firstSigned, 0.031, add.product_is_b != 0 ? (residualSigned ? -4 : 120) : zero, second, secondSigned,
-                                        0.017, productIsB ? zero : (residualSigned ? -4 : 120), 0.04, 90, addLo, addHi, &sum)
-                            expected.replaceSubrange(at..<(at + kept), with: sum)
-                        }
-                        XCTAssertEqual(fused, expected, "\(kernels.igemmName) keep \(String(keep, radix: 2)) zero \(zero) residual signed \(residualSigned) b \(productIsB)")
                     }
                 }
             }

@@ -59,26 +59,13 @@ struct QS8Layer {
 
     /// Runs `body` with the product that writes this layer's outputs from the microkernel's epilogue (no int32 tile, no
     /// second pass), or with nil for sparse weights and int32 outputs (they go through `QS8TileProduct` and `finish`).
-    /// With `residual` (a fused Add, its other operand, the output), the pixel-lane microkernel adds the operand in its
-    /// epilogue.
-    func withRequantizingProduct<R>(_ kernels: QS8KernelSet, residual: (add: QS8ResidualAdd, input: Tensor, output: Tensor)? = nil,
-                                    _ body: (QS8RequantizingProduct?) throws -> R) rethrows -> R {
+    func withRequantizingProduct<R>(_ kernels: QS8KernelSet, _ body: (QS8RequantizingProduct?) throws -> R) rethrows -> R {
         guard case .dense(let w) = weights, let q = requantization else { return try body(nil) }
-        if let residual {
-            return try residual.add.withTarget(output: residual.output, residual: residual.input) { target in
-                try withRequantizingProduct(w, q, kernels, target, body)
-            }
-        }
-        return try withRequantizingProduct(w, q, kernels, nil, body)
-    }
-
-    private func withRequantizingProduct<R>(_ w: QS8PackedWeights, _ q: Requantization, _ kernels: QS8KernelSet, _ residual: QS8ResidualAdd.Target?,
-                                            _ body: (QS8RequantizingProduct?) throws -> R) rethrows -> R {
-        try bias.withUnsafeBufferPointer { b in
+        return try bias.withUnsafeBufferPointer { b in
             try q.scale.withUnsafeBufferPointer { s in
                 try body(QS8RequantizingProduct(kernel: kernels.igemmRequantize, channelKernel: kernels.igemmc, kgroups: w.kgroups,
                                                 weights: w.tile(0), bias: b.baseAddress!,
-                                                scale: s.baseAddress!, zeroPoint: q.zeroPoint, low: q.low, high: q.high, residual: residual))
+                                                scale: s.baseAddress!, zeroPoint: q.zeroPoint, low: q.low, high: q.high))
             }
         }
     }
@@ -119,17 +106,13 @@ struct QS8RequantizingProduct {
     let zeroPoint: Int32
     let low: Int32
     let high: Int32
-    /// The residual Add fused into the epilogue (`QS8ResidualAdd`), or nil.
-    let residual: QS8ResidualAdd.Target?
 
     /// Rows `tile·8 ..< tile·8 + rows` (any number: tiles of 8 one after another in one call) over one tile of packed
-    /// activations: row r's kept columns (the bits of `keep`) go to consecutive bytes from `y + r·ldy`, `y` in the layer's
-    /// output (plus the residual there), or in a scratch tile when `fused` is false (the layer's own bytes).
+    /// activations: row r's kept columns (the bits of `keep`) go to consecutive bytes from `y + r·ldy`.
     func compute(tile: Int, rows: Int, activations: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>, keep: UInt32,
-                 y: UnsafeMutablePointer<UInt8>, ldy: Int, fused: Bool = true) {
-        let add = fused ? residual : nil
+                 y: UnsafeMutablePointer<UInt8>, ldy: Int) {
         kernel(kgroups, weights + tile * kgroups * 32, activations, offsets, rows, keep, bias + tile * 8, scale + tile * 8,
-               zeroPoint, low, high, y, ldy, add?.residual(for: y), add?.params)
+               zeroPoint, low, high, y, ldy)
     }
 
     /// Rows `tile·8 ..< tile·8 + rows` (at most 32) over `pixels.count` (at most 8) output pixels with the channel-lane

@@ -26,10 +26,9 @@ extension QuantizedConvOperator {
 
     /// Rows `tile·8 ..< tile·8 + rows` over one tile of side-by-side images, requantized by the microkernel: straight to the
     /// output rows in one call when the tile lies in one image, else 8 rows at a time to `scratch` (8 × 32 bytes) and from
-    /// there to each image's rows (adding a fused residual on the way, `QS8ResidualAdd`).
+    /// there to each image's rows.
     static func computeAcrossImages(_ product: QS8RequantizingProduct, tile: Int, rows: Int, activations: UnsafePointer<UInt8>,
-                                    offsets: UnsafePointer<Int32>, _ runs: ImageRuns, ldy: Int, scratch: UnsafeMutablePointer<UInt8>,
-                                    kernels: QS8KernelSet) {
+                                    offsets: UnsafePointer<Int32>, _ runs: ImageRuns, ldy: Int, scratch: UnsafeMutablePointer<UInt8>) {
         let columns = runs.q1 - runs.q0, keep = UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(columns)) - 1)
         if runs.single {
             runs.forEach { _, _, yRun in
@@ -40,18 +39,10 @@ extension QuantizedConvOperator {
         }
         for row0 in stride(from: 0, to: rows, by: 8) {
             let count = min(8, rows - row0)
-            product.compute(tile: tile + row0 / 8, rows: count, activations: activations, offsets: offsets, keep: keep, y: scratch, ldy: columns,
-                            fused: false)
+            product.compute(tile: tile + row0 / 8, rows: count, activations: activations, offsets: offsets, keep: keep, y: scratch, ldy: columns)
             runs.forEach { start, end, yRun in
                 let yRows = yRun.assumingMemoryBound(to: UInt8.self) + (tile * 8 + row0) * ldy
-                for r in 0..<count {
-                    let source = scratch + r * columns + (start - runs.q0), target = yRows + r * ldy
-                    if let residual = product.residual {
-                        residual.add.apply(end - start, product: source, residual: residual.residual(for: target), into: target, kernels: kernels)
-                    } else {
-                        target.update(from: source, count: end - start)
-                    }
-                }
+                for r in 0..<count { (yRows + r * ldy).update(from: scratch + r * columns + (start - runs.q0), count: end - start) }
             }
         }
     }

@@ -5,9 +5,7 @@
 /// the phase rows, whose width exceeds the output's by the padding; the extra columns are dropped. Other
 /// convolutions, and weights the kernels cannot hold, run on the reference `IntegerLinearOperator`.
 /// A Relu fused by `QDQFusion` (`zoo.activation`) raises the output's lower bound to its zero point. A layer marked
-/// by `QuantizedSparseSelection` keeps only its nonzero weight groups and runs on the sparse microkernels. A quantized Add
-/// fused by `QDQResidualFusion` (`QS8ResidualAdd`) is added in the pixel-lane microkernel's epilogue, elsewhere in a pass
-/// over the output after the convolution.
+/// by `QuantizedSparseSelection` keeps only its nonzero weight groups and runs on the sparse microkernels.
 struct QuantizedConvOperator: Operator {
     let kind: OpKind
     let c: OpContext
@@ -28,28 +26,16 @@ struct QuantizedConvOperator: Operator {
         sparse = c.node.attributes[QuantizedSparseSelection.attribute] != nil
     }
 
-    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
-        let product = try reference.inferOutputs(inputs)
-        guard c.node.attributes[QS8ResidualAdd.attribute] != nil else { return product }
-        let i = QS8ResidualAdd.residualInput, residual = try c.required(inputs, i, "residual")
-        let yZero = try c.required(inputs, i + 4, "the Add's y_zero_point")
-        try c.check(residual.dataType, in: [.uint8, .int8], "residual"); try c.check(yZero.dataType, in: [.uint8, .int8], "the Add's y_zero_point")
-        guard residual.shape == product[0].shape else {
-            throw c.error(.shapeMismatch, "the residual Add fused into this convolution needs an operand of its output's shape \(product[0].shape), not \(residual.shape)")
-        }
-        return [ValueSpec(yZero.dataType, product[0].shape)]
-    }
+    func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] { try reference.inferOutputs(inputs) }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
-        let y = outputs[0], productType = kind == .qLinearConv ? inputs[7]?.dataType ?? y.dataType : y.dataType
-        let residual = try QS8ResidualAdd(c, inputs, productType: productType, outputType: y.dataType)
-        let residualInput = residual.map { _ in inputs[QS8ResidualAdd.residualInput]! }
+        let y = outputs[0]
         guard let x = inputs[0], let w = inputs[kind == .convInteger ? 1 : 3], group == 1, (3...4).contains(x.rank), w.rank == x.rank,
               let window = try? SpatialWindow(spatial: Array(x.shape[2...]), kernel: Array(w.shape[2...]), attributes: attributes, c: c),
               window.strides.allSatisfy({ $0 == window.strides[0] })
-        else { return try runReference(inputs, y, residual, residualInput, context) }
-        let layer = try cache.layer(for: Array(inputs.prefix(QS8ResidualAdd.residualInput)), weight: w, context) {
-            let operands = try QuantizedOperands(kind, inputs, outputType: productType)
+        else { return try runReference(inputs, outputs, context) }
+        let layer = try cache.layer(for: inputs, weight: w, context) {
+            let operands = try QuantizedOperands(kind, inputs, outputType: y.dataType)
             let channels = x.shape[1], m = w.shape[0], groups = (channels + 3) / 4, taps = w.shape[2...].reduce(1, *)
             // K order: (tap, group of 4 channels, channel in group); padding channels weigh nothing.
             let packed = QS8Layer.packWeights(rows: m, depth: taps * groups * 4, weightZero: operands.weightZero, sparse: sparse) { row, k in
@@ -59,21 +45,16 @@ struct QuantizedConvOperator: Operator {
             }
             return operands.layer(rows: m, packed: packed, relu: relu)
         }
-        guard let layer else { return try runReference(inputs, y, residual, residualInput, context) }
-        convolve(x, ConvGeometry(window), layer, y, residual.map { ($0, residualInput!) }, context)
+        guard let layer else { return try runReference(inputs, outputs, context) }
+        convolve(x, ConvGeometry(window), layer, y, context)
     }
 
-    /// The reference operator; with a fused residual Add, into a tensor of the convolution's own type, then added.
-    private func runReference(_ inputs: [Tensor?], _ y: Tensor, _ residual: QS8ResidualAdd?, _ residualInput: Tensor?,
-                              _ context: KernelContext) throws {
-        let product = try residual.map { try Tensor(zeros: $0.productType, shape: y.shape) } ?? y
-        try reference.run(Array(inputs.prefix(QS8ResidualAdd.residualInput)), [product], context)
-        if relu, inputs.count > 7, let zero = try inputs[7]?.doubleValues().first { clampToZeroPoint(product, zeroPoint: Int(zero)) }
-        if let residual, let residualInput { residual.apply(product: product, residual: residualInput, into: y, context) }
+    private func runReference(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
+        try reference.run(inputs, outputs, context)
+        if relu, inputs.count > 7, let zero = try inputs[7]?.doubleValues().first { clampToZeroPoint(outputs[0], zeroPoint: Int(zero)) }
     }
 
-    private func convolve(_ x: Tensor, _ g: ConvGeometry, _ layer: QS8Layer, _ y: Tensor, _ residual: (add: QS8ResidualAdd, input: Tensor)?,
-                          _ context: KernelContext) {
+    private func convolve(_ x: Tensor, _ g: ConvGeometry, _ layer: QS8Layer, _ y: Tensor, _ context: KernelContext) {
         let kernels = context.kernels.qs8
         let images = x.shape[0], channels = x.shape[1], m = layer.weights.rows, groups = (channels + 3) / 4
         // Only the stride phases some tap reads are packed (one for a 1 × 1 layer at stride 2).
@@ -123,10 +104,7 @@ struct QuantizedConvOperator: Operator {
         // its weights stream from L2 once per pixel tile, so it needs a long K: on ResNet-50's 7 × 7 layers it gained
         // 10-20 % with 512 groups and more, and lost with 256 (5 %) and 128 (25 %).
         let channelLanes = kernels.igemmc != nil && 4 * passTiles * nr > 5 * passImages * outPlane && layer.weights.kgroups >= 512
-        // A fused residual Add goes into the pixel-lane microkernel's epilogue; the other paths add it in a pass after.
-        let addInEpilogue = residual != nil && !channelLanes && layer.requantization != nil && !sparse
-        defer { if let residual, !addInEpilogue { residual.add.apply(product: y, residual: residual.input, into: y, context) } }
-        layer.withRequantizingProduct(kernels, residual: addInEpilogue ? residual.map { ($0.add, $0.input, y) } : nil) { requantizing in offsets.withUnsafeBufferPointer { offsets in
+        layer.withRequantizingProduct(kernels) { requantizing in offsets.withUnsafeBufferPointer { offsets in
             for first in stride(from: 0, to: images, by: passImages) {
                 let count = min(passImages, images - first), blocks = sideBySide ? 1 : count
                 // Columns of a block's phase rows, and its pixel tiles.
@@ -159,7 +137,7 @@ struct QuantizedConvOperator: Operator {
                                 let tile = calls.lowerBound
                                 Self.computeAcrossImages(requantizing, tile: tile, rows: min(m, calls.upperBound * 8) - tile * 8, activations: image,
                                                          offsets: offsets.baseAddress!, runs, ldy: outPlane,
-                                                         scratch: UnsafeMutableRawPointer(acc).assumingMemoryBound(to: UInt8.self), kernels: kernels)
+                                                         scratch: UnsafeMutableRawPointer(acc).assumingMemoryBound(to: UInt8.self))
                                 continue
                             }
                             for tile in stride(from: calls.lowerBound * tilesPerCall, to: min(rowTiles, calls.upperBound * tilesPerCall), by: tilesPerCall) {
