@@ -33,8 +33,8 @@ func u8MaxPool2D(_ x: UnsafePointer<UInt8>, _ y: UnsafeMutablePointer<UInt8>, pl
                     best = start.loadUnaligned(as: V.self)
                     for kx in 1..<w.kW { best = pointwiseMax(best, start.loadUnaligned(fromByteOffset: kx, as: V.self)) }
                 case 2:
-                    best = start.loadUnaligned(as: SIMD32<UInt8>.self).evenHalf
-                    for kx in 1..<w.kW { best = pointwiseMax(best, start.loadUnaligned(fromByteOffset: kx, as: SIMD32<UInt8>.self).evenHalf) }
+                    best = evenBytes(start)
+                    for kx in 1..<w.kW { best = pointwiseMax(best, evenBytes(start + kx)) }
                 default:
                     best = V()
                     let values = start.assumingMemoryBound(to: UInt8.self)
@@ -75,4 +75,11 @@ private func maxOfByteRows(_ first: UnsafePointer<UInt8>, rows: Int, stride: Int
         into[j] = best
         j += 1
     }
+}
+
+/// Bytes 0, 2, …, 30 from `p`: the low bytes of 16 little-endian words, narrowed as one vector (`SIMD32.evenHalf` went
+/// lane by lane, and made the stride-2 pooling after ResNet's stem several times slower than its memory traffic).
+@inline(__always)
+private func evenBytes(_ p: UnsafeRawPointer) -> SIMD16<UInt8> {
+    SIMD16<UInt8>(truncatingIfNeeded: p.loadUnaligned(as: SIMD16<UInt16>.self))
 }

@@ -135,6 +135,20 @@ final class QuantizedLinearOperatorTests: XCTestCase {
     }
 
     /// Two images whose packed inputs are too large for one pass (more than 512 KiB each).
+    func testQLinearMatMulOfFewRowsOnTheChannelLanes() throws {
+        // 1–8 tokens (a classifier at batch 1, a batch slice): features in blocks of 32 with a partial last one, K not a
+        // multiple of 4.
+        for (aType, rows, k, n) in [(DataType.uint8, 1, 130, 37), (.int8, 1, 258, 1000), (.uint8, 3, 64, 8), (.int8, 8, 66, 70), (.uint8, 5, 2048, 1000)] {
+            let a = try tensor(aType, [rows, k], bytes(rows * k, seed: 5))
+            let b = try tensor(.int8, [k, n], bytes(k * n, seed: 6))
+            let q = OpContext(node: Node(opType: "QLinearMatMul", inputs: [], outputs: ["y"]), opset: 13)
+            let inputs: [Tensor?] = [a, .f([], [0.04]), try tensor(aType, [], [9]), b, try Tensor(shape: [n], scalars: (0..<n).map { 0.002 + Float($0 % 50) * 0.0002 }),
+                                     try Tensor(shape: [n], scalars: [Int8](repeating: 0, count: n)), .f([], [0.2]), try tensor(.uint8, [], [128]),
+                                     try Tensor(shape: [n], scalars: (0..<n).map { Int32($0 * 31 - 500) })]
+            try check(try outputs(QuantizedMatMulOperator(.qLinearMatMul, q), IntegerLinearOperator(.qLinearMatMul, q), inputs), "\(rows) rows \(aType) k \(k) n \(n)")
+        }
+    }
+
     func testConvolutionOverSeveralPasses() throws {
         let c = OpContext(node: Node(opType: "ConvInteger", inputs: [], outputs: ["y"], attributes: ["pads": .ints([1, 1, 1, 1])]), opset: 13)
         let x = try tensor(.uint8, [2, 8, 260, 260], bytes(2 * 8 * 260 * 260, seed: 3))
