@@ -48,7 +48,8 @@ final class WinogradConvolutionTests: XCTestCase {
 
     /// Only 3×3, stride-1, dilation-1, ungrouped convolutions with 16 channels in and out take this path, in the form
     /// the cost model picks: ResNet-50's 56×56 layers over tiles, its 28×28 and 14×14 ones over channels, its 7×7
-    /// ones direct at batch 1 (their transformed weights take longer to read than the direct convolution computes).
+    /// ones direct at batch 1 (their transformed weights take longer to read than the direct convolution computes);
+    /// at batch 16 its 28×28 layers over tiles and 7×7 ones over channels.
     func testFormFollowsTheCostModel() {
         func form(kernel: [Int] = [3, 3], strides: [Int] = [1, 1], dilations: [Int] = [1, 1], group: Int = 1, channels: Int = 64,
                   output: [Int] = [1, 64, 56, 56]) -> WinogradConvolution.Form? {
@@ -58,6 +59,7 @@ final class WinogradConvolutionTests: XCTestCase {
         XCTAssertEqual(form(channels: 128, output: [1, 128, 28, 28]), .overChannels)
         XCTAssertEqual(form(channels: 256, output: [1, 256, 14, 14]), .overChannels)
         XCTAssertNil(form(channels: 512, output: [1, 512, 7, 7]))
+        XCTAssertEqual(form(channels: 128, output: [16, 128, 28, 28]), .overTiles)
         XCTAssertEqual(form(channels: 512, output: [16, 512, 7, 7]), .overChannels)
         XCTAssertEqual(form(output: [2, 16, 16, 16]), .overTiles)
         XCTAssertNil(form(kernel: [1, 1]))

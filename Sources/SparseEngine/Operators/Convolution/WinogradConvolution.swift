@@ -31,10 +31,11 @@ struct WinogradConvolution {
     /// over tiles a Winograd multiply-add (36 per tile, tiles padded to 32-tile panels) costs `overTilesCost`
     /// (56×56, 28×28 and 14×14 layers: 1.92, 1.75 and 1.76 times the direct rate); over channels (tiles padded to
     /// 8) `overChannelsCost` plus `overChannelsCostPerProduct` per product M element (its store and transpose):
-    /// 28×28 layers 0.87× and 56×56 ones 1.21× the time over tiles. Each way also takes at least the time its
+    /// 28×28 layers 0.87× and 56×56 ones 1.21× the time over tiles (at batch 16, 28×28 ones 1.03–1.17×, 14×14 ones
+    /// 1.01–1.05×, 7×7 ones 0.72–0.84×). Each way also takes at least the time its
     /// weights take to come from memory, `weightCost` per float (ResNet-50's 7×7 layers over channels, 37.7 MB of
     /// transformed weights, take 1.7× their direct time).
-    static let overTilesCost = 1.85, overChannelsCost = 1.18, overChannelsCostPerProduct = 85.0, weightCost = 21.0
+    static let overTilesCost = 1.85, overChannelsCost = 1.18, overChannelsCostPerProduct = 95.0, weightCost = 21.0
     /// Tiles the GEMMs compute at a time in each form (the AVX-512 kernels' NR and MR): others pad to them.
     static let tilesPerPanel = 32, tilesPerSliver = 8
     /// Bytes of V and M a block may take (a thread's share of L2).
@@ -50,8 +51,8 @@ struct WinogradConvolution {
     /// The form a convolution with this kernel, strides, dilations and group, from `channels` to the output `output`
     /// ([batch, outChannels, outH, outW]), runs here in, or nil when the direct convolution costs less (by the model
     /// of `overTilesCost`; over tiles wins ties). ResNet-50 at batch 1: the 56×56 layers run over tiles, the 28×28
-    /// and 14×14 ones over channels, the 7×7 ones direct; at batch 16 the 56×56 ones over tiles, the others over
-    /// channels.
+    /// and 14×14 ones over channels, the 7×7 ones direct; at batch 16 the 56×56 and 28×28 ones over tiles, the
+    /// others over channels.
     static func form(kernel: [Int], strides: [Int], dilations: [Int], group: Int, channels: Int, output: [Int]) -> Form? {
         guard kernel == [3, 3], strides.allSatisfy({ $0 == 1 }), dilations.allSatisfy({ $0 == 1 }), group == 1, output.count == 4,
               channels >= minimumChannels, output[1] >= minimumChannels else { return nil }
