@@ -3,7 +3,7 @@
 /// or dense INT8 kernels (as `QuantizedSparseSelection` chose); other nodes on their operator's own loops.
 struct LayerKind {
     /// `sparse <spmm kernels>`, `dense <indirect GEMM kernels>` (convolutions), `dense <Winograd transforms + gemm
-    /// kernel>` (3×3 stride-1 convolutions `WinogradConvolution` takes), `dense <gemm kernel>`, or the operator type.
+    /// or igemmc kernel>` (3×3 stride-1 convolutions `WinogradConvolution` takes, by its form), `dense <gemm kernel>`, or the operator type.
     let kernel: String
     /// Zeros among the weight's elements, for weight layers.
     let weightSparsity: Double?
@@ -24,10 +24,10 @@ struct LayerKind {
             if group > 1 && weight.shape[1] == 1 {
                 kernel = "dense depthwise"
             } else if node.opType == "Conv", weight.rank == 4, let output = outputShape,
-                      WinogradConvolution.applies(kernel: Array(weight.shape[2...]), strides: Self.ints(node, "strides") ?? [1, 1],
-                                                  dilations: Self.ints(node, "dilations") ?? [1, 1], group: group,
-                                                  channels: weight.shape[1] * group, output: output) {
-                kernel = "dense " + kernels.winogradName + " + " + kernels.gemmName
+                      let form = WinogradConvolution.form(kernel: Array(weight.shape[2...]), strides: Self.ints(node, "strides") ?? [1, 1],
+                                                          dilations: Self.ints(node, "dilations") ?? [1, 1], group: group,
+                                                          channels: weight.shape[1] * group, output: output) {
+                kernel = "dense " + kernels.winogradName + " + " + (form == .overTiles ? kernels.gemmName : kernels.igemmcName)
             } else if node.opType == "Conv" && weight.rank <= 4 {
                 // 1-D and 2-D convolutions run an indirect GEMM over pixels or over channels, chosen per shape.
                 kernel = "dense " + kernels.igemmName + " + " + kernels.igemmcName

@@ -137,11 +137,11 @@ struct ConvOperator: Operator {
         }
         let residual = fusedAdd && inputs[3]!.shape == y.shape ? inputs[3]!.pointer(Float.self) : nil
         let addPending = fusedAdd && residual == nil
-        if WinogradConvolution.applies(kernel: [g.kH, g.kW], strides: [g.strideH, g.strideW], dilations: [g.dilationH, g.dilationW],
-                                       group: group, channels: channels, output: y.shape) {
+        if let form = WinogradConvolution.form(kernel: [g.kH, g.kW], strides: [g.strideH, g.strideW], dilations: [g.dilationH, g.dilationW],
+                                               group: group, channels: channels, output: y.shape) {
             let epilogue = ConvEpilogue(bias: bp, residual: residual.map { UnsafePointer($0) }, activation: residual == nil ? inlineActivation : activation,
                                         silu: silu && !addPending, kernels: context.kernels)
-            WinogradConvolution(geometry: g, batch: n, channels: channels, outChannels: m)
+            WinogradConvolution(geometry: g, batch: n, channels: channels, outChannels: m, form: form)
                 .run(x: xp, weights: wp, epilogue: epilogue, y: yp, context: context)
             return (addPending, silu && !addPending)
         }

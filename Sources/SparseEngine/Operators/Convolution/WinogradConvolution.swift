@@ -6,18 +6,38 @@
 /// transformed input V ([36][channels][tiles]) and products M ([36][outChannels][tiles]) stay in its L2:
 /// - the input, copied once with its padding made zeros (`padInput`), is transformed by `winogradInput` 16 tiles
 ///   at a time, row segment of the block's tiles by row segment;
-/// - 36 GEMMs `M[ξ] = U[ξ] · V[ξ]` run on the GEMM microkernel, U packed once (`WinogradWeights`), V read in place;
+/// - 36 GEMMs `M[ξ] = U[ξ] · V[ξ]` run on the GEMM microkernel, U packed once (`WinogradWeights`), V read in place,
+///   their lanes over tiles or, for images of few tiles, over output channels (`Form`);
 /// - the output transform (`winogradOutput`) writes the 4×4 outputs of 16 output channels at a time to scratch as
 ///   rows, which leave through the `ConvEpilogue` (bias, residual, activation, SiLU) into the NCHW output.
 struct WinogradConvolution {
     let geometry: ConvGeometry
     let batch: Int, channels: Int, outChannels: Int
+    let form: Form
+
+    /// Which way the GEMMs' vector lanes run.
+    enum Form {
+        /// `f32_gemm_8x32`: MR output channels × NR tiles, U packed in MR-row slivers, V read in place.
+        case overTiles
+        /// `f32_igemmc_8x32`: MR tiles × NR output channels, U packed in NR-channel panels, V read in place
+        /// through per-tile bases; the products are transposed into M's layout (`WinogradConvolution+Channels`).
+        case overChannels
+    }
 
     /// Fewest input and output channels worth the transforms.
     static let minimumChannels = 16
-    /// Fewest tiles (all images): fewer leave the GEMMs' NR-wide panels mostly empty and read the 4× larger
-    /// transformed weights for too little work (ResNet-50's 14×14 and 7×7 layers at batch 1).
-    static let minimumTiles = 32
+    /// The cost model `form` decides by, in multiply-adds at the direct convolution's rate per output channel, fitted
+    /// to single-core batch-1 measurements of ResNet-50's layers (`zoo bench --profile`, docs/sparse-kernels.md):
+    /// over tiles a Winograd multiply-add (36 per tile, tiles padded to 32-tile panels) costs `overTilesCost`
+    /// (56×56, 28×28 and 14×14 layers: 1.92, 1.75 and 1.76 times the direct rate); over channels (tiles padded to
+    /// 8) `overChannelsCost` plus `overChannelsCostPerProduct` per product M element (its store and transpose):
+    /// 28×28 layers 0.87× and 56×56 ones 1.21× the time over tiles (at batch 16, 28×28 ones 1.03–1.17×, 14×14 ones
+    /// 1.01–1.05×, 7×7 ones 0.72–0.84×). Each way also takes at least the time its
+    /// weights take to come from memory, `weightCost` per float (ResNet-50's 7×7 layers over channels, 37.7 MB of
+    /// transformed weights, take 1.7× their direct time).
+    static let overTilesCost = 1.85, overChannelsCost = 1.18, overChannelsCostPerProduct = 95.0, weightCost = 21.0
+    /// Tiles the GEMMs compute at a time in each form (the AVX-512 kernels' NR and MR): others pad to them.
+    static let tilesPerPanel = 32, tilesPerSliver = 8
     /// Bytes of V and M a block may take (a thread's share of L2).
     static let blockBytes = 1 << 20
     /// Output channels transformed into scratch at a time before they are stored.
@@ -28,12 +48,21 @@ struct WinogradConvolution {
     /// Tiles of all images.
     var tiles: Int { batch * tilesH * tilesW }
 
-    /// True when a convolution with this kernel, strides, dilations and group, from `channels` to the output
-    /// `output` ([batch, outChannels, outH, outW]), runs here.
-    static func applies(kernel: [Int], strides: [Int], dilations: [Int], group: Int, channels: Int, output: [Int]) -> Bool {
-        guard kernel == [3, 3], strides.allSatisfy({ $0 == 1 }), dilations.allSatisfy({ $0 == 1 }), group == 1, output.count == 4 else { return false }
-        let tiles = output[0] * ((output[2] + 3) / 4) * ((output[3] + 3) / 4)
-        return channels >= minimumChannels && output[1] >= minimumChannels && tiles >= minimumTiles
+    /// The form a convolution with this kernel, strides, dilations and group, from `channels` to the output `output`
+    /// ([batch, outChannels, outH, outW]), runs here in, or nil when the direct convolution costs less (by the model
+    /// of `overTilesCost`; over tiles wins ties). ResNet-50 at batch 1: the 56×56 layers run over tiles, the 28×28
+    /// and 14×14 ones over channels, the 7×7 ones direct; at batch 16 the 56×56 and 28×28 ones over tiles, the
+    /// others over channels.
+    static func form(kernel: [Int], strides: [Int], dilations: [Int], group: Int, channels: Int, output: [Int]) -> Form? {
+        guard kernel == [3, 3], strides.allSatisfy({ $0 == 1 }), dilations.allSatisfy({ $0 == 1 }), group == 1, output.count == 4,
+              channels >= minimumChannels, output[1] >= minimumChannels else { return nil }
+        let tiles = output[0] * ((output[2] + 3) / 4) * ((output[3] + 3) / 4), c = Double(channels)
+        func padded(_ unit: Int) -> Double { Double((tiles + unit - 1) / unit * unit) }
+        let direct = max(9 * Double(output[0] * output[2] * output[3]) * c, 9 * c * weightCost)
+        let overTiles = max(overTilesCost * 36 * padded(tilesPerPanel) * c, 36 * c * weightCost)
+        let overChannels = max(36 * padded(tilesPerSliver) * (overChannelsCost * c + overChannelsCostPerProduct), 36 * c * weightCost)
+        guard min(overTiles, overChannels) < direct else { return nil }
+        return overTiles <= overChannels ? .overTiles : .overChannels
     }
 
     /// How blocks are cut and laid out in a thread's scratch.
@@ -47,6 +76,8 @@ struct WinogradConvolution {
         let outRows: Int
         /// Input channels (the rows V holds per point).
         let channels: Int
+        /// Floats of a point's products as the GEMM over channels stores them ([panel][tile][NR]), 0 over tiles.
+        let productFloats: Int
 
         /// Floats from one point's matrix to the next in V and in M: a cache line more than the matrix, so that the 36
         /// vectors of a tile the transforms store or load are not all 4 KiB apart (one L1 set).
@@ -55,24 +86,35 @@ struct WinogradConvolution {
         var vFloats: Int { 36 * vPointStride }
         var mFloats: Int { 36 * mPointStride }
         var stagingFloats: Int { WinogradConvolution.channelsPerStore * 16 * ld }
-        var floats: Int { vFloats + mFloats + stagingFloats }
+        var floats: Int { vFloats + mFloats + stagingFloats + productFloats }
     }
 
-    /// Blocks of whole NR-wide panels, as many tiles as `blockBytes` allows, or as the transformed weights take when
-    /// they are larger (each block reads all of them), one panel at least; made smaller when there would be fewer
-    /// blocks than threads.
-    func blockLayout(mr: Int, nr: Int, threads: Int) -> BlockLayout {
-        let outRows = (outChannels + mr - 1) / mr * mr
+    /// Blocks of whole units of tiles (NR-wide panels over tiles, MR-tile slivers over channels), as many tiles as
+    /// `blockBytes` allows, or as the transformed weights take when they are larger (each block reads all of them),
+    /// one unit at least. Over tiles they are made smaller when there would be fewer blocks than threads; over
+    /// channels the threads split a block's output channels instead (`channelRanges`).
+    func blockLayout(config: KernelConfig, threads: Int) -> BlockLayout {
+        let (rowUnit, tileUnit) = form == .overTiles ? (config.gemmMR, config.gemmNR) : (config.igemmNR, config.igemmMR)
+        let outRows = (outChannels + rowUnit - 1) / rowUnit * rowUnit
         let bytesPerTile = 36 * (channels + outRows) * MemoryLayout<Float>.size
         let budget = max(Self.blockBytes, 36 * channels * outChannels * MemoryLayout<Float>.size)
-        let panels = (tiles + nr - 1) / nr
-        var panelsPerBlock = min(panels, max(1, budget / bytesPerTile / nr))
-        if threads > 1 && (panels + panelsPerBlock - 1) / panelsPerBlock < threads {
-            panelsPerBlock = max(1, panels / threads)
+        let units = (tiles + tileUnit - 1) / tileUnit
+        var unitsPerBlock = min(units, max(1, budget / bytesPerTile / tileUnit))
+        if form == .overTiles && threads > 1 && (units + unitsPerBlock - 1) / unitsPerBlock < threads {
+            unitsPerBlock = max(1, units / threads)
         }
-        let perBlock = min(tiles, panelsPerBlock * nr)
+        let perBlock = min(tiles, unitsPerBlock * tileUnit)
         let ld = (perBlock + 15) / 16 * 16 + 16
-        return BlockLayout(tiles: perBlock, ld: ld, outRows: outRows, channels: channels)
+        let productFloats = form == .overTiles ? 0 : outRows * ((perBlock + 15) / 16 * 16)
+        return BlockLayout(tiles: perBlock, ld: ld, outRows: outRows, channels: channels, productFloats: productFloats)
+    }
+
+    /// Ranges of NR-channel panels a block's output channels are split into: over channels, enough for every
+    /// thread to have a task when there are fewer blocks than threads; else 1.
+    func channelRanges(blocks: Int, config: KernelConfig, threads: Int) -> Int {
+        guard form == .overChannels, blocks < threads else { return 1 }
+        let panels = (outChannels + config.igemmNR - 1) / config.igemmNR
+        return min(panels, (threads + blocks - 1) / blocks)
     }
 
     /// `y = epilogue(W ⊛ x)` with `weights` [outChannels, channels, 3, 3], `x` [batch, channels, inH, inW] and `y`
@@ -80,19 +122,32 @@ struct WinogradConvolution {
     func run(x: UnsafePointer<Float>, weights: UnsafePointer<Float>, epilogue: ConvEpilogue, y: UnsafeMutablePointer<Float>,
              context: KernelContext) {
         let config = context.kernels
-        let shape = GemmShape(m: outChannels, k: channels, mr: config.gemmMR)
+        let shape = form == .overTiles ? GemmShape(m: outChannels, k: channels, mr: config.gemmMR)
+            : GemmShape(m: outChannels, k: channels, mr: config.igemmNR, kcLimit: GemmShape.prefetchedKcLimit)
         let packed = WinogradWeights.packed(weights, outChannels: outChannels, channels: channels, shape: shape, context: context)
-        let layout = blockLayout(mr: config.gemmMR, nr: config.gemmNR, threads: context.pool.threadCount)
+        let threads = context.pool.threadCount
+        let layout = blockLayout(config: config, threads: threads)
         let blocks = (tiles + layout.tiles - 1) / layout.tiles
+        let ranges = channelRanges(blocks: blocks, config: config, threads: threads)
         let padded = padInput(x, context: context)
-        context.pool.parallelFor(blocks) { block, thread in
+        context.pool.parallelFor(blocks * ranges) { task, thread in
+            let block = task / ranges, range = task % ranges
             let first = block * layout.tiles, count = min(layout.tiles, tiles - first)
             let v = context.gemmWorkspace.threadBuffer(thread, layout.floats)
             let m = v + layout.vFloats, staging = m + layout.mFloats
             transformInput(padded, first: first, count: count, layout: layout, into: v, kernel: config.winogradInput)
-            multiply(packed, shape: shape, v, count: count, layout: layout, into: m, config: config)
-            transformOutput(m, first: first, count: count, layout: layout, staging: staging, epilogue: epilogue, y: y,
-                            kernel: config.winogradOutput)
+            var outputChannels = 0..<outChannels
+            switch form {
+            case .overTiles:
+                multiply(packed, shape: shape, v, count: count, layout: layout, into: m, config: config)
+            case .overChannels:
+                let panels = shape.slivers * range / ranges..<shape.slivers * (range + 1) / ranges
+                multiplyOverChannels(packed, shape: shape, panels: panels, v, count: count, layout: layout, into: m,
+                                     products: staging + layout.stagingFloats, config: config)
+                outputChannels = panels.lowerBound * shape.mr..<min(outChannels, panels.upperBound * shape.mr)
+            }
+            transformOutput(m, first: first, count: count, channels: outputChannels, layout: layout, staging: staging,
+                            epilogue: epilogue, y: y, kernel: config.winogradOutput)
         }
     }
 
@@ -177,14 +232,14 @@ struct WinogradConvolution {
         }
     }
 
-    /// The block's outputs from M, `channelsPerStore` output channels at a time: their 4×4 tiles as four rows of
-    /// `4 · count` outputs each in `staging`, then each row segment's rows through the epilogue.
-    private func transformOutput(_ m: UnsafePointer<Float>, first: Int, count: Int, layout: BlockLayout,
+    /// The block's outputs in `channels` from M, `channelsPerStore` output channels at a time: their 4×4 tiles as
+    /// four rows of `4 · count` outputs each in `staging`, then each row segment's rows through the epilogue.
+    private func transformOutput(_ m: UnsafePointer<Float>, first: Int, count: Int, channels: Range<Int>, layout: BlockLayout,
                                  staging: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue, y: UnsafeMutablePointer<Float>,
                                  kernel: KernelConfig.WinogradOutputMicrokernel) {
         let g = geometry, ld = layout.ld, rowStride = 4 * ld, channelStride = 4 * rowStride, plane = g.outH * g.outW
-        for k0 in stride(from: 0, to: outChannels, by: Self.channelsPerStore) {
-            let channelCount = min(Self.channelsPerStore, outChannels - k0)
+        for k0 in stride(from: channels.lowerBound, to: channels.upperBound, by: Self.channelsPerStore) {
+            let channelCount = min(Self.channelsPerStore, channels.upperBound - k0)
             kernel(channelCount, count, m + k0 * ld, ld, layout.mPointStride, staging, channelStride, rowStride)
             forEachRowSegment(first: first, count: count) { image, tileRow, tileColumn, offset, length in
                 let width = min(4 * length, g.outW - 4 * tileColumn)
