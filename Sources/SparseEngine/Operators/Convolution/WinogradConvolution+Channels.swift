@@ -59,7 +59,7 @@ extension WinogradConvolution {
             let panelProducts = products + (panel - panels.lowerBound) * rows * nr
             for t0 in stride(from: 0, to: rows, by: 16) {
                 for c0 in stride(from: 0, to: nr, by: 16) {
-                    transpose(panelProducts + t0 * nr + c0, nr, m + (panel * nr + c0) * ld + t0, ld, nil, false, -.infinity, .infinity)
+                    transpose(panelProducts + t0 * nr + c0, nr, m + (panel * nr + c0) * ld + t0, ld, nil, nil, -.infinity, .infinity)
                 }
             }
         }
