@@ -18,7 +18,7 @@ def emit_spmm(isa, lanes, path, header, public_doc, vectors=4):
     V = f"SIMD{lanes}<Float>"
     vb = lanes * 4  # bytes per vector
     L = []; w = L.append
-    w(GENERATED); w(header); w("")
+    w(GENERATED); w(header); w(""); w("import CSparseEngineCPU"); w("")
     w(public_doc)
     w("///")
     w(f"/// Runs `pairCount` pairs of the pair table (`pairs`: row A, row B or -1, steps, first step; see `SparseWeights`). For")
@@ -62,6 +62,7 @@ def emit_spmm(isa, lanes, path, header, public_doc, vectors=4):
     def body(indent, addresses):
         w(f"{indent}for s in 0..<steps {{")
         w(f"{indent}    let index = indices[s]")
+        w(f"{indent}    zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)")
         w(f"{indent}    {addresses}")
         w(f"{indent}    let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])")
         for i in range(vectors):

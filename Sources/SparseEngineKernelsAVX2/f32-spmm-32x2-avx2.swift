@@ -2,6 +2,8 @@
 // f32 SpMM microkernel, 32 pixels × 2 output rows, built with -target-cpu haswell:
 // each `addProduct` on SIMD8<Float> becomes one vfmadd231ps ymm (8 accumulators), each weight one vbroadcastss.
 
+import CSparseEngineCPU
+
 /// AVX2 f32 SpMM microkernel: pairs of output rows (of `SparseWeights`) over 32 pixels.
 /// Call only when `CPUFeatures.current.avx2`.
 ///
@@ -43,6 +45,7 @@ public func f32_spmm_32x2__avx2(_ pairs: UnsafePointer<Int32>, _ pairCount: Int,
         if let rowOffsets {
             for s in 0..<steps {
                 let index = indices[s]
+                zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
                 let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
                 let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
                 a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
@@ -53,6 +56,7 @@ public func f32_spmm_32x2__avx2(_ pairs: UnsafePointer<Int32>, _ pairCount: Int,
         } else {
             for s in 0..<steps {
                 let index = indices[s]
+                zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
                 let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
                 let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
                 a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))

@@ -2,6 +2,8 @@
 // f32 SpMM microkernel, 128 pixels × 2 output rows, built with -target-cpu skylake-avx512: 16 zmm accumulators,
 // so each weight's broadcast and index serve twice the multiply-adds of the 64-pixel kernel.
 
+import CSparseEngineCPU
+
 /// AVX-512 f32 SpMM microkernel for wide images: pairs of output rows (of `SparseWeights`) over 128 pixels.
 /// Call only when `CPUFeatures.current.avx512`.
 ///
@@ -47,6 +49,7 @@ public func f32_spmm_128x2__avx512(_ pairs: UnsafePointer<Int32>, _ pairCount: I
         if let rowOffsets {
             for s in 0..<steps {
                 let index = indices[s]
+                zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
                 let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
                 let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
                 a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
@@ -61,6 +64,7 @@ public func f32_spmm_128x2__avx512(_ pairs: UnsafePointer<Int32>, _ pairCount: I
         } else {
             for s in 0..<steps {
                 let index = indices[s]
+                zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
                 let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
                 let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
                 a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))

@@ -2,6 +2,8 @@
 // f32 SpMM microkernel, 64 pixels × 2 output rows, built with -target-cpu skylake-avx512:
 // each `addProduct` on SIMD16<Float> becomes one vfmadd231ps zmm, each weight one vbroadcastss.
 
+import CSparseEngineCPU
+
 /// AVX-512 f32 SpMM microkernel: pairs of output rows (of `SparseWeights`) over 64 pixels.
 /// Call only when `CPUFeatures.current.avx512`.
 ///
@@ -43,6 +45,7 @@ public func f32_spmm_64x2__avx512(_ pairs: UnsafePointer<Int32>, _ pairCount: In
         if let rowOffsets {
             for s in 0..<steps {
                 let index = indices[s]
+                zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
                 let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
                 let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
                 a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
@@ -53,6 +56,7 @@ public func f32_spmm_64x2__avx512(_ pairs: UnsafePointer<Int32>, _ pairCount: In
         } else {
             for s in 0..<steps {
                 let index = indices[s]
+                zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
                 let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
                 let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
                 a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
