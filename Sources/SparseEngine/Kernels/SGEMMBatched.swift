@@ -62,23 +62,12 @@ func serialSgemm(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, 
     }
 }
 
-/// `packBPanel` for a B stored N×K: `panel[p·nr + j] = b[(j0 + j)·ldb + k0 + p]`, whole 16×16 blocks through the
-/// transpose kernel, the edges one by one, columns from `cols` to `nr` zero.
+/// `packBPanel` for a B stored N×K: `panel[p·nr + j] = b[(j0 + j)·ldb + k0 + p]` (`transposeInBlocks`), columns from
+/// `cols` to `nr` zero.
 private func packTransposedPanel(_ b: UnsafePointer<Float>, ldb: Int, k0: Int, kc: Int, j0: Int, cols: Int, nr: Int,
                                  transpose: KernelConfig.TransposeMicrokernel, into panel: UnsafeMutablePointer<Float>) {
     if cols < nr {
         for p in 0..<kc { (panel + p * nr + cols).update(repeating: 0, count: nr - cols) }
     }
-    for jj in stride(from: 0, to: cols, by: 16) {
-        for pp in stride(from: 0, to: kc, by: 16) {
-            let source = b + (j0 + jj) * ldb + k0 + pp, destination = panel + pp * nr + jj
-            if jj + 16 <= cols && pp + 16 <= kc {
-                transpose(source, ldb, destination, nr, nil, nil, -.infinity, .infinity)
-                continue
-            }
-            for j in 0..<min(16, cols - jj) {
-                for p in 0..<min(16, kc - pp) { destination[p * nr + j] = source[j * ldb + p] }
-            }
-        }
-    }
+    transposeInBlocks(b + j0 * ldb + k0, ldSource: ldb, rows: cols, columns: kc, into: panel, ldDestination: nr, transpose: transpose)
 }

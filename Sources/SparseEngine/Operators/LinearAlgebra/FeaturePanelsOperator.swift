@@ -33,18 +33,8 @@ struct FeaturePanelsOperator: Operator {
             let panel = task / runs, f0 = task % runs * Self.featuresPerTask, f1 = min(features, f0 + Self.featuresPerTask)
             let t0 = panel * width, count = min(width, tokens - t0)
             // Feature f of the panel's tokens is its row f, `count` floats long.
-            let from = source + t0 * features, to = destination + t0 * features
-            for q0 in stride(from: 0, to: count, by: 16) {
-                for r0 in stride(from: f0, to: f1, by: 16) {
-                    if q0 + 16 <= count && r0 + 16 <= f1 {
-                        transpose(from + q0 * features + r0, features, to + r0 * count + q0, count, nil, nil, -.infinity, .infinity)
-                        continue
-                    }
-                    for q in q0..<min(q0 + 16, count) {
-                        for r in r0..<min(r0 + 16, f1) { to[r * count + q] = from[q * features + r] }
-                    }
-                }
-            }
+            transposeInBlocks(source + t0 * features + f0, ldSource: features, rows: count, columns: f1 - f0,
+                              into: destination + t0 * features + f0 * count, ldDestination: count, transpose: transpose)
         }
     }
 }

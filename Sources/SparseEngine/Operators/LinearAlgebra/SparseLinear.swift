@@ -95,19 +95,7 @@ struct LinearSpMMOperands: SpMMOperands {
             }
             return
         }
-        // Whole 16×16 blocks through the transpose kernel, the edges one by one.
-        let source = x + pixel0 * k + k0
-        for q0 in stride(from: 0, to: count, by: 16) {
-            for r0 in stride(from: 0, to: kc, by: 16) {
-                if q0 + 16 <= count && r0 + 16 <= kc {
-                    transpose(source + q0 * k + r0, k, panel + r0 * width + q0, width, nil, nil, -.infinity, .infinity)
-                    continue
-                }
-                for q in q0..<min(q0 + 16, count) {
-                    for r in r0..<min(r0 + 16, kc) { panel[r * width + q] = source[q * k + r] }
-                }
-            }
-        }
+        transposeInBlocks(x + pixel0 * k + k0, ldSource: k, rows: count, columns: kc, into: panel, ldDestination: width, transpose: transpose)
     }
 
     /// Writes the rows of a partial block to feature-major Y as they are. For token-major Y, transposes the tile back
