@@ -64,7 +64,9 @@ extension BenchmarkReport: Encodable {
         try zoo.encode(summary.weightSparsity, forKey: "weight_sparsity")
         try zoo.encode(settings.sparsify, forKey: "sparsify")
         try zoo.encode(weightBytes, forKey: "weight_bytes")
-        try zoo.encode(sliceItems, forKey: "slice_items")
+        try zoo.encode(slicing.items, forKey: "slice_items")
+        try zoo.encode(slicing.streams, forKey: "slice_streams")
+        try zoo.encode(slicing.tailStart.map { summary.nodesAfterOptimization - $0 }, forKey: "whole_batch_tail_nodes")
         if let profile {
             try zoo.encode(profile.map {
                 NodeTimingJSON(name: $0.name, op_type: $0.opType, output_shape: $0.outputShape, weight_sparsity: $0.weightSparsity,

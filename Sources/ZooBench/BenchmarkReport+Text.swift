@@ -34,8 +34,11 @@ extension BenchmarkReport {
         let pruned = settings.sparsify.map { String(format: " (pruned to %.0f %% in memory by --sparsify)", $0 * 100) } ?? ""
         lines.append("Sparsity: weight sparsity \(sparsity) over \(summary.weightLayers) layers, \(summary.sparseLayers) run sparse\(pruned)")
         lines.append(String(format: "Weight memory: %.1f MiB held by the engine (constants, compressed and packed weights)", Double(weightBytes) / 1_048_576))
-        if sliceItems < batchSize {
-            lines.append("Batch slices: \(batchSize) items run \(sliceItems) at a time (the whole batch's activations exceed the cache)")
+        if slicing.items < batchSize {
+            let side = slicing.streams > 1 ? ", \(slicing.streams) streams side by side" : ""
+            let nodes = summary.nodesAfterOptimization
+            let tail = slicing.tailStart.map { ", then the last \(nodes - $0) of \(nodes) nodes on the whole batch (their weights outweigh the values)" } ?? ""
+            lines.append("Batch slices: \(batchSize) items run \(slicing.items) at a time\(side)\(tail) (the whole batch's activations exceed the cache)")
         }
         if let profile { lines.append(profileText(profile)) }
         return lines.joined(separator: "\n")

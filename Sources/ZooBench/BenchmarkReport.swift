@@ -25,8 +25,8 @@ public struct BenchmarkReport: Sendable {
     public let profile: [NodeTiming]?
     /// Bytes of weights the first session holds after the measurement (`InferenceSession.weightBytes`).
     public let weightBytes: Int
-    /// Items per slice the batch ran in (`InferenceSession.sliceItems`): the batch size when it ran whole.
-    public let sliceItems: Int
+    /// How the batch ran (`InferenceSession.batchSlicing`): whole (items equal to the batch), or in slices.
+    public let slicing: BatchSlicing
 
     /// Assembles the report of a finished benchmark.
     public init(benchmark: Benchmark, measurement: BenchmarkMeasurement, originalModelPath: String, modelPath: String, version: String,
@@ -42,7 +42,8 @@ public struct BenchmarkReport: Sendable {
         self.measurement = measurement
         summary = benchmark.summary
         weightBytes = benchmark.sessions[0].weightBytes
-        sliceItems = (try? benchmark.sessions[0].sliceItems(benchmark.feeds)) ?? benchmark.batchSize
+        slicing = (try? benchmark.sessions[0].batchSlicing(benchmark.feeds))
+            ?? BatchSlicing(batch: benchmark.batchSize, items: benchmark.batchSize)
     }
 
     /// The engine's description (`engine`), laid out like deepsparse's `str(Engine)`.

@@ -1,6 +1,6 @@
-/// Scratch and caches for `sgemm`, one per session: per-thread tiles and B panels, the packings of
-/// the current call, and the packing of every constant operand seen so far (weights are packed once,
-/// not every run).
+/// Scratch and caches for `sgemm`, one per kernel context: per-thread tiles and B panels, the packings of
+/// the current call, and (in the session's `ConstantPackings`, shared with its other contexts) the packing of
+/// every constant operand seen so far (weights are packed once, not every run).
 final class GemmWorkspace: @unchecked Sendable {
     /// How an operand is packed, part of the cache key.
     enum Layout: Hashable {
@@ -18,16 +18,16 @@ final class GemmWorkspace: @unchecked Sendable {
     private let threadScratch: [ScratchBuffer]
     private let leftScratch = ScratchBuffer()
     private let rightScratch = ScratchBuffer()
-    /// Byte ranges of tensors that never change while the session lives (weights, folded constants).
-    private var constantRanges: [Range<UInt>] = []
-    private var packedConstants: [Key: ScratchBuffer] = [:]
+    /// The session's constants and their packings.
+    let constants: ConstantPackings
 
-    init(threads: Int) {
+    init(threads: Int, constants: ConstantPackings = ConstantPackings()) {
         threadScratch = (0..<max(threads, 1)).map { _ in ScratchBuffer() }
+        self.constants = constants
     }
 
     /// Bytes held by the cached packings of constant operands.
-    var packedBytes: Int { packedConstants.values.reduce(0) { $0 + $1.byteCount } }
+    var packedBytes: Int { constants.packedBytes }
 
     /// Per-thread scratch (B panels, output tiles), reused call after call.
     func threadBuffer(_ thread: Int, _ count: Int) -> UnsafeMutablePointer<Float> { threadScratch[thread].floats(count) }
@@ -35,21 +35,12 @@ final class GemmWorkspace: @unchecked Sendable {
     /// Declares `byteCount` bytes at `base` constant for the session's lifetime, so a GEMM operand
     /// inside them is packed once and reused.
     func registerConstant(_ base: UnsafeRawPointer, byteCount: Int) {
-        let start = UInt(bitPattern: base)
-        guard byteCount > 0, !constantRanges.contains(where: { $0.contains(start) }) else { return }
-        let index = constantRanges.firstIndex { $0.lowerBound > start } ?? constantRanges.endIndex
-        constantRanges.insert(start..<(start + UInt(byteCount)), at: index)
+        constants.register(base, byteCount: byteCount)
     }
 
     /// True when the `byteCount` bytes at `pointer` lie in one registered constant range.
     func isConstant(_ pointer: UnsafeRawPointer, byteCount: Int) -> Bool {
-        let start = UInt(bitPattern: pointer), end = start + UInt(byteCount)
-        var low = 0, high = constantRanges.count
-        while low < high {
-            let mid = (low + high) / 2
-            if constantRanges[mid].lowerBound <= start { low = mid + 1 } else { high = mid }
-        }
-        return low > 0 && end <= constantRanges[low - 1].upperBound
+        constants.contains(pointer, byteCount: byteCount)
     }
 
     /// The packing of the operand at `source` (a matrix of `rows` × `columns` floats, row stride `ld`,
@@ -58,12 +49,8 @@ final class GemmWorkspace: @unchecked Sendable {
                 layout: Layout, count: Int, slot: Slot, pack: (UnsafeMutablePointer<Float>) -> Void) -> UnsafePointer<Float> {
         let extent = (rows - 1) * ld + columns
         if isConstant(source, byteCount: extent * MemoryLayout<Float>.size) {
-            let key = Key(address: UInt(bitPattern: source), ld: ld, transposed: transposed, alphaBits: alpha.bitPattern, layout: layout)
-            if let cached = packedConstants[key] { return UnsafePointer(cached.floats(count)) }
-            let buffer = ScratchBuffer()
-            pack(buffer.floats(count))
-            packedConstants[key] = buffer
-            return UnsafePointer(buffer.floats(count))
+            let key = PackingKey(address: UInt(bitPattern: source), ld: ld, transposed: transposed, alphaBits: alpha.bitPattern, layout: layout)
+            return constants.packing(key, count: count, pack: pack)
         }
         let buffer = (slot == .left ? leftScratch : rightScratch).floats(count)
         pack(buffer)
@@ -71,7 +58,7 @@ final class GemmWorkspace: @unchecked Sendable {
     }
 
     /// Identifies one packing of one constant matrix.
-    private struct Key: Hashable {
+    struct PackingKey: Hashable {
         let address: UInt
         let ld: Int
         let transposed: Bool

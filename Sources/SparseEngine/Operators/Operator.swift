@@ -30,11 +30,18 @@ final class KernelContext: @unchecked Sendable {
     /// The buffers of `sharedFloats`: two can be live in one kernel call.
     enum SharedSlot: Int { case first, second }
 
-    init(pool: ThreadPool, kernels: KernelConfig = .current) {
+    init(pool: ThreadPool, kernels: KernelConfig = .current, constants: ConstantPackings = ConstantPackings()) {
         self.pool = pool
         self.kernels = kernels
-        gemmWorkspace = GemmWorkspace(threads: pool.threadCount)
+        gemmWorkspace = GemmWorkspace(threads: pool.threadCount, constants: constants)
         scratch = (0..<pool.threadCount).map { _ in ScratchBuffer() }
+    }
+
+    /// A context for one of several streams that run batch slices side by side (`BatchStreams`): a thread of
+    /// its own (kernels run inline on whichever thread runs the stream), scratch of its own, the same kernels,
+    /// and this context's constants and their packings, so every stream reads one copy of each weight.
+    func stream() -> KernelContext {
+        KernelContext(pool: ThreadPool(threads: 1), kernels: kernels, constants: gemmWorkspace.constants)
     }
 
     /// Per-thread float scratch (e.g. im2col columns) reused across runs.

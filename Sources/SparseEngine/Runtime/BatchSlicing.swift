@@ -9,11 +9,34 @@ import Foundation
 public struct BatchSlicing: Equatable, Sendable {
     /// Items in the whole batch.
     public let batch: Int
-    /// Items per slice (the last slice may hold fewer).
+    /// Items per slice at most (slices differ by one item at most).
     public let items: Int
+    /// Slices run side by side, each on a thread of its own (`BatchStreams`); 1 runs them one after another,
+    /// each on every thread.
+    public let streams: Int
+    /// The first node (in the session's order, after the passes) of the tail that runs on the whole batch once
+    /// the slices are done (`BatchTail`); nil when the slices run every node.
+    public let tailStart: Int?
 
-    /// The slices' item ranges, in order.
-    var ranges: [Range<Int>] { stride(from: 0, to: batch, by: items).map { $0..<min($0 + items, batch) } }
+    /// Slices of at most `items` of `batch`, on `streams` streams, up to node `tailStart`.
+    public init(batch: Int, items: Int, streams: Int = 1, tailStart: Int? = nil) {
+        self.batch = batch
+        self.items = items
+        self.streams = max(1, streams)
+        self.tailStart = tailStart
+    }
+
+    /// The slices' item ranges, in order: as few as hold `items` each, rounded up to a multiple of `streams` so
+    /// every stream gets the same number, with sizes as even as possible (16 items in slices of at most 3 on 2
+    /// streams: 2, 3, 3, 2, 3, 3; each stream takes a contiguous half of them, 8 items).
+    var ranges: [Range<Int>] {
+        let perStream = (batch + items * streams - 1) / max(items * streams, 1)
+        let count = max(1, min(batch, perStream * streams))
+        return (0..<count).map { batch * $0 / count..<batch * ($0 + 1) / count }
+    }
+
+    /// The distinct sizes of the slices.
+    var sliceSizes: Set<Int> { Set(ranges.map(\.count)) }
 
     /// The slice size for a batch whose whole arena takes `arenaBytes`: as many items as fit in `budget`
     /// bytes (arenas grow in proportion to the batch), at least one.

@@ -31,18 +31,23 @@ public final class InferenceSession: @unchecked Sendable {
         public var sliceBudget: Int?
         /// The last-level cache's bytes: weights that fit in it do not keep a batch whole.
         public var lastLevelCache: Int
+        /// Run a sliced batch's slices side by side, one per thread (`BatchStreams`), rather than one after
+        /// another on all threads. `ZOO_BATCH_STREAMS=0` in the environment turns it off by default.
+        public var batchStreams: Bool
 
         /// Defaults: all active processors, optimizations and sparse kernels on, no pruning, large batches
         /// sliced to fit this machine's cache.
         public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, optimize: Bool = true,
                     sparseKernels: Bool = ProcessInfo.processInfo.environment["ZOO_SPARSE"] != "0", sparsify: Double? = nil,
-                    sliceBudget: Int? = BatchSlicing.environmentBudget, lastLevelCache: Int = BatchSlicing.lastLevelCache) {
+                    sliceBudget: Int? = BatchSlicing.environmentBudget, lastLevelCache: Int = BatchSlicing.lastLevelCache,
+                    batchStreams: Bool = ProcessInfo.processInfo.environment["ZOO_BATCH_STREAMS"] != "0") {
             self.threads = max(1, threads)
             self.optimize = optimize
             self.sparseKernels = sparseKernels
             self.sparsify = sparsify
             self.sliceBudget = sliceBudget
             self.lastLevelCache = lastLevelCache
+            self.batchStreams = batchStreams
         }
     }
 
@@ -77,6 +82,10 @@ public final class InferenceSession: @unchecked Sendable {
     private var plans: [[[Int]]: Plan] = [:]
     /// How each input signature's batch runs (whole when `items == batch`).
     private var slicings: [[[Int]]: BatchSlicing] = [:]
+    /// The streams that run sliced batches side by side, made on first use.
+    private lazy var streams = BatchStreams(context: context)
+    /// The graph split into the nodes that run in slices and a tail that runs whole, by the tail's first node.
+    private var splits: [Int: (head: GraphSegment, tail: GraphSegment)] = [:]
     private let lock = NSLock()
 
     /// Prepares `model` for running; throws `.unsupportedOperator` etc. before any run.
@@ -123,66 +132,99 @@ public final class InferenceSession: @unchecked Sendable {
         defer { lock.unlock() }
         let slicing = try slicing(for: feeds, signature: signature)
         guard slicing.items < slicing.batch else { return try plan(for: feeds, signature: signature).execute(feeds, context: context) }
-        return try BatchSlicing.join(slicing.ranges.map { range in
-            let part = BatchSlicing.slice(feeds, range)
-            return try plan(for: part, signature: sliceSignature(part)).execute(part, context: context)
-        })
+        let head = try runSlices(slicing, feeds: feeds)
+        guard let start = slicing.tailStart else { return head }
+        return try tailPlan(start, feeds: feeds, head: head, signature: signature).execute(feeds.merging(head) { $1 }, context: context)
     }
 
-    /// Items per slice when a batch of these feeds runs (`BatchSlicing`): the whole batch, or fewer.
-    public func sliceItems(_ feeds: [String: Tensor]) throws -> Int {
+    /// How a batch of these feeds runs: whole (`items == batch`), or in slices, one after another or side by side,
+    /// and perhaps whole again from a node on.
+    public func batchSlicing(_ feeds: [String: Tensor]) throws -> BatchSlicing {
         let signature = try validate(feeds)
         lock.lock()
         defer { lock.unlock() }
-        return try slicing(for: feeds, signature: signature).items
+        return try slicing(for: feeds, signature: signature)
+    }
+
+    /// Runs the nodes `slicing` runs in slices on every slice of `feeds` (side by side on streams, or one after
+    /// another on every thread) and joins the slices' outputs: the graph's, or the values the whole-batch tail
+    /// reads. Call with `lock` held.
+    private func runSlices(_ slicing: BatchSlicing, feeds: [String: Tensor]) throws -> [String: Tensor] {
+        let parts = slicing.ranges.map { BatchSlicing.slice(feeds, $0) }
+        let head = segments(slicing.tailStart).head
+        guard slicing.streams == 1 else {
+            return try BatchSlicing.join(streams.run(parts, signature: { sliceKey($0, slicing) }) { part, stream in
+                try head.planner(stream).plan(inputShapes: inputShapes(part))
+            })
+        }
+        return try BatchSlicing.join(parts.map { part in try slicePlan(for: part, slicing).execute(part, context: context) })
     }
 
     /// Runs the model `runs` times on `feeds` and returns the mean seconds per run spent in each node
     /// that ran (nodes evaluated while planning take none), in execution order. A batch run in slices is
-    /// timed as such, with the first slice's shapes.
+    /// timed as such (one after another, on every thread), with the first slice's shapes, then its whole-batch
+    /// tail, if any.
     public func profile(_ feeds: [String: Tensor], runs: Int) throws -> [NodeTiming] {
         let signature = try validate(feeds)
         lock.lock()
         defer { lock.unlock() }
         let slicing = try slicing(for: feeds, signature: signature)
         let parts = slicing.ranges.map { BatchSlicing.slice(feeds, $0) }
-        let slicePlans = try parts.map { try plan(for: $0, signature: sliceSignature($0)) }
+        let slicePlans = try parts.map { part in
+            slicing.items < slicing.batch ? try slicePlan(for: part, slicing) : try plan(for: part, signature: signature)
+        }
         let first = slicePlans[0]
-        var seconds = [Double](repeating: 0, count: first.steps.count)
-        try seconds.withUnsafeMutableBufferPointer { buffer in
-            for _ in 0..<max(runs, 1) {
+        var headSeconds = [Double](repeating: 0, count: first.steps.count)
+        var tail: (plan: Plan, feeds: [String: Tensor])?
+        var tailSeconds: [Double] = []
+        for _ in 0..<max(runs, 1) {
+            var outputs: [[String: Tensor]] = []
+            try headSeconds.withUnsafeMutableBufferPointer { buffer in
                 for (part, slicePlan) in zip(parts, slicePlans) {
-                    // A smaller last slice has a plan of its own; its steps match the first's node for node.
+                    // A smaller slice has a plan of its own; its steps match the first's node for node.
                     let timings = slicePlan.steps.count == first.steps.count ? buffer.baseAddress! : nil
-                    _ = try slicePlan.execute(part, context: context, timings: timings)
+                    outputs.append(try slicePlan.execute(part, context: context, timings: timings))
                 }
             }
+            guard let start = slicing.tailStart else { continue }
+            if tail == nil {
+                let head = try BatchSlicing.join(outputs)
+                tail = (try tailPlan(start, feeds: feeds, head: head, signature: signature), feeds.merging(head) { $1 })
+                tailSeconds = [Double](repeating: 0, count: tail!.plan.steps.count)
+            }
+            try tailSeconds.withUnsafeMutableBufferPointer { buffer in
+                _ = try tail!.plan.execute(tail!.feeds, context: context, timings: buffer.baseAddress!)
+            }
         }
-        return zip(first.steps, seconds).map { step, total in
-            let weight = step.inputs.count > 1 ? step.inputs[1].flatMap { first.table[$0] } : nil
-            let layer = LayerKind(step.node, weight: weight, outputShape: first.table[step.outputs[0]]?.shape, kernels: context.kernels)
-            return NodeTiming(name: step.node.displayName, opType: step.node.opType, seconds: total / Double(max(runs, 1)),
-                              outputShape: first.table[step.outputs[0]]?.shape ?? [], weightSparsity: layer.weightSparsity,
-                              kernel: layer.kernel)
+        let timed = [(first, headSeconds)] + (tail.map { [($0.plan, tailSeconds)] } ?? [])
+        return timed.flatMap { plan, seconds in
+            zip(plan.steps, seconds).map { step, total in
+                let weight = step.inputs.count > 1 ? step.inputs[1].flatMap { plan.table[$0] } : nil
+                let layer = LayerKind(step.node, weight: weight, outputShape: plan.table[step.outputs[0]]?.shape, kernels: context.kernels)
+                return NodeTiming(name: step.node.displayName, opType: step.node.opType, seconds: total / Double(max(runs, 1)),
+                                  outputShape: plan.table[step.outputs[0]]?.shape ?? [], weightSparsity: layer.weightSparsity,
+                                  kernel: layer.kernel)
+            }
         }
     }
 
-    /// Whether these feeds' batch runs whole or in slices, decided on first use: in slices when every
-    /// input has the same batch (axis 0) of more than one item, no input decides shapes, the graph keeps
-    /// items apart, the whole batch's arena exceeds `options.sliceBudget` and the weights a run reads take fewer
-    /// bytes than one item's intermediate values or than the last-level cache holds (slices read them again each). Deciding whole plans the batch at once. Call with `lock` held.
-    /// Bytes of weights a run reads: every initializer, but an 8-bit weight that runs on the sparse INT8 kernels
-    /// as its packed nonzero groups (`QuantizedSparseSelection`).
-    private var weightBytesRead: Int {
-        var packed: [String: Int] = [:]
+    /// Bytes a run reads of each initializer: its own, but an 8-bit weight that runs on the sparse INT8 kernels
+    /// reads its packed nonzero groups (`QuantizedSparseSelection`).
+    private lazy var weightBytesRead: [String: Int] = {
+        var bytes = graph.initializers.mapValues(\.byteCount)
         for node in graph.nodes {
-            guard case .int(let bytes)? = node.attributes[QuantizedSparseSelection.attribute],
+            guard case .int(let packed)? = node.attributes[QuantizedSparseSelection.attribute],
                   let inputs = QuantizedSparseSelection.weightInputs(node.opType), node.inputs.count > inputs.weight else { continue }
-            packed[node.inputs[inputs.weight]] = bytes
+            bytes[node.inputs[inputs.weight]] = packed
         }
-        return graph.initializers.reduce(0) { $0 + (packed[$1.key] ?? $1.value.byteCount) }
-    }
+        return bytes
+    }()
 
+    /// Whether these feeds' batch runs whole or in slices, decided on first use: in slices when every input has
+    /// the same batch (axis 0) of more than one item, no input decides shapes, the graph keeps items apart, the
+    /// whole batch's arena exceeds `options.sliceBudget` and the weights are not worth keeping the batch whole for
+    /// (`BatchTail`: each slice reads them again). The slices may stop at a tail that runs on the whole batch.
+    /// Deciding whole plans the batch at once. Call with `lock` held.
     private func slicing(for feeds: [String: Tensor], signature: [[Int]]) throws -> BatchSlicing {
         if let known = slicings[signature] { return known }
         let batch = feeds.values.first?.shape.first ?? 1
@@ -193,12 +235,19 @@ public final class InferenceSession: @unchecked Sendable {
             let shapes = inputShapes(feeds)
             let inference = try planner.infer(inputShapes: shapes)
             let items = BatchSlicing.items(batch: batch, arenaBytes: planner.arenaBytes(inference), budget: budget)
-            // Each slice reads every weight again: worth it only while the weights take fewer bytes than one
-            // item's activations (pruned ResNet-50: 16 MB against 45; dense: 100 MB, whose batched GEMMs run faster)
-            // or fit in the last-level cache (ResNet-50 INT8: 25 MB, 100 -> 140 items/s at b16 on 2 threads).
-            let weightsAreSmall = weightBytesRead < max(planner.valueBytes(inference) / batch, options.lastLevelCache)
-            if items < batch, weightsAreSmall, slicesKeepItemsApart(inference, planner: planner, feeds: feeds, batch: batch, items: items) {
-                decided = BatchSlicing(batch: batch, items: items)
+            let bytesRead = weightBytesRead
+            let tailStart = BatchTail.start(inference, nodes: nodes, graph: graph, batch: batch,
+                                            weightBytes: { bytesRead[$0] ?? 0 }, lastLevelCache: options.lastLevelCache)
+            let slicing = BatchSlicing(batch: batch, items: items, streams: options.batchStreams ? options.threads : 1,
+                                       tailStart: tailStart)
+            if items < batch, tailStart != inference.pending.first?.index,
+               slicesKeepItemsApart(inference, planner: planner, feeds: feeds, slicing: slicing) {
+                decided = slicing
+                if let tailStart {
+                    let crossing = BatchTail.crossing(inference, nodes: nodes, graph: graph, start: tailStart, batch: batch) ?? []
+                    splits[tailStart] = GraphSegment.split(graph, nodes: nodes, operators: operators, at: tailStart,
+                                                           crossing: crossing, specs: inference.specs)
+                }
             } else {
                 plans[signature] = planner.plan(inference, inputShapes: shapes)
             }
@@ -207,17 +256,51 @@ public final class InferenceSession: @unchecked Sendable {
         return decided
     }
 
-    /// Whether the batch of `feeds` (whose planning is `whole`) can run in slices of `items`: the graph keeps
-    /// items apart, and slices of `items` (and the smaller last one) plan to the same nodes, item for item.
+    /// The part of the graph that runs in slices, and the tail that runs whole (nil without one).
+    private func segments(_ tailStart: Int?) -> (head: GraphSegment, tail: GraphSegment?) {
+        guard let tailStart, let split = splits[tailStart] else {
+            return (GraphSegment(graph: graph, nodes: nodes, operators: operators), nil)
+        }
+        return (split.head, split.tail)
+    }
+
+    /// The key of a slice's plans: its shapes, and where the slices stop.
+    private func sliceKey(_ part: [String: Tensor], _ slicing: BatchSlicing) -> [[Int]] {
+        sliceSignature(part) + [[slicing.tailStart ?? -1]]
+    }
+
+    /// The plan of the sliced nodes for a slice, on the session's context, built on first use. Call with `lock` held.
+    private func slicePlan(for part: [String: Tensor], _ slicing: BatchSlicing) throws -> Plan {
+        let key = sliceKey(part, slicing)
+        if let cached = plans[key] { return cached }
+        let plan = try segments(slicing.tailStart).head.planner(context).plan(inputShapes: inputShapes(part))
+        plans[key] = plan
+        return plan
+    }
+
+    /// The plan of the whole-batch tail from node `start`, for feeds of `signature` and the values the slices
+    /// made (`head`), built on first use. Call with `lock` held.
+    private func tailPlan(_ start: Int, feeds: [String: Tensor], head: [String: Tensor], signature: [[Int]]) throws -> Plan {
+        let key = signature + [[-2, start]]
+        if let cached = plans[key] { return cached }
+        var shapes = inputShapes(feeds)
+        for (name, value) in head { shapes[name] = (value.dataType, value.shape) }
+        let plan = try segments(start).tail!.planner(context).plan(inputShapes: shapes)
+        plans[key] = plan
+        return plan
+    }
+
+    /// Whether the batch of `feeds` (whose planning is `whole`) can run as `slicing` says: the graph keeps
+    /// items apart, and slices of each of its sizes plan to the same nodes, item for item.
     private func slicesKeepItemsApart(_ whole: Planner.Inference, planner: Planner, feeds: [String: Tensor],
-                                      batch: Int, items: Int) -> Bool {
+                                      slicing: BatchSlicing) -> Bool {
         guard BatchSeparability.holds(whole, nodes: nodes, operators: operators, inputs: inputs.map(\.name),
-                                      outputs: outputs.map(\.name), batch: batch, opset: opset)
+                                      outputs: outputs.map(\.name), batch: slicing.batch, opset: opset)
         else { return false }
-        return Set([items, batch % items].filter { $0 > 0 }).allSatisfy { size in
+        return slicing.sliceSizes.allSatisfy { size in
             let slice = inputShapes(BatchSlicing.slice(feeds, 0..<size))
             guard let inference = try? planner.infer(inputShapes: slice) else { return false }
-            return BatchSeparability.slicePlansMatch(whole, inference, batch: batch, items: size)
+            return BatchSeparability.slicePlansMatch(whole, inference, batch: slicing.batch, items: size)
         }
     }
 

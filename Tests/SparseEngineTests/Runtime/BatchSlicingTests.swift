@@ -124,19 +124,100 @@ final class BatchSlicingTests: XCTestCase {
         XCTAssertEqual(sliced["y"]!.floats, whole["y"]!.floats)
     }
 
-    /// Slice sizes follow the budget; slices are views of the feeds and join back in order, the last one
-    /// smaller.
+    /// Slice sizes follow the budget and are as even as the count allows, the count a multiple of the
+    /// streams; slices are views of the feeds and join back in order.
     func testSliceSizesViewsAndJoin() throws {
         XCTAssertEqual(BatchSlicing.items(batch: 16, arenaBytes: 1600, budget: 2000), 16)
         XCTAssertEqual(BatchSlicing.items(batch: 16, arenaBytes: 1600, budget: 250), 2)
         XCTAssertEqual(BatchSlicing.items(batch: 16, arenaBytes: 1600, budget: 1), 1)
+        XCTAssertEqual(BatchSlicing(batch: 16, items: 3, streams: 2).ranges.map(\.count), [2, 3, 3, 2, 3, 3])
+        XCTAssertEqual(BatchSlicing(batch: 16, items: 1, streams: 2).ranges.count, 16)
+        XCTAssertEqual(BatchSlicing(batch: 3, items: 2, streams: 2).ranges, [0..<1, 1..<3])
+        XCTAssertEqual(BatchSlicing(batch: 7, items: 1, streams: 3).ranges.count, 7)
         let slicing = BatchSlicing(batch: 5, items: 2)
-        XCTAssertEqual(slicing.ranges, [0..<2, 2..<4, 4..<5])
+        XCTAssertEqual(slicing.ranges, [0..<1, 1..<3, 3..<5])
+        XCTAssertEqual(slicing.sliceSizes, [1, 2])
         let x = Tensor.f([5, 3], (0..<15).map(Float.init))
         let parts = slicing.ranges.map { BatchSlicing.slice(["x": x], $0) }
-        XCTAssertEqual(parts[2]["x"]!.shape, [1, 3])
-        XCTAssertEqual(parts[1]["x"]!.floats, [6, 7, 8, 9, 10, 11])
+        XCTAssertEqual(parts[0]["x"]!.shape, [1, 3])
+        XCTAssertEqual(parts[1]["x"]!.floats, [3, 4, 5, 6, 7, 8])
         XCTAssertEqual(try BatchSlicing.join(parts.map { $0.mapValues { $0.copy() } })["x"]!.floats, x.floats)
+    }
+
+    /// Slices run side by side on streams, one per thread (two and three threads, batches that split evenly and
+    /// not), give the same outputs as slices run one after another and as the whole batch, run after run; a
+    /// session with streams turned off runs its slices one after another.
+    func testStreamsGiveTheOutputsOfSlicesRunInTurn() throws {
+        var m = TestModel()
+        m.nodes = [
+            TestNode("Conv", ["x", "w", "b"], ["c"], ["pads": .ints([1, 1, 1, 1])]),
+            TestNode("Relu", ["c"], ["r"]),
+            TestNode("Conv", ["r", "w2"], ["d"]),
+            TestNode("GlobalAveragePool", ["d"], ["g"]),
+            TestNode("Flatten", ["g"], ["f"]),
+            TestNode("Gemm", ["f", "fw"], ["y"], ["transB": .int(1)]),
+        ]
+        m.inputs = [.init(name: "x", type: .float, dims: ["N", 4, 8, 8])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        m.initializers = [("w", .f([16, 4, 3, 3], randomFloats(576, seed: 1))), ("b", .f([16], randomFloats(16, seed: 2))),
+                          ("w2", .f([8, 16, 1, 1], randomFloats(128, seed: 3))), ("fw", .f([3, 8], randomFloats(24, seed: 4)))]
+        let onnx = try ONNXModel(data: m.data())
+        let whole = try InferenceSession(model: onnx, options: .init(threads: 1, sliceBudget: nil))
+        for (threads, batch) in [(2, 6), (2, 7), (3, 7), (2, 2)] {
+            let x = Tensor.f([batch, 4, 8, 8], randomFloats(batch * 256, seed: UInt64(batch)))
+            let streamed = try InferenceSession(model: onnx, options: .init(threads: threads, sliceBudget: 1, lastLevelCache: 1 << 20))
+            let inTurn = try InferenceSession(model: onnx, options: .init(threads: threads, sliceBudget: 1, lastLevelCache: 1 << 20,
+                                                                          batchStreams: false))
+            XCTAssertEqual(try streamed.batchSlicing(["x": x]), BatchSlicing(batch: batch, items: 1, streams: threads))
+            XCTAssertEqual(try inTurn.batchSlicing(["x": x]).streams, 1)
+            let expected = try whole.run(["x": x])["y"]!.floats
+            XCTAssertEqual(expected.count, batch * 3)
+            for _ in 0..<3 {
+                XCTAssertEqual(try streamed.run(["x": x])["y"]!.floats, try inTurn.run(["x": x])["y"]!.floats, "\(threads) threads, batch \(batch)")
+                assertClose(try streamed.run(["x": x])["y"]!.floats, expected, tolerance: 1e-5)
+            }
+        }
+    }
+
+    /// A network whose convolution makes large values from small weights and whose classifier reads large weights
+    /// for few values runs the convolution in slices and the classifier on the whole batch (`BatchTail`), with the
+    /// whole batch's outputs, streamed or not; the profile times the tail's nodes at the whole batch. A graph
+    /// output made before that point keeps every node in slices.
+    func testClassifierWithLargeWeightsRunsOnTheWholeBatchAfterTheSlices() throws {
+        var m = TestModel()
+        m.nodes = [
+            TestNode("Conv", ["x", "w"], ["c"], ["pads": .ints([1, 1, 1, 1])]),
+            TestNode("Relu", ["c"], ["r"]),
+            TestNode("GlobalAveragePool", ["r"], ["g"]),
+            TestNode("Flatten", ["g"], ["f"]),
+            TestNode("Gemm", ["f", "fw", "fb"], ["y"], ["transB": .int(1)]),
+        ]
+        m.inputs = [.init(name: "x", type: .float, dims: ["N", 4, 16, 16])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        m.initializers = [("w", .f([64, 4, 3, 3], randomFloats(2304, seed: 1))),
+                          ("fw", .f([256, 64], randomFloats(16384, seed: 2))), ("fb", .f([256], randomFloats(256, seed: 3)))]
+        let x = Tensor.f([5, 4, 16, 16], randomFloats(5 * 1024, seed: 4))
+        let expected = try InferenceSession(model: ONNXModel(data: m.data()), options: .init(threads: 1, sliceBudget: nil)).run(["x": x])["y"]!.floats
+        XCTAssertEqual(expected.count, 5 * 256)
+        for (threads, streams) in [(1, true), (2, true), (2, false)] {
+            let session = try InferenceSession(model: ONNXModel(data: m.data()),
+                                               options: .init(threads: threads, sliceBudget: 1, lastLevelCache: 1024, batchStreams: streams))
+            let slicing = try session.batchSlicing(["x": x])
+            XCTAssertEqual(slicing.items, 1)
+            XCTAssertEqual(slicing.tailStart, 1, "the tail starts at the pooling (the Relu is fused into the convolution)")
+            for _ in 0..<2 { assertClose(try session.run(["x": x])["y"]!.floats, expected, tolerance: 1e-5) }
+            let profile = try session.profile(["x": x], runs: 1)
+            XCTAssertEqual(profile.map(\.opType), ["Conv", "GlobalAveragePool", "Flatten", "Gemm"], "Relu is fused into the convolution")
+            XCTAssertEqual(profile.map { $0.outputShape.first }, [1, 5, 5, 5])
+        }
+        // With weights that fit in the cache, or a graph output before the pooling, every node runs in slices.
+        let cached = try InferenceSession(model: ONNXModel(data: m.data()), options: .init(threads: 2, sliceBudget: 1, lastLevelCache: 1 << 20))
+        XCTAssertNil(try cached.batchSlicing(["x": x]).tailStart)
+        m.outputs.append(.init(name: "r", type: .float, dims: nil))
+        let early = try InferenceSession(model: ONNXModel(data: m.data()), options: .init(threads: 2, sliceBudget: 1, lastLevelCache: 1024))
+        XCTAssertEqual(try early.batchSlicing(["x": x]).items, 1)
+        XCTAssertNil(try early.batchSlicing(["x": x]).tailStart)
+        assertClose(try early.run(["x": x])["y"]!.floats, expected, tolerance: 1e-5)
     }
 
     /// A model over `x` [N, 6] (or another input name) with these nodes and constants, output `y`. A second
@@ -157,7 +238,7 @@ final class BatchSlicingTests: XCTestCase {
         let onnx = try ONNXModel(data: m.data())
         let sliced = try InferenceSession(model: onnx, options: .init(threads: 2, sliceBudget: 1, lastLevelCache: cache))
         let whole = try InferenceSession(model: onnx, options: .init(threads: 2, sliceBudget: nil))
-        XCTAssertEqual(try whole.sliceItems(feeds), feeds.values.first!.shape[0])
-        return (try sliced.sliceItems(feeds), try sliced.run(feeds), try whole.run(feeds))
+        XCTAssertEqual(try whole.batchSlicing(feeds).items, feeds.values.first!.shape[0])
+        return (try sliced.batchSlicing(feeds).items, try sliced.run(feeds), try whole.run(feeds))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The activations and results of a sparse 2-D convolution with one group, for `spmm`, read in place.
 ///
 /// The input is zero-padded and split into the stride phases its taps read (`polyphase`; a copy, skipped
@@ -103,8 +105,9 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
 }
 
 /// The row offsets of `ShiftedConvolutionSpMMOperands` for each input geometry a convolution has seen, so
-/// runs do not rebuild them. Runs of one session are serialized, so no lock is needed.
+/// runs do not rebuild them. Locked: batch streams (`BatchStreams`) run one operator on several threads.
 final class ShiftedRowOffsetCache: @unchecked Sendable {
+    private let lock = NSLock()
     private struct Key: Hashable {
         let channels: Int, phaseH: Int, phaseW: Int
         let geometry: ConvGeometry
@@ -116,6 +119,8 @@ final class ShiftedRowOffsetCache: @unchecked Sendable {
     /// offsets do not fit in 32 bits.
     func offsets(channels: Int, phaseH: Int, phaseW: Int, _ g: ConvGeometry) -> (offsets: [Int32], phaseCount: Int, rowStride: Int?)? {
         let key = Key(channels: channels, phaseH: phaseH, phaseW: phaseW, geometry: g)
+        lock.lock()
+        defer { lock.unlock() }
         if let cached = cache[key] { return cached }
         let made = ShiftedConvolutionSpMMOperands.rowOffsets(channels: channels, phaseH: phaseH, phaseW: phaseW, g)
             .map { ($0, usedPhases(g).count, uniformRowStride($0)) }
