@@ -437,11 +437,26 @@ def emit_gemm_8x32(isa):
     open(f"{o['dir']}/f32-igemmc-8x32-{isa}.swift", "w").write("\n".join(L) + "\n")
 
 
+EVEN_ODD_HALF = [
+    "/// Elements `first`, `first + 2`, … of `x`: the standard library's `evenHalf`/`oddHalf`, written here so that they",
+    "/// inline (the library's own are calls to code built for the baseline ISA).",
+    "@inline(__always)",
+    "private func half(_ x: SIMD32<Float>, _ first: Int) -> V {",
+    "    var result = V()",
+    "    for i in 0..<16 { result[i] = x[2 &* i &+ first] }",
+    "    return result",
+    "}",
+]
+
+
 def emit_transpose(isa, path, header, public_doc):
     """A 16×16 f32 transpose with a bias and bounds on the way out: four rounds of even/odd unshuffles of
     vector pairs (each rotates the 8-bit index row·16 + column right by one; four swap row and column)."""
     L = []; w = L.append
     w(GENERATED); w(header); w("")
+    w("private typealias V = SIMD16<Float>"); w("")
+    for line in EVEN_ODD_HALF: w(line)
+    w("")
     w(public_doc)
     w("///")
     w("/// `destination[j·ldDestination + i] = min(max(source[i·ldSource + j] + bias[i] (+ addend[j·ldDestination + i]), lo), hi)`")
@@ -451,7 +466,6 @@ def emit_transpose(isa, path, header, public_doc):
     w("@inline(never)")
     w(f"public func f32_transpose_16x16__{isa}(_ source: UnsafePointer<Float>, _ ldSource: Int, _ destination: UnsafeMutablePointer<Float>,")
     w("    _ ldDestination: Int, _ bias: UnsafePointer<Float>?, _ addend: UnsafePointer<Float>?, _ lo: Float, _ hi: Float) {")
-    w("    typealias V = SIMD16<Float>")
     w("    var v: (V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V) = (V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V())")
     w("    withUnsafeMutableBytes(of: &v) { rows in")
     w("        for i in 0..<16 { rows.storeBytes(of: UnsafeRawPointer(source + i * ldSource).loadUnaligned(as: V.self), toByteOffset: i * 64, as: V.self) }")
@@ -459,7 +473,7 @@ def emit_transpose(isa, path, header, public_doc):
     w("    for _ in 0..<4 {")
     pairs = ", ".join(f"p{m} = SIMD32(lowHalf: v.{2*m}, highHalf: v.{2*m+1})" for m in range(8))
     w(f"        let {pairs}")
-    evens = ", ".join(f"p{m}.evenHalf" for m in range(8)); odds = ", ".join(f"p{m}.oddHalf" for m in range(8))
+    evens = ", ".join(f"half(p{m}, 0)" for m in range(8)); odds = ", ".join(f"half(p{m}, 1)" for m in range(8))
     w(f"        v = ({evens},")
     w(f"             {odds})")
     w("    }")
@@ -500,14 +514,7 @@ WINOGRAD_UNSHUFFLE = [
     "    return (half(even, 0), half(odd, 0), half(even, 1), half(odd, 1))",
     "}",
     "",
-    "/// Elements `first`, `first + 2`, … of `x`: the standard library's `evenHalf`/`oddHalf`, written here so that they",
-    "/// inline (the library's own are calls to code built for the baseline ISA).",
-    "@inline(__always)",
-    "private func half(_ x: SIMD32<Float>, _ first: Int) -> V {",
-    "    var result = V()",
-    "    for i in 0..<16 { result[i] = x[2 &* i &+ first] }",
-    "    return result",
-    "}",
+    *EVEN_ODD_HALF,
 ]
 
 
