@@ -101,7 +101,7 @@ final class ConvolutionKernelTests: XCTestCase {
     /// Every stride-th float, for any count, from a buffer that ends at the last one read.
     func testStridedGatherMatchesNaiveCopy() {
         for stride in 1...3 {
-            for count in [1, 16, 17, 33, 50] {
+            for count in [1, 5, 9, 13, 14, 16, 17, 28, 29, 33, 50] {
                 let x = randomFloats((count - 1) * stride + 1, seed: UInt64(count * stride))
                 var y = [Float](repeating: .nan, count: count + 1)
                 y.withUnsafeMutableBufferPointer { f32StridedGather(x, stride: stride, count: count, into: $0.baseAddress!) }
