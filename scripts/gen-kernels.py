@@ -437,6 +437,41 @@ def emit_gemm_8x32(isa):
     open(f"{o['dir']}/f32-igemmc-8x32-{isa}.swift", "w").write("\n".join(L) + "\n")
 
 
+def emit_igemmc_7x32(isa):
+    """The indirect GEMM over channels for 7 pixels: images of 7×7 outputs (49 = 7 slivers of 7) take it instead of
+    padding to 8-pixel slivers (56: an eighth of the multiply-adds wasted). Its own accumulators, 14 vectors."""
+    o = GEMM_8X32_ISAS[isa]
+    pub = o["public"]
+    fma = (lambda r, a, b: f"{r}.addProduct({a}, {b})") if isa != "generic" else (lambda r, a, b: f"{r} = {r} + {a} * {b}")
+    indent = " " * len(f"{pub}func f32_igemmc_7x32__{isa}(")
+    L = [GENERATED, f"// f32 indirect GEMM microkernel over output channels, 7 pixels × 32 channels, {o['built']}:",
+         "// each pixel's value is broadcast (14 vector accumulators).", "", "import CSparseEngineCPU", "",
+         f"/// {o['name']} f32 indirect GEMM microkernel vectorized over output channels (7×32 tile: 7 pixels, 32 channels).",
+         *([f"///{o['call']}"] if o["call"] else []), "///",
+         "/// `c[i][0..<32]` (row stride `ldc`) = (accumulate ? c[i] : 0) + Σₚ x(i, p) · b[p·32 ..< p·32 + 32] for the 7",
+         "/// pixels i, where x(i, p) is the float at `pixels[i] + rowOffsets[p]` bytes and `b` holds 32 output channels'",
+         "/// weights per k step (as `f32_igemmc_8x32`, for images of 7×7 outputs).", "///", f"/// {PREFETCH_DOC}", "@inline(never)",
+         f"{pub}func f32_igemmc_7x32__{isa}(_ kc: Int, _ pixels: UnsafePointer<UnsafeRawPointer>, _ rowOffsets: UnsafePointer<Int32>,",
+         f"{indent}_ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool,",
+         f"{indent}_ prefetch: UnsafeRawPointer?) {{",
+         "    typealias V = SIMD16<Float>"]
+    L += [f"    var c{i}0 = V(), c{i}1 = V()" for i in range(7)]
+    L += ["    " + ", ".join(f"x{i} = pixels[{i}]" for i in range(7)).join(["let ", ""]),
+          "    var bp = UnsafeRawPointer(b)", "    for p in 0..<kc {", *prefetch_step(), "        let offset = Int(rowOffsets[p])",
+          "        let b0 = bp.loadUnaligned(as: V.self), b1 = bp.loadUnaligned(fromByteOffset: 64, as: V.self)"]
+    for i in range(7):
+        L += [f"        let a{i} = V(repeating: x{i}.load(fromByteOffset: offset, as: Float.self))",
+              f"        {fma(f'c{i}0', f'a{i}', 'b0')}; {fma(f'c{i}1', f'a{i}', 'b1')}"]
+    L += ["        bp += 128", "    }"]
+    for i in range(7):
+        L += [f"    store7(c + {i} &* ldc, c{i}0, c{i}1, accumulate)"]
+    L += ["}", "", "/// One row of sums at `out`: `(low, high)`, plus what it held when `accumulate`.", "@inline(__always)",
+          "private func store7(_ out: UnsafeMutablePointer<Float>, _ low: SIMD16<Float>, _ high: SIMD16<Float>, _ accumulate: Bool) {",
+          "    let out = UnsafeMutableRawPointer(out)", "    var low = low, high = high", "    if accumulate {",
+          "        low += out.loadUnaligned(as: SIMD16<Float>.self)", "        high += out.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)",
+          "    }", "    out.storeBytes(of: low, as: SIMD16<Float>.self)", "    out.storeBytes(of: high, toByteOffset: 64, as: SIMD16<Float>.self)", "}"]
+    open(f"{o['dir']}/f32-igemmc-7x32-{isa}.swift", "w").write("\n".join(L) + "\n")
+
 EVEN_ODD_HALF = [
     "/// Elements `first`, `first + 2`, … of `x`: the standard library's `evenHalf`/`oddHalf`, written here so that they",
     "/// inline (the library's own are calls to code built for the baseline ISA).",
@@ -621,6 +656,8 @@ def main():
          "/// Portable f32 transposing store of one 16×16 block.")
     emit_gemm_8x32("avx512")
     emit_gemm_8x32("generic")
+    emit_igemmc_7x32("avx512")
+    emit_igemmc_7x32("generic")
     for isa in WINOGRAD_ISAS:
         emit_winograd(isa)
 
