@@ -58,7 +58,7 @@ struct KernelConfig: @unchecked Sendable {
     /// Name of the 7-pixel indirect GEMM microkernel over output channels.
     let igemmc7Name: String
     /// `igemmc` for 7 pixels (tile 7 × `igemmNR`): images of 7×7 outputs, whose 49 pixels would pad to 56 in 8-pixel
-    /// slivers (`ShiftedConvolutionGemm.channelFormPixels`).
+    /// slivers (`igemmcSlivers`).
     let igemmc7: IgemmcMicrokernel
     /// Rows of both indirect GEMM microkernels' tiles.
     let igemmMR = 8

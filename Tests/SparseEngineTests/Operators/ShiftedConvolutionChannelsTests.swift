@@ -1,15 +1,14 @@
 import XCTest
 @testable import SparseEngine
 
-/// `ShiftedConvolutionGemm.runOverChannels` with 7-pixel slivers (`channelFormPixels`: one image of 7×7 outputs) on
+/// `ShiftedConvolutionGemm.runOverChannels` with 7-pixel slivers (`KernelConfig.igemmcSlivers`: one image of 7×7 outputs) on
 /// every instruction set, on one and two threads, against the reference convolution.
 final class ShiftedConvolutionChannelsTests: XCTestCase {
-    /// 7-pixel slivers only where they pad at least 10 % less than 8-pixel ones.
+    /// 7-pixel slivers only where they pad at least 10 % less than 8-pixel ones, on every instruction set.
     func testSliverPixels() {
-        XCTAssertEqual(ShiftedConvolutionGemm.channelFormPixels(49, mr: 8), 7)
-        XCTAssertEqual(ShiftedConvolutionGemm.channelFormPixels(196, mr: 8), 8)
-        XCTAssertEqual(ShiftedConvolutionGemm.channelFormPixels(98, mr: 8), 8)
-        XCTAssertEqual(ShiftedConvolutionGemm.channelFormPixels(64, mr: 8), 8)
+        for config in KernelConfig.available {
+            XCTAssertEqual([49, 196, 98, 64, 16].map { config.igemmcSlivers(pixels: $0).mr }, [7, 8, 8, 8, 8], config.isa)
+        }
     }
 
     /// A 3×3 pad-1 convolution of one 7×7 image (216 reduction rows: two K blocks) into 70 channels (a partial panel),

@@ -4,7 +4,7 @@ extension ShiftedConvolutionGemm {
     /// Most slivers a task takes: their activations for one K block stay in L2.
     static let channelFormSlivers = 64
 
-    /// `Yᵀ = Bᵀ · Wᵀ` in tiles of MR output pixels (8, or 7: `channelFormPixels`) × NR output channels, for few output pixels: the pixels of
+    /// `Yᵀ = Bᵀ · Wᵀ` in tiles of MR output pixels (8, or 7: `KernelConfig.igemmcSlivers`) × NR output channels, for few output pixels: the pixels of
     /// all images form one sequence cut into MR-pixel slivers, each pixel read through its own base in
     /// `source` plus the row offsets, so no column is wasted on ox ≥ outW. The weights are packed (cached) in
     /// NR-channel panels. Tasks of (range of slivers, range of panels) go block by block through K, each weight
@@ -22,7 +22,7 @@ extension ShiftedConvolutionGemm {
             packPanels(transB: true, n: m, k: k, alpha: 1, b: weights, ldb: k, shape: shape, into: buffer, pool: context.pool)
         }
         let plane = g.outH * g.outW, pixels = batch * plane
-        let mr = Self.channelFormPixels(pixels, mr: config.igemmMR), igemmc = mr == config.igemmMR ? config.igemmc : config.igemmc7
+        let (mr, igemmc) = config.igemmcSlivers(pixels: pixels)
         let slivers = (pixels + mr - 1) / mr, panels = shape.slivers
         let bases = pixelBases(count: slivers * mr)
         let (sliverChunks, panelChunks) = channelFormChunks(slivers: slivers, panels: panels, weightBytes: m * k * 4,
@@ -69,13 +69,6 @@ extension ShiftedConvolutionGemm {
                 }
             }
         }
-    }
-
-    /// Pixels per sliver: `mr`, or 7 (`KernelConfig.igemmc7`) when that pads at least 10 % less (ResNet-50's 7×7
-    /// layers at batch 1: 49 pixels in 7 slivers of 7, not 56 in 7 of 8).
-    static func channelFormPixels(_ pixels: Int, mr: Int) -> Int {
-        func padded(_ unit: Int) -> Int { (pixels + unit - 1) / unit * unit }
-        return padded(7) * 10 < padded(mr) * 9 ? 7 : mr
     }
 
     /// How many ranges of slivers and of panels: of the splits with at most `channelFormSlivers` slivers and
