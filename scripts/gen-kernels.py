@@ -437,11 +437,61 @@ def emit_gemm_8x32(isa):
     open(f"{o['dir']}/f32-igemmc-8x32-{isa}.swift", "w").write("\n".join(L) + "\n")
 
 
+def emit_igemmc_7x32(isa):
+    """The indirect GEMM over channels for 7 pixels: images of 7×7 outputs (49 = 7 slivers of 7) take it instead of
+    padding to 8-pixel slivers (56: an eighth of the multiply-adds wasted). Its own accumulators, 14 vectors."""
+    o = GEMM_8X32_ISAS[isa]
+    pub = o["public"]
+    fma = (lambda r, a, b: f"{r}.addProduct({a}, {b})") if isa != "generic" else (lambda r, a, b: f"{r} = {r} + {a} * {b}")
+    indent = " " * len(f"{pub}func f32_igemmc_7x32__{isa}(")
+    L = [GENERATED, f"// f32 indirect GEMM microkernel over output channels, 7 pixels × 32 channels, {o['built']}:",
+         "// each pixel's value is broadcast (14 vector accumulators).", "", "import CSparseEngineCPU", "",
+         f"/// {o['name']} f32 indirect GEMM microkernel vectorized over output channels (7×32 tile: 7 pixels, 32 channels).",
+         *([f"///{o['call']}"] if o["call"] else []), "///",
+         "/// `c[i][0..<32]` (row stride `ldc`) = (accumulate ? c[i] : 0) + Σₚ x(i, p) · b[p·32 ..< p·32 + 32] for the 7",
+         "/// pixels i, where x(i, p) is the float at `pixels[i] + rowOffsets[p]` bytes and `b` holds 32 output channels'",
+         "/// weights per k step (as `f32_igemmc_8x32`, for images of 7×7 outputs).", "///", f"/// {PREFETCH_DOC}", "@inline(never)",
+         f"{pub}func f32_igemmc_7x32__{isa}(_ kc: Int, _ pixels: UnsafePointer<UnsafeRawPointer>, _ rowOffsets: UnsafePointer<Int32>,",
+         f"{indent}_ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool,",
+         f"{indent}_ prefetch: UnsafeRawPointer?) {{",
+         "    typealias V = SIMD16<Float>"]
+    L += [f"    var c{i}0 = V(), c{i}1 = V()" for i in range(7)]
+    L += ["    " + ", ".join(f"x{i} = pixels[{i}]" for i in range(7)).join(["let ", ""]),
+          "    var bp = UnsafeRawPointer(b)", "    for p in 0..<kc {", *prefetch_step(), "        let offset = Int(rowOffsets[p])",
+          "        let b0 = bp.loadUnaligned(as: V.self), b1 = bp.loadUnaligned(fromByteOffset: 64, as: V.self)"]
+    for i in range(7):
+        L += [f"        let a{i} = V(repeating: x{i}.load(fromByteOffset: offset, as: Float.self))",
+              f"        {fma(f'c{i}0', f'a{i}', 'b0')}; {fma(f'c{i}1', f'a{i}', 'b1')}"]
+    L += ["        bp += 128", "    }"]
+    for i in range(7):
+        L += [f"    store7(c + {i} &* ldc, c{i}0, c{i}1, accumulate)"]
+    L += ["}", "", "/// One row of sums at `out`: `(low, high)`, plus what it held when `accumulate`.", "@inline(__always)",
+          "private func store7(_ out: UnsafeMutablePointer<Float>, _ low: SIMD16<Float>, _ high: SIMD16<Float>, _ accumulate: Bool) {",
+          "    let out = UnsafeMutableRawPointer(out)", "    var low = low, high = high", "    if accumulate {",
+          "        low += out.loadUnaligned(as: SIMD16<Float>.self)", "        high += out.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)",
+          "    }", "    out.storeBytes(of: low, as: SIMD16<Float>.self)", "    out.storeBytes(of: high, toByteOffset: 64, as: SIMD16<Float>.self)", "}"]
+    open(f"{o['dir']}/f32-igemmc-7x32-{isa}.swift", "w").write("\n".join(L) + "\n")
+
+EVEN_ODD_HALF = [
+    "/// Elements `first`, `first + 2`, … of `x`: the standard library's `evenHalf`/`oddHalf`, written here so that they",
+    "/// inline (the library's own are calls to code built for the baseline ISA).",
+    "@inline(__always)",
+    "private func half(_ x: SIMD32<Float>, _ first: Int) -> V {",
+    "    var result = V()",
+    "    for i in 0..<16 { result[i] = x[2 &* i &+ first] }",
+    "    return result",
+    "}",
+]
+
+
 def emit_transpose(isa, path, header, public_doc):
     """A 16×16 f32 transpose with a bias and bounds on the way out: four rounds of even/odd unshuffles of
     vector pairs (each rotates the 8-bit index row·16 + column right by one; four swap row and column)."""
     L = []; w = L.append
     w(GENERATED); w(header); w("")
+    w("private typealias V = SIMD16<Float>"); w("")
+    for line in EVEN_ODD_HALF: w(line)
+    w("")
     w(public_doc)
     w("///")
     w("/// `destination[j·ldDestination + i] = min(max(source[i·ldSource + j] + bias[i] (+ addend[j·ldDestination + i]), lo), hi)`")
@@ -451,7 +501,6 @@ def emit_transpose(isa, path, header, public_doc):
     w("@inline(never)")
     w(f"public func f32_transpose_16x16__{isa}(_ source: UnsafePointer<Float>, _ ldSource: Int, _ destination: UnsafeMutablePointer<Float>,")
     w("    _ ldDestination: Int, _ bias: UnsafePointer<Float>?, _ addend: UnsafePointer<Float>?, _ lo: Float, _ hi: Float) {")
-    w("    typealias V = SIMD16<Float>")
     w("    var v: (V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V) = (V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V())")
     w("    withUnsafeMutableBytes(of: &v) { rows in")
     w("        for i in 0..<16 { rows.storeBytes(of: UnsafeRawPointer(source + i * ldSource).loadUnaligned(as: V.self), toByteOffset: i * 64, as: V.self) }")
@@ -459,7 +508,7 @@ def emit_transpose(isa, path, header, public_doc):
     w("    for _ in 0..<4 {")
     pairs = ", ".join(f"p{m} = SIMD32(lowHalf: v.{2*m}, highHalf: v.{2*m+1})" for m in range(8))
     w(f"        let {pairs}")
-    evens = ", ".join(f"p{m}.evenHalf" for m in range(8)); odds = ", ".join(f"p{m}.oddHalf" for m in range(8))
+    evens = ", ".join(f"half(p{m}, 0)" for m in range(8)); odds = ", ".join(f"half(p{m}, 1)" for m in range(8))
     w(f"        v = ({evens},")
     w(f"             {odds})")
     w("    }")
@@ -500,14 +549,7 @@ WINOGRAD_UNSHUFFLE = [
     "    return (half(even, 0), half(odd, 0), half(even, 1), half(odd, 1))",
     "}",
     "",
-    "/// Elements `first`, `first + 2`, … of `x`: the standard library's `evenHalf`/`oddHalf`, written here so that they",
-    "/// inline (the library's own are calls to code built for the baseline ISA).",
-    "@inline(__always)",
-    "private func half(_ x: SIMD32<Float>, _ first: Int) -> V {",
-    "    var result = V()",
-    "    for i in 0..<16 { result[i] = x[2 &* i &+ first] }",
-    "    return result",
-    "}",
+    *EVEN_ODD_HALF,
 ]
 
 
@@ -614,6 +656,8 @@ def main():
          "/// Portable f32 transposing store of one 16×16 block.")
     emit_gemm_8x32("avx512")
     emit_gemm_8x32("generic")
+    emit_igemmc_7x32("avx512")
+    emit_igemmc_7x32("generic")
     for isa in WINOGRAD_ISAS:
         emit_winograd(isa)
 

@@ -2,6 +2,38 @@
 // per 16 channels, the 8 pixel rows are transposed in registers by four rounds of even/odd unshuffles of
 // vector pairs (each rotates the 7-bit index pixel·16 + channel right by one; four put channel before pixel).
 
+private typealias V = SIMD16<Float>
+private typealias H = SIMD8<Float>
+
+/// Elements `first`, `first + 2`, … of `x` (one vpermt2ps): the standard library's `evenHalf`/`oddHalf`, written
+/// here so that they inline (the library's own are calls to code built for the baseline ISA, which took as long as
+/// the rest of this kernel).
+@inline(__always)
+private func half(_ x: SIMD32<Float>, _ first: Int) -> V {
+    var result = V()
+    for i in 0..<16 { result[i] = x[2 &* i &+ first] }
+    return result
+}
+
+/// One round of the transpose: the even and odd elements of each pair (v0, v1), (v2, v3), … of 8 vectors.
+@inline(__always)
+private func unshuffleRound(_ v: inout (V, V, V, V, V, V, V, V)) {
+    let p0 = SIMD32(lowHalf: v.0, highHalf: v.1), p1 = SIMD32(lowHalf: v.2, highHalf: v.3)
+    let p2 = SIMD32(lowHalf: v.4, highHalf: v.5), p3 = SIMD32(lowHalf: v.6, highHalf: v.7)
+    v = (half(p0, 0), half(p1, 0), half(p2, 0), half(p3, 0), half(p0, 1), half(p1, 1), half(p2, 1), half(p3, 1))
+}
+
+/// Stores 8 outputs of `channel` (when below `columns`): `out` plus the residual's, clamped to `low...high`.
+@inline(__always)
+private func storeChannel(_ out: H, _ channel: Int, _ columns: Int, _ residual: UnsafePointer<Float>?,
+                          _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ low: H, _ high: H) {
+    guard channel < columns else { return }
+    var x = out
+    if let residual { x += UnsafeRawPointer(residual + channel &* ldy).loadUnaligned(as: H.self) }
+    x = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+    UnsafeMutableRawPointer(y + channel &* ldy).storeBytes(of: x, as: H.self)
+}
+
 /// AVX-512 f32 transposing epilogue: `y[j·ldy + i] = min(max(tile[i·ldt + j] + bias[j] + residual[j·ldy + i], lo), hi)`
 /// for 8 pixels i and channels j in `0..<columns` (at most 32); a nil `bias` or `residual` adds nothing. Call only
 /// when `CPUFeatures.current.avx512`.
@@ -9,40 +41,33 @@
 public func f32_vbias_minmax_t8__avx512(_ columns: Int, _ tile: UnsafePointer<Float>, _ ldt: Int, _ bias: UnsafePointer<Float>?,
                                         _ residual: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>, _ ldy: Int,
                                         _ lo: Float, _ hi: Float) {
-    typealias V = SIMD16<Float>
-    typealias H = SIMD8<Float>
     let low = H(repeating: lo), high = H(repeating: hi)
-    for half in stride(from: 0, to: columns, by: 16) {
+    var half16 = 0
+    while half16 < columns {
         var shift = V()
         if let bias {
-            withUnsafeMutableBytes(of: &shift) { $0.baseAddress!.copyMemory(from: bias + half, byteCount: min(16, columns - half) * 4) }
-        }
-        var v0 = UnsafeRawPointer(tile + half).loadUnaligned(as: V.self) + shift
-        var v1 = UnsafeRawPointer(tile + ldt + half).loadUnaligned(as: V.self) + shift
-        var v2 = UnsafeRawPointer(tile + 2 * ldt + half).loadUnaligned(as: V.self) + shift
-        var v3 = UnsafeRawPointer(tile + 3 * ldt + half).loadUnaligned(as: V.self) + shift
-        var v4 = UnsafeRawPointer(tile + 4 * ldt + half).loadUnaligned(as: V.self) + shift
-        var v5 = UnsafeRawPointer(tile + 5 * ldt + half).loadUnaligned(as: V.self) + shift
-        var v6 = UnsafeRawPointer(tile + 6 * ldt + half).loadUnaligned(as: V.self) + shift
-        var v7 = UnsafeRawPointer(tile + 7 * ldt + half).loadUnaligned(as: V.self) + shift
-        for _ in 0..<4 {
-            let p0 = SIMD32(lowHalf: v0, highHalf: v1), p1 = SIMD32(lowHalf: v2, highHalf: v3)
-            let p2 = SIMD32(lowHalf: v4, highHalf: v5), p3 = SIMD32(lowHalf: v6, highHalf: v7)
-            (v0, v1, v2, v3) = (p0.evenHalf, p1.evenHalf, p2.evenHalf, p3.evenHalf)
-            (v4, v5, v6, v7) = (p0.oddHalf, p1.oddHalf, p2.oddHalf, p3.oddHalf)
-        }
-        // Vector w now holds channels half + 2w (lanes 0..<8) and half + 2w + 1 (lanes 8..<16), pixel by pixel.
-        func store(_ pair: V, _ w: Int) {
-            for part in 0..<2 {
-                let channel = half + 2 * w + part
-                guard channel < columns else { return }
-                var out = part == 0 ? pair.lowHalf : pair.highHalf
-                if let residual { out += UnsafeRawPointer(residual + channel * ldy).loadUnaligned(as: H.self) }
-                out = out.replacing(with: low, where: out .< low).replacing(with: high, where: out .> high)
-                UnsafeMutableRawPointer(y + channel * ldy).storeBytes(of: out, as: H.self)
+            if columns - half16 >= 16 {
+                shift = UnsafeRawPointer(bias + half16).loadUnaligned(as: V.self)
+            } else {
+                for j in 0..<(columns - half16) { shift[j] = bias[half16 &+ j] }
             }
         }
-        store(v0, 0); store(v1, 1); store(v2, 2); store(v3, 3)
-        store(v4, 4); store(v5, 5); store(v6, 6); store(v7, 7)
+        let rows = UnsafeRawPointer(tile + half16), step = ldt &* 4
+        var v = (rows.loadUnaligned(as: V.self) + shift, rows.loadUnaligned(fromByteOffset: step, as: V.self) + shift,
+                 rows.loadUnaligned(fromByteOffset: 2 &* step, as: V.self) + shift, rows.loadUnaligned(fromByteOffset: 3 &* step, as: V.self) + shift,
+                 rows.loadUnaligned(fromByteOffset: 4 &* step, as: V.self) + shift, rows.loadUnaligned(fromByteOffset: 5 &* step, as: V.self) + shift,
+                 rows.loadUnaligned(fromByteOffset: 6 &* step, as: V.self) + shift, rows.loadUnaligned(fromByteOffset: 7 &* step, as: V.self) + shift)
+        unshuffleRound(&v); unshuffleRound(&v); unshuffleRound(&v); unshuffleRound(&v)
+        // Vector w now holds channels half16 + 2w (lanes 0..<8) and half16 + 2w + 1 (lanes 8..<16), pixel by pixel.
+        let yh = y + half16 &* ldy, rh = residual.map { $0 + half16 &* ldy }, left = columns &- half16
+        storeChannel(v.0.lowHalf, 0, left, rh, yh, ldy, low, high); storeChannel(v.0.highHalf, 1, left, rh, yh, ldy, low, high)
+        storeChannel(v.1.lowHalf, 2, left, rh, yh, ldy, low, high); storeChannel(v.1.highHalf, 3, left, rh, yh, ldy, low, high)
+        storeChannel(v.2.lowHalf, 4, left, rh, yh, ldy, low, high); storeChannel(v.2.highHalf, 5, left, rh, yh, ldy, low, high)
+        storeChannel(v.3.lowHalf, 6, left, rh, yh, ldy, low, high); storeChannel(v.3.highHalf, 7, left, rh, yh, ldy, low, high)
+        storeChannel(v.4.lowHalf, 8, left, rh, yh, ldy, low, high); storeChannel(v.4.highHalf, 9, left, rh, yh, ldy, low, high)
+        storeChannel(v.5.lowHalf, 10, left, rh, yh, ldy, low, high); storeChannel(v.5.highHalf, 11, left, rh, yh, ldy, low, high)
+        storeChannel(v.6.lowHalf, 12, left, rh, yh, ldy, low, high); storeChannel(v.6.highHalf, 13, left, rh, yh, ldy, low, high)
+        storeChannel(v.7.lowHalf, 14, left, rh, yh, ldy, low, high); storeChannel(v.7.highHalf, 15, left, rh, yh, ldy, low, high)
+        half16 &+= 16
     }
 }

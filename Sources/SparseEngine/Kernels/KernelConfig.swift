@@ -55,6 +55,11 @@ struct KernelConfig: @unchecked Sendable {
     let igemmcName: String
     /// The indirect GEMM microkernel over output channels; its tile is `igemmMR` pixels × `igemmNR` channels.
     let igemmc: IgemmcMicrokernel
+    /// Name of the 7-pixel indirect GEMM microkernel over output channels.
+    let igemmc7Name: String
+    /// `igemmc` for 7 pixels (tile 7 × `igemmNR`): images of 7×7 outputs, whose 49 pixels would pad to 56 in 8-pixel
+    /// slivers (`igemmcSlivers`).
+    let igemmc7: IgemmcMicrokernel
     /// Rows of both indirect GEMM microkernels' tiles.
     let igemmMR = 8
     /// Columns of both indirect GEMM microkernels' tiles.
@@ -102,6 +107,7 @@ struct KernelConfig: @unchecked Sendable {
         isa: "generic", gemmName: "f32_gemm_8x32__generic", gemm: f32_gemm_8x32__generic, gemmMR: 8, gemmNR: 32,
         igemmName: "f32_igemm_8x32__generic", igemm: f32_igemm_8x32__generic,
         igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
+        igemmc7Name: "f32_igemmc_7x32__generic", igemmc7: f32_igemmc_7x32__generic,
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
         transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_64x2__generic", spmm: f32_spmm_64x2__generic, spmmPixels: 64,
@@ -115,6 +121,7 @@ struct KernelConfig: @unchecked Sendable {
         isa: "avx2", gemmName: "f32_gemm_6x16__avx2", gemm: f32_gemm_6x16__avx2, gemmMR: 6, gemmNR: 16,
         igemmName: "f32_igemm_8x32__generic", igemm: f32_igemm_8x32__generic,
         igemmcName: "f32_igemmc_8x32__generic", igemmc: f32_igemmc_8x32__generic,
+        igemmc7Name: "f32_igemmc_7x32__generic", igemmc7: f32_igemmc_7x32__generic,
         epilogueName: "f32_vbias_minmax__generic", epilogue: f32_vbias_minmax__generic,
         transposingEpilogueName: "f32_vbias_minmax_t8__generic", transposingEpilogue: f32_vbias_minmax_t8__generic,
         spmmName: "f32_spmm_32x2__avx2", spmm: f32_spmm_32x2__avx2, spmmPixels: 32,
@@ -128,6 +135,7 @@ struct KernelConfig: @unchecked Sendable {
         isa: "avx512", gemmName: "f32_gemm_8x32__avx512", gemm: f32_gemm_8x32__avx512, gemmMR: 8, gemmNR: 32,
         igemmName: "f32_igemm_8x32__avx512", igemm: f32_igemm_8x32__avx512,
         igemmcName: "f32_igemmc_8x32__avx512", igemmc: f32_igemmc_8x32__avx512,
+        igemmc7Name: "f32_igemmc_7x32__avx512", igemmc7: f32_igemmc_7x32__avx512,
         epilogueName: "f32_vbias_minmax__avx512", epilogue: f32_vbias_minmax__avx512,
         transposingEpilogueName: "f32_vbias_minmax_t8__avx512", transposingEpilogue: f32_vbias_minmax_t8__avx512,
         spmmName: "f32_spmm_64x2__avx512", spmm: f32_spmm_64x2__avx512, spmmPixels: 64,

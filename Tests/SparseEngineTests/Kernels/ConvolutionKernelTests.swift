@@ -31,37 +31,40 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
-    /// Eight pixels, each through its own base, times 32 output channels' packed weights; with and without a
-    /// prefetch of other weights (which must not change the sums).
+    /// Eight (and, on the 7-pixel kernel, seven) pixels, each through its own base, times 32 output channels' packed
+    /// weights; with and without a prefetch of other weights (which must not change the sums). The row after the
+    /// tile must keep what it held.
     func testIgemmcMatchesNaiveProduct() {
         let source = randomFloats(4096, seed: 22)
         let otherWeights = randomFloats(300 * 16, seed: 23)
         for config in KernelConfig.available {
-            let (name, kernel) = (config.igemmcName, config.igemmc)
-            for kc in [1, 9, 300] {
-                let b = randomFloats(kc * 32, seed: UInt64(kc + 1))
-                let offsets = (0..<kc).map { Int32(($0 * 11 % 3000) * 4) }
-                let pixelIndices = [0, 1, 2, 5, 6, 7, 40, 41]
-                for (accumulate, prefetches) in [(false, false), (true, false), (false, true), (true, true)] {
-                    let ldc = 33
-                    var c = randomFloats(8 * ldc, seed: 6)
-                    var expected = c
-                    for i in 0..<8 { for j in 0..<32 {
-                        var sum: Float = accumulate ? c[i * ldc + j] : 0
-                        for p in 0..<kc { sum += source[pixelIndices[i] + Int(offsets[p]) / 4] * b[p * 32 + j] }
-                        expected[i * ldc + j] = sum
-                    } }
-                    source.withUnsafeBytes { base in
-                        let pixels = pixelIndices.map { base.baseAddress! + $0 * 4 }
-                        otherWeights.withUnsafeBytes { other in
-                            c.withUnsafeMutableBufferPointer {
-                                kernel(kc, pixels, offsets, b, $0.baseAddress!, ldc, accumulate, prefetches ? other.baseAddress! : nil)
+            for (rows, name, kernel) in [(8, config.igemmcName, config.igemmc), (7, config.igemmc7Name, config.igemmc7)] {
+                for kc in [1, 9, 300] {
+                    let b = randomFloats(kc * 32, seed: UInt64(kc + 1))
+                    let offsets = (0..<kc).map { Int32(($0 * 11 % 3000) * 4) }
+                    let pixelIndices = [0, 1, 2, 5, 6, 7, 40, 41]
+                    for (accumulate, prefetches) in [(false, false), (true, false), (false, true), (true, true)] {
+                        let ldc = 33
+                        var c = randomFloats(8 * ldc + 32, seed: 6)
+                        var expected = c
+                        for i in 0..<rows { for j in 0..<32 {
+                            var sum: Float = accumulate ? c[i * ldc + j] : 0
+                            for p in 0..<kc { sum += source[pixelIndices[i] + Int(offsets[p]) / 4] * b[p * 32 + j] }
+                            expected[i * ldc + j] = sum
+                        } }
+                        source.withUnsafeBytes { base in
+                            let pixels = pixelIndices.map { base.baseAddress! + $0 * 4 }
+                            otherWeights.withUnsafeBytes { other in
+                                c.withUnsafeMutableBufferPointer {
+                                    kernel(kc, pixels, offsets, b, $0.baseAddress!, ldc, accumulate, prefetches ? other.baseAddress! : nil)
+                                }
                             }
                         }
-                    }
-                    for i in 0..<8 {
-                        assertClose(Array(c[(i * ldc)..<(i * ldc + 32)]), Array(expected[(i * ldc)..<(i * ldc + 32)]), tolerance: 1e-5)
-                        XCTAssertEqual(c[i * ldc + 32], expected[i * ldc + 32], "\(name) wrote past its tile")
+                        for i in 0..<rows {
+                            assertClose(Array(c[(i * ldc)..<(i * ldc + 32)]), Array(expected[(i * ldc)..<(i * ldc + 32)]), tolerance: 1e-5)
+                            XCTAssertEqual(c[i * ldc + 32], expected[i * ldc + 32], "\(name) wrote past its tile")
+                        }
+                        XCTAssertEqual(Array(c[(rows * ldc)...]), Array(expected[(rows * ldc)...]), "\(name) wrote past its rows")
                     }
                 }
             }
@@ -101,7 +104,7 @@ final class ConvolutionKernelTests: XCTestCase {
     /// Every stride-th float, for any count, from a buffer that ends at the last one read.
     func testStridedGatherMatchesNaiveCopy() {
         for stride in 1...3 {
-            for count in [1, 16, 17, 33, 50] {
+            for count in [1, 5, 9, 13, 14, 16, 17, 28, 29, 33, 50] {
                 let x = randomFloats((count - 1) * stride + 1, seed: UInt64(count * stride))
                 var y = [Float](repeating: .nan, count: count + 1)
                 y.withUnsafeMutableBufferPointer { f32StridedGather(x, stride: stride, count: count, into: $0.baseAddress!) }

@@ -85,9 +85,11 @@ final class ConvOperatorTests: XCTestCase {
 
     /// Task splits on 1, 2 and 3 threads: over pixels with the weights in more than one chunk (17 slivers of 1,152 rows
     /// are more than `chunkBytes`: chunks of 9 + 8), over channels in several ranges of slivers, and the padded input of
-    /// 3 planes and the 4 stride phases of 1 plane copied in blocks of rows (`polyphase`).
+    /// 3 planes and the 4 stride phases of 1 plane copied in blocks of rows (`polyphase`), also with phase rows of 28 and
+    /// 29 floats (ResNet-50's 56×56 stride-2 layer: strided gathers of 16, 8 and 4 and one by one).
     func testTaskSplitsAgainstReference() throws {
-        let cases: [(n: Int, c: Int, m: Int, size: Int, stride: Int)] = [(1, 128, 136, 16, 1), (16, 16, 40, 7, 1), (1, 3, 16, 37, 1), (1, 1, 8, 37, 2)]
+        let cases: [(n: Int, c: Int, m: Int, size: Int, stride: Int)] = [(1, 128, 136, 16, 1), (16, 16, 40, 7, 1), (1, 3, 16, 37, 1), (1, 1, 8, 37, 2),
+                                                                         (1, 2, 8, 56, 2)]
         for (i, t) in cases.enumerated() {
             let x = Tensor.f([t.n, t.c, t.size, t.size], randomFloats(t.n * t.c * t.size * t.size, seed: UInt64(600 + i)))
             let w = Tensor.f([t.m, t.c, 3, 3], randomFloats(t.m * t.c * 9, seed: UInt64(700 + i)))

@@ -4,7 +4,7 @@ extension ShiftedConvolutionGemm {
     /// Most slivers a task takes: their activations for one K block stay in L2.
     static let channelFormSlivers = 64
 
-    /// `Yᵀ = Bᵀ · Wᵀ` in tiles of MR output pixels × NR output channels, for few output pixels: the pixels of
+    /// `Yᵀ = Bᵀ · Wᵀ` in tiles of MR output pixels (8, or 7: `KernelConfig.igemmcSlivers`) × NR output channels, for few output pixels: the pixels of
     /// all images form one sequence cut into MR-pixel slivers, each pixel read through its own base in
     /// `source` plus the row offsets, so no column is wasted on ox ≥ outW. The weights are packed (cached) in
     /// NR-channel panels. Tasks of (range of slivers, range of panels) go block by block through K, each weight
@@ -15,13 +15,14 @@ extension ShiftedConvolutionGemm {
     func runOverChannels(weights: UnsafePointer<Float>, k: Int, rowOffsets: UnsafePointer<Int32>, output: ConvGemmOutput,
                          context: KernelContext) {
         let g = geometry, config = context.kernels, workspace = context.gemmWorkspace
-        let mr = config.igemmMR, nr = config.igemmNR, m = output.channels
+        let nr = config.igemmNR, m = output.channels
         let shape = GemmShape(m: m, k: k, mr: nr, kcLimit: GemmShape.prefetchedKcLimit)
         let packed = workspace.packed(weights, rows: m, columns: k, ld: k, alpha: 1, transposed: false, layout: .panels(shape),
                                       count: shape.packedCount, slot: .right) { buffer in
             packPanels(transB: true, n: m, k: k, alpha: 1, b: weights, ldb: k, shape: shape, into: buffer, pool: context.pool)
         }
         let plane = g.outH * g.outW, pixels = batch * plane
+        let (mr, igemmc) = config.igemmcSlivers(pixels: pixels)
         let slivers = (pixels + mr - 1) / mr, panels = shape.slivers
         let bases = pixelBases(count: slivers * mr)
         let (sliverChunks, panelChunks) = channelFormChunks(slivers: slivers, panels: panels, weightBytes: m * k * 4,
@@ -45,7 +46,7 @@ extension ShiftedConvolutionGemm {
                         let nextWeights = next.0 < shape.kBlocks ? UnsafeRawPointer(packed + shape.sliverOffset(block: next.0, sliver: next.1)) : nil
                         let nextBytes = next.0 < shape.kBlocks ? shape.blockLength(next.0) * nr * 4 : 0
                         for s in firstSliver..<endSliver {
-                            config.igemmc(kc, bases.baseAddress! + s * mr, rowOffsets + k0, panelWeights,
+                            igemmc(kc, bases.baseAddress! + s * mr, rowOffsets + k0, panelWeights,
                                           panelTiles + (s - firstSliver) * mr * nr, nr, block > 0,
                                           WeightPrefetch.region(nextWeights, bytes: nextBytes, kc: kc, call: s - firstSliver))
                         }

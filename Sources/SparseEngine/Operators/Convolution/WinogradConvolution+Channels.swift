@@ -1,6 +1,6 @@
 extension WinogradConvolution {
     /// `M[ξ] = U[ξ] · V[ξ]` for the 36 points over the NR-channel `panels` of U, with the lanes over output channels:
-    /// `f32_igemmc_8x32` multiplies MR tiles (read from V in place: tile t's value for input channel c at
+    /// `f32_igemmc_8x32` (or `f32_igemmc_7x32`, `KernelConfig.igemmcSlivers`) multiplies MR tiles (read from V in place: tile t's value for input channel c at
     /// `t + c · ld`) by one NR-channel panel of U, K block by K block, into `products` ([panel][tile][NR]), whose
     /// 16×16 blocks are then transposed into M's rows (`[outChannel][tile]`, as the output transform reads them).
     /// A block of 16 tiles (ResNet-50's 14×14 layers at batch 1) fills every lane, where over tiles it left half
@@ -9,7 +9,7 @@ extension WinogradConvolution {
     func multiplyOverChannels(_ packed: UnsafePointer<Float>, shape: GemmShape, panels: Range<Int>, _ v: UnsafePointer<Float>,
                               count: Int, layout: BlockLayout, into m: UnsafeMutablePointer<Float>,
                               products: UnsafeMutablePointer<Float>, config: KernelConfig) {
-        let ld = layout.ld, mr = config.igemmMR, nr = shape.mr
+        let ld = layout.ld, (mr, igemmc) = config.igemmcSlivers(pixels: count), nr = shape.mr
         let slivers = (count + mr - 1) / mr, productRows = (count + 15) / 16 * 16
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: channels) { rowOffsets in
             for c in 0..<channels { rowOffsets[c] = Int32(c * ld * MemoryLayout<Float>.size) }
@@ -25,7 +25,7 @@ extension WinogradConvolution {
                             let panelProducts = products + (panel - panels.lowerBound) * productRows * nr
                             let next = nextWeights(after: (point, block, panel), packed, shape: shape, panels: panels)
                             for sliver in 0..<slivers {
-                                config.igemmc(kc, bases.baseAddress! + sliver * mr, rowOffsets.baseAddress! + k0, weights,
+                                igemmc(kc, bases.baseAddress! + sliver * mr, rowOffsets.baseAddress! + k0, weights,
                                               panelProducts + sliver * mr * nr, nr, block > 0,
                                               WeightPrefetch.region(next.start, bytes: next.bytes, kc: kc, call: sliver))
                             }
