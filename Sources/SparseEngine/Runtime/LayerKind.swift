@@ -27,10 +27,12 @@ struct LayerKind {
                       let form = WinogradConvolution.form(kernel: Array(weight.shape[2...]), strides: Self.ints(node, "strides") ?? [1, 1],
                                                           dilations: Self.ints(node, "dilations") ?? [1, 1], group: group,
                                                           channels: weight.shape[1] * group, output: output) {
-                kernel = "dense " + kernels.winogradName + " + " + (form == .overTiles ? kernels.gemmName : kernels.igemmcName)
+                let tiles = output.count > 3 ? (output[2] + 3) / 4 * ((output[3] + 3) / 4) : 0
+                kernel = "dense " + kernels.winogradName + " + " + (form == .overTiles ? kernels.gemmName : kernels.igemmcName(pixels: tiles))
             } else if node.opType == "Conv" && weight.rank <= 4 {
                 // 1-D and 2-D convolutions run an indirect GEMM over pixels or over channels, chosen per shape.
-                kernel = "dense " + kernels.igemmName + " + " + kernels.igemmcName
+                let pixels = (outputShape ?? []).dropFirst(2).reduce(1, *)
+                kernel = "dense " + kernels.igemmName + " + " + kernels.igemmcName(pixels: pixels)
             } else {
                 kernel = "dense " + kernels.gemmName
             }
