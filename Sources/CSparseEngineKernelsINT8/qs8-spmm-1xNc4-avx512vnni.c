@@ -1,60 +1,108 @@
 /* Sparse INT8 microkernels for AVX-512 VNNI: output rows (channels) one after another, each over 16·T pixels in
    T zmm accumulators. Each step is one nonzero weight dword of the row (4 K values: a group of 4 input channels at
    one tap) broadcast against its group's T runs of 16 pixels (`vpdpbusd` with the activations loaded). The
-   widths 128, 64 and 32 share one body, unrolled at compile time. */
+   widths 128, 64 and 32 share one body, unrolled at compile time; the `minmax_fp32` variants requantize each row
+   in registers at the end of the last span of K and store its bytes (no int32 tile, no second pass). */
 #include "zoo_qs8_kernels.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+/* How a row's sums leave the kernel: back to c (`stores` null), or requantized as qs8_requantize__avx512 does it (the
+   same instructions, so the same bytes) and written through the stores. */
+typedef struct {
+    const qs8_spmm_store *stores;
+    size_t nstores;
+    const int32_t *bias;
+    const float *scale;
+    int32_t zero_point, lo, hi;
+    uint8_t *y;
+    size_t ldy;
+} epilogue;
+
+/* Row r's T accumulators (their bias added when `biased`) requantized, each vector only where a store needs it, and
+   stored through the stores in their (vector) order: a whole vector of 16 bytes with a plain store. */
+static inline __attribute__((always_inline, target("avx512f,avx512bw,avx512vnni")))
+void store_requantized(const size_t tiles, const __m512i *acc, int biased, const epilogue *e, size_t r) {
+    const __m512i b = _mm512_set1_epi32(biased ? 0 : e->bias[r]), zero = _mm512_set1_epi32(e->zero_point);
+    const __m512 s = _mm512_set1_ps(e->scale[r]);
+    const __m512 lo = _mm512_set1_ps((float)(e->lo - e->zero_point)), hi = _mm512_set1_ps((float)(e->hi - e->zero_point));
+    uint8_t *y = e->y + r * e->ldy;
+    size_t i = 0;
+    for (size_t t = 0; t < tiles; t++) {
+        if (i == e->nstores || e->stores[i].vector != t) continue;
+        __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc[t], b)), s);
+        f = _mm512_min_ps(_mm512_max_ps(f, lo), hi);
+        const __m512i v = _mm512_add_epi32(_mm512_cvtps_epi32(f), zero);
+        for (; i < e->nstores && e->stores[i].vector == t; i++) {
+            if (e->stores[i].mask == 0xFFFF) {
+                _mm_storeu_si128((__m128i *)(y + e->stores[i].offset), _mm512_cvtepi32_epi8(v));
+            } else {
+                _mm512_mask_cvtepi32_storeu_epi8(y + e->stores[i].offset, (__mmask16)e->stores[i].mask, v);
+            }
+        }
+    }
+}
+
 static inline __attribute__((always_inline, target("avx512f,avx512bw,avx512vnni")))
 void spmm_rows(const size_t tiles, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
                const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c,
-               size_t ldc, int accumulate) {
+               size_t ldc, int accumulate, const epilogue *e) {
     for (size_t r = 0; r < rows; r++, starts += starts_stride, c += ldc) {
         __m512i acc[8];
-        for (size_t t = 0; t < tiles; t++) acc[t] = accumulate ? _mm512_loadu_si512(c + 16 * t) : _mm512_setzero_si512();
+        /* The requantizing kernel starts a row that has no earlier span from its bias. */
+        const __m512i init = e && !accumulate ? _mm512_set1_epi32(e->bias[r]) : _mm512_setzero_si512();
+        for (size_t t = 0; t < tiles; t++) acc[t] = accumulate ? _mm512_loadu_si512(c + 16 * t) : init;
         for (int32_t s = starts[0], end = starts[span]; s < end; s++) {
             const uint8_t *p = a + offsets[groups[s]];
             const __m512i w = _mm512_set1_epi32(weights[s]);
             for (size_t t = 0; t < tiles; t++) acc[t] = _mm512_dpbusd_epi32(acc[t], _mm512_loadu_si512(p + 64 * t), w);
         }
-        for (size_t t = 0; t < tiles; t++) _mm512_storeu_si512(c + 16 * t, acc[t]);
+        if (e) {
+            store_requantized(tiles, acc, !accumulate, e, r);
+        } else {
+            for (size_t t = 0; t < tiles; t++) _mm512_storeu_si512(c + 16 * t, acc[t]);
+        }
     }
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vnni")))
-void qs8_spmm_1x128c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span, const uint32_t *groups,
-    const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc, int accumulate) {
-    spmm_rows(8, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
-}
+#define SPMM_KERNELS(width, tiles)                                                                                              \
+    __attribute__((target("avx512f,avx512bw,avx512vnni")))                                                                    \
+    void qs8_spmm_1x##width##c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,            \
+        const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,     \
+        int accumulate) {                                                                                                     \
+        spmm_rows(tiles, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate, NULL);           \
+    }                                                                                                                         \
+    __attribute__((target("avx512f,avx512bw,avx512vnni")))                                                                    \
+    void qs8_spmm_minmax_fp32_1x##width##c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span, \
+        const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c,                  \
+        size_t ldc, int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,   \
+        int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {                                                 \
+        const epilogue e = {stores, nstores, bias, scale, zero_point, lo, hi, y, ldy};                                        \
+        spmm_rows(tiles, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate, &e);             \
+    }
 
-__attribute__((target("avx512f,avx512bw,avx512vnni")))
-void qs8_spmm_1x64c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span, const uint32_t *groups,
-    const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc, int accumulate) {
-    spmm_rows(4, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
-}
-
-__attribute__((target("avx512f,avx512bw,avx512vnni")))
-void qs8_spmm_1x32c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span, const uint32_t *groups,
-    const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc, int accumulate) {
-    spmm_rows(2, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
-}
+SPMM_KERNELS(128, 8)
+SPMM_KERNELS(64, 4)
+SPMM_KERNELS(32, 2)
 #else
-static void unavailable(void) { __builtin_trap(); }
-void qs8_spmm_1x128c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span, const uint32_t *groups,
-    const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc, int accumulate) {
-    (void)rows; (void)starts; (void)starts_stride; (void)span; (void)groups; (void)weights; (void)a; (void)offsets; (void)c;
-    (void)ldc; (void)accumulate; unavailable();
-}
-void qs8_spmm_1x64c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span, const uint32_t *groups,
-    const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc, int accumulate) {
-    (void)rows; (void)starts; (void)starts_stride; (void)span; (void)groups; (void)weights; (void)a; (void)offsets; (void)c;
-    (void)ldc; (void)accumulate; unavailable();
-}
-void qs8_spmm_1x32c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span, const uint32_t *groups,
-    const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc, int accumulate) {
-    (void)rows; (void)starts; (void)starts_stride; (void)span; (void)groups; (void)weights; (void)a; (void)offsets; (void)c;
-    (void)ldc; (void)accumulate; unavailable();
-}
+#define SPMM_KERNELS(width, tiles)                                                                                              \
+    void qs8_spmm_1x##width##c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,            \
+        const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,     \
+        int accumulate) {                                                                                                     \
+        (void)rows; (void)starts; (void)starts_stride; (void)span; (void)groups; (void)weights; (void)a; (void)offsets;       \
+        (void)c; (void)ldc; (void)accumulate; __builtin_trap();                                                               \
+    }                                                                                                                         \
+    void qs8_spmm_minmax_fp32_1x##width##c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span, \
+        const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c,                  \
+        size_t ldc, int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,   \
+        int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {                                                 \
+        (void)rows; (void)starts; (void)starts_stride; (void)span; (void)groups; (void)weights; (void)a; (void)offsets;       \
+        (void)c; (void)ldc; (void)accumulate; (void)stores; (void)nstores; (void)bias; (void)scale; (void)zero_point;        \
+        (void)lo; (void)hi; (void)y; (void)ldy; __builtin_trap();                                                             \
+    }
+
+SPMM_KERNELS(128, 8)
+SPMM_KERNELS(64, 4)
+SPMM_KERNELS(32, 2)
 #endif

@@ -1,5 +1,6 @@
 /* The portable sparse INT8 microkernel, output rows one after another, each over `nr` pixels: the reference the vector kernels must
-   match exactly. The AVX2 set runs the same body compiled for AVX2, which the compiler vectorizes over pixels. */
+   match exactly. The AVX2 set runs the same body compiled for AVX2, which the compiler vectorizes over pixels. The
+   `minmax_fp32` variants keep the sums in c and requantize the stores' lanes with qs8_requantize__scalar. */
 #include "zoo_qs8_kernels.h"
 
 static inline __attribute__((always_inline))
@@ -20,23 +21,53 @@ void spmm_rows(size_t nr, size_t rows, const int32_t *starts, size_t starts_stri
     }
 }
 
+/* Every row's sums in c (row stride ldc) requantized through the stores: each maximal run of set lanes of a store's mask
+   is one qs8_requantize__scalar call over all the rows. */
+static void store_requantized(size_t rows, const int32_t *c, size_t ldc, const qs8_spmm_store *stores, size_t nstores,
+                              const int32_t *bias, const float *scale, int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y,
+                              size_t ldy) {
+    for (size_t i = 0; i < nstores; i++) {
+        for (uint32_t mask = stores[i].mask & 0xFFFF; mask != 0;) {
+            const unsigned first = (unsigned)__builtin_ctz(mask), count = (unsigned)__builtin_ctz(~(mask >> first));
+            qs8_requantize__scalar(rows, count, c + 16 * stores[i].vector + first, ldc, bias, scale, zero_point, lo, hi,
+                                   y + stores[i].offset + first, ldy, 1);
+            mask &= ~(((1u << count) - 1) << first);
+        }
+    }
+}
+
 void qs8_spmm_1xNc4__scalar(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate) {
     spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
 }
 
+void qs8_spmm_minmax_fp32_1xNc4__scalar(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
+    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
+    store_requantized(rows, c, ldc, stores, nstores, bias, scale, zero_point, lo, hi, y, ldy);
+}
+
 #if defined(__x86_64__)
-__attribute__((target("avx2")))
-void qs8_spmm_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
-    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
-    int accumulate) {
-    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
-}
+#define AVX2_TARGET __attribute__((target("avx2")))
 #else
+#define AVX2_TARGET
+#endif
+
+AVX2_TARGET
 void qs8_spmm_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate) {
     spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
 }
-#endif
+
+AVX2_TARGET
+void qs8_spmm_minmax_fp32_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
+    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
+    store_requantized(rows, c, ldc, stores, nstores, bias, scale, zero_point, lo, hi, y, ldy);
+}

@@ -72,6 +72,42 @@ void qs8_spmm_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t 
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate);
 
+/* One store of a sparse microkernel's requantizing epilogue: the requantized sums of columns 16 * vector + l, for the
+   lanes l whose bit is set in `mask` (l < 16), go to y[offset + r * ldy + l] for each row r. A tile's stores come in
+   nondecreasing `vector` order; a run of output pixels (one output row of a padded convolution, one image of a
+   batch whose images sit side by side) is one store per vector it touches. */
+typedef struct {
+    int64_t offset;
+    uint32_t vector;
+    uint32_t mask;
+} qs8_spmm_store;
+
+/* The sparse microkernels with the requantization (as qs8_requantize) in the epilogue: the sums of the given span
+   continue c when `accumulate` is nonzero (earlier spans of K), and instead of going back to c each row is
+   requantized with bias[r], scale[r] and written as bytes through `stores` (`nstores` of them); AVX-512 only reads c. */
+void qs8_spmm_minmax_fp32_1x128c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+void qs8_spmm_minmax_fp32_1x64c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+void qs8_spmm_minmax_fp32_1x32c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+/* The same for any NR = `nr`, portable C and the same C compiled for AVX2: the sums go through c (so c is written), then
+   qs8_requantize__scalar writes each store's lanes. */
+void qs8_spmm_minmax_fp32_1xNc4__scalar(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+void qs8_spmm_minmax_fp32_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
+    const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
+    int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+
 /* Requantization of a rows x cols block of accumulators:
    y[r * ldy_row + p * ldy_col] = clamp(round_half_even((acc[r * ldacc + p] + bias[r]) * scale[r]) + zero_point,
    lo, hi), stored as one byte (uint8 or int8 two's complement; lo and hi are the type's range, or tighter for a

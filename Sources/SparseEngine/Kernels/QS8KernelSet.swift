@@ -52,11 +52,20 @@ struct QS8KernelSet: @unchecked Sendable {
     typealias SpmmMicrokernel = (Int, UnsafePointer<Int32>, Int, Int, UnsafePointer<UInt32>, UnsafePointer<Int32>, UnsafePointer<UInt8>,
                                  UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int, Bool) -> Void
 
-    /// A sparse microkernel of one width: output rows × `nr` pixels (or tokens), each from its nonzero weight groups.
+    /// Signature of a sparse INT8 microkernel that requantizes in its epilogue (`qs8_spmm_minmax_fp32_*`): `(rows, chunkStarts,
+    /// startsStride, span, groups, weights, activations, groupOffsets, acc, ldacc, accumulate, stores, storeCount, bias, scale,
+    /// zeroPoint, lo, hi, y, ldy)`; see `zoo_qs8_kernels.h`.
+    typealias SpmmRequantizeMicrokernel = (Int, UnsafePointer<Int32>, Int, Int, UnsafePointer<UInt32>, UnsafePointer<Int32>, UnsafePointer<UInt8>,
+                                           UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int, Bool, UnsafePointer<qs8_spmm_store>, Int,
+                                           UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>, Int) -> Void
+
+    /// A sparse microkernel of one width: output rows × `nr` pixels (or tokens), each from its nonzero weight groups, to
+    /// int32 sums (`run`) or, in the last span of K, to requantized bytes (`runRequantize`).
     struct SparseRowKernel: @unchecked Sendable {
         let nr: Int
         let name: String
         let run: SpmmMicrokernel
+        let runRequantize: SpmmRequantizeMicrokernel
     }
 
     /// Name of the GEMM microkernel, for logs and reports.
@@ -99,7 +108,10 @@ struct QS8KernelSet: @unchecked Sendable {
         requantize: { qs8_requantize__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) },
         packRows: { qu8_pack_rows_x4__scalar($0, $1, $2, $3, $4, $5, $6, $7) },
-        spmm: [SparseRowKernel(nr: 8, name: "qs8_spmm_1x8c4__scalar") { qs8_spmm_1xNc4__scalar(8, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
+        spmm: [SparseRowKernel(nr: 8, name: "qs8_spmm_1x8c4__scalar",
+                               run: { qs8_spmm_1xNc4__scalar(8, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
+                               runRequantize: { qs8_spmm_minmax_fp32_1xNc4__scalar(8, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0,
+                                                                                   $11, $12, $13, $14, $15, $16, $17, $18, $19) })],
         quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) },
         add: { qs8_vadd__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) },
@@ -111,7 +123,10 @@ struct QS8KernelSet: @unchecked Sendable {
         igemmName: "qs8_igemm_8x8c4__avx2", igemm: { qs8_igemm_8x8c4__avx2($0, $1, $2, $3, $4, $5) },
         igemmRequantize: { qs8_igemm_minmax_fp32_8x8c4__avx2($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) }, igemmc: nil, nr: 8,
         requantize: scalar.requantize, packConv: scalar.packConv, packRows: scalar.packRows,
-        spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx2") { qs8_spmm_1xNc4__avx2(32, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
+        spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx2",
+                               run: { qs8_spmm_1xNc4__avx2(32, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
+                               runRequantize: { qs8_spmm_minmax_fp32_1xNc4__avx2(32, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0,
+                                                                                 $11, $12, $13, $14, $15, $16, $17, $18, $19) })],
         quantize: scalar.quantize, dequantize: scalar.dequantize,
         add: scalar.add, lookup: scalar.lookup, requantizeFloats: scalar.requantizeFloats, softmax: scalar.softmax)
     /// AVX-512 VNNI: `vpdpbusd`; the lookup with VBMI's `vpermi2b` where the CPU has it.
@@ -122,9 +137,18 @@ struct QS8KernelSet: @unchecked Sendable {
         requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) },
         packRows: { qu8_pack_rows_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7) },
-        spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx512vnni") { qs8_spmm_1x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
-               SparseRowKernel(nr: 64, name: "qs8_spmm_1x64c4__avx512vnni") { qs8_spmm_1x64c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
-               SparseRowKernel(nr: 128, name: "qs8_spmm_1x128c4__avx512vnni") { qs8_spmm_1x128c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) }],
+        spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx512vnni",
+                               run: { qs8_spmm_1x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
+                               runRequantize: { qs8_spmm_minmax_fp32_1x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0, $11, $12,
+                                                                                       $13, $14, $15, $16, $17, $18, $19) }),
+               SparseRowKernel(nr: 64, name: "qs8_spmm_1x64c4__avx512vnni",
+                               run: { qs8_spmm_1x64c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
+                               runRequantize: { qs8_spmm_minmax_fp32_1x64c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0, $11, $12,
+                                                                                       $13, $14, $15, $16, $17, $18, $19) }),
+               SparseRowKernel(nr: 128, name: "qs8_spmm_1x128c4__avx512vnni",
+                               run: { qs8_spmm_1x128c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
+                               runRequantize: { qs8_spmm_minmax_fp32_1x128c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0, $11, $12,
+                                                                                       $13, $14, $15, $16, $17, $18, $19) })],
         quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) },
         add: { qs8_vadd__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) },

@@ -1,3 +1,4 @@
+import CSparseEngineKernelsINT8
 import XCTest
 @testable import SparseEngine
 
@@ -48,6 +49,53 @@ final class QS8SparseKernelTests: XCTestCase {
                             expected += Int32(w[r][k]) * Int32(activations[Int(offsets[k / 4]) + 4 * p + k % 4])
                         }
                         XCTAssertEqual(acc[r * nr + p], expected, "\(kernels.spmm(columns: columns).name) K \(depth) row \(r) pixel \(p)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The requantizing sparse kernels (`QS8SparseRequantizingProduct`) of every set and width, over one and several spans
+    /// of K: each run of columns goes to its own place in the output rows, requantized as `qs8_requantize` specifies (per-row
+    /// bias and scale, scales of 1/2 and 1/4 that make ties for the half-to-even rounding, the zero point, uint8 and int8
+    /// ranges and a Relu's raised lower bound); the bytes between the runs are untouched.
+    func testRequantizingSparseKernelsWriteTheirRuns() {
+        var random = LinearCongruential(state: 11)
+        for (depth, columns) in [(7, 1), (64, 40), (642, 100), (4001, 128)] {
+            let rows = 19, w = weights(rows: rows, depth: depth, &random)
+            let sparse = QS8SparseWeights(rows: rows, depth: depth) { w[$0][$1] }
+            let kgroups = (depth + 3) / 4, span = 4 * 128 + 4 * 24
+            let activations = (0..<(kgroups * span)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            let offsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 24)) }
+            let bias = (0..<24).map { _ in Int32(random.next() % 20001) - 10000 }
+            let scale = (0..<24).map { [Float(0.5), 0.25, 0.0137, 0.00041][$0 % 4] }
+            for kernels in QS8KernelSet.available {
+                let kernel = kernels.spmm(columns: columns), nr = kernel.nr
+                // Runs (start, end) of the tile's columns; run i is stored i bytes to the right of its columns.
+                let runs = [(0, nr / 4 + 1), (nr / 4 + 2, nr / 2 + 3), (nr / 2 + 3, nr - 1)].filter { $0.1 > $0.0 && $0.1 <= nr }
+                let ldy = nr + runs.count
+                for (zero, low, high) in [(100, 0, 255), (100, 100, 255), (-5, -128, 127)] as [(Int32, Int32, Int32)] {
+                    var y = [UInt8](repeating: 0xAA, count: rows * ldy), acc = [Int32](repeating: 0, count: 32 * nr)
+                    let storage = UnsafeMutablePointer<qs8_spmm_store>.allocate(capacity: QS8SpmmStores.capacity(nr: nr))
+                    defer { storage.deallocate() }
+                    var stores = QS8SpmmStores(storage)
+                    for (i, run) in runs.enumerated() { stores.append(start: run.0, end: run.1, yOffset: run.0 + i) }
+                    bias.withUnsafeBufferPointer { b in scale.withUnsafeBufferPointer { s in
+                        let product = QS8SparseRequantizingProduct(kernel: kernel, weights: sparse, span: QS8TileProduct.span(sparse, nr: nr),
+                                                                   bias: b.baseAddress!, scale: s.baseAddress!, zeroPoint: zero, low: low, high: high)
+                        product.compute(tiles: 0..<3, activations: activations, offsets: offsets, acc: &acc, stores: stores, y: &y, ldy: ldy)
+                    } }
+                    for r in 0..<rows {
+                        var expected = [UInt8](repeating: 0xAA, count: ldy)
+                        for (i, run) in runs.enumerated() {
+                            for p in run.0..<run.1 {
+                                var sum: Int32 = 0
+                                for k in 0..<depth { sum += Int32(w[r][k]) * Int32(activations[Int(offsets[k / 4]) + 4 * p + k % 4]) }
+                                let v = min(max(Float(sum &+ bias[r]) * scale[r], Float(low - zero)), Float(high - zero))
+                                expected[p + i] = UInt8(truncatingIfNeeded: Int32(v.rounded(.toNearestOrEven)) + zero)
+                            }
+                        }
+                        XCTAssertEqual(Array(y[(r * ldy)..<((r + 1) * ldy)]), expected, "\(kernel.name) K \(depth) row \(r) zero \(zero) low \(low)")
                     }
                 }
             }

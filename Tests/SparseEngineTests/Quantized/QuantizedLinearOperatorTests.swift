@@ -195,9 +195,11 @@ final class QuantizedSparseOperatorTests: XCTestCase {
     }
 
     func testSparseConvolutionsEqualDense() throws {
-        // (kernel, stride, pad, input H×W, batch, channels): pointwise, 3×3 same over many chunks, a strided 3×3, a stem.
-        for (k, s, pad, h, n, channels) in [(1, 1, 0, 9, 2, 37), (3, 1, 1, 12, 1, 150), (3, 2, 1, 15, 1, 16), (7, 2, 3, 20, 1, 3)] {
-            for blocks in [true, false] {
+        // (kernel, stride, pad, input H×W, batch, channels): pointwise (images side by side, tiles across them), 3×3 same over
+        // many chunks, a batch of small 3×3 (many output rows a tile), a strided 3×3, a stem.
+        for (k, s, pad, h, n, channels) in [(1, 1, 0, 9, 2, 37), (1, 1, 0, 20, 3, 12), (3, 1, 1, 12, 1, 150), (3, 1, 1, 7, 3, 20),
+                                            (3, 2, 1, 15, 1, 16), (7, 2, 3, 20, 1, 3)] {
+            for (blocks, signedOutput) in [(true, false), (false, false), (true, true)] {
                 let m = 21
                 let x = try Tensor(shape: [n, channels, h, h], scalars: bytes(n * channels * h * h, seed: 1))
                 // [M, C, k, k]: a group is 4 consecutive channels at one tap.
@@ -210,9 +212,10 @@ final class QuantizedSparseOperatorTests: XCTestCase {
                 let inputs: [Tensor?] = [x, .f([], [0.05]), try Tensor(shape: [], scalars: [UInt8(120)]), w,
                                          try Tensor(shape: [m], scalars: (0..<m).map { 0.002 + Float($0) * 0.0003 }),
                                          try Tensor(shape: [m], scalars: [Int8](repeating: 0, count: m)), .f([], [0.3]),
-                                         try Tensor(shape: [], scalars: [UInt8(100)]), try Tensor(shape: [m], scalars: (0..<m).map { Int32($0 * 97 - 900) })]
+                                         signedOutput ? try Tensor(shape: [], scalars: [Int8(-7)]) : try Tensor(shape: [], scalars: [UInt8(100)]),
+                                         try Tensor(shape: [m], scalars: (0..<m).map { Int32($0 * 97 - 900) })]
                 try checkSparseEqualsDense({ try QuantizedConvOperator(.qLinearConv, $0) }, opType: "QLinearConv", attributes: attributes, inputs,
-                                           "\(k)×\(k) stride \(s) blocks \(blocks)")
+                                           "\(k)×\(k) stride \(s) blocks \(blocks) int8 output \(signedOutput)")
             }
         }
     }

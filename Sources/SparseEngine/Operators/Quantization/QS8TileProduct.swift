@@ -27,14 +27,10 @@ struct QS8TileProduct {
         case .sparse(let w):
             let kernel = kernels.spmm(columns: columns), nr = kernel.nr
             self.nr = nr
-            // 32 rows go through one span of K chunks before the next: the span's activations are read from L2 once
-            // and from L1 for the other rows that use them. A span fills about 24 KiB of L1, or is longer where the
-            // rows are so sparse that a row would take fewer than about 16 steps in it.
-            tilesPerCall = 4
+            // 32 rows go through one span of K chunks before the next (`span`).
+            tilesPerCall = Self.sparseTilesPerCall
             bytesPerTile = max(64, w.byteCount / max(1, weights.tiles))
-            let density = Double(w.nonzeroGroups) / Double(max(1, w.rows * w.kgroups))
-            let l1Chunks = (24 << 10) / (nr * 4 * QS8SparseWeights.chunkGroups)
-            let span = max(1, l1Chunks, Int((1 / max(density, 0.01)).rounded(.up)))
+            let span = Self.span(w, nr: nr)
             compute = { tile, rows, activations, offsets, acc in
                 for first in stride(from: 0, to: max(w.chunks, 1), by: span) {
                     kernel.run(rows, w.chunkStarts(row: tile * 8, chunk: first), w.chunks + 1, min(span, w.chunks - first),
@@ -42,5 +38,17 @@ struct QS8TileProduct {
                 }
             }
         }
+    }
+
+    /// Tiles of 8 rows that one call of a sparse kernel covers (a span of K goes over all of them before the next).
+    static let sparseTilesPerCall = 4
+
+    /// Chunks of K that the sparse kernel of width `nr` runs over a block of rows before the next span: the span's
+    /// activations are read from L2 once and from L1 for the other rows that use them. A span fills about 24 KiB of L1,
+    /// or is longer where the rows are so sparse that a row would take fewer than about 16 steps in it.
+    static func span(_ w: QS8SparseWeights, nr: Int) -> Int {
+        let density = Double(w.nonzeroGroups) / Double(max(1, w.rows * w.kgroups))
+        let l1Chunks = (24 << 10) / (nr * 4 * QS8SparseWeights.chunkGroups)
+        return max(1, l1Chunks, Int((1 / max(density, 0.01)).rounded(.up)))
     }
 }

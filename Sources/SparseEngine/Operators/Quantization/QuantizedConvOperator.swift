@@ -1,3 +1,5 @@
+import CSparseEngineKernelsINT8
+
 /// `QLinearConv` and `ConvInteger` on the INT8 kernels, for 1-D and 2-D convolutions with one group and equal
 /// strides: the input is packed once per run into stride phases with channels in groups of 4 (bytes, padded
 /// with its zero point; no im2col), and every weight group of (tap, 4 channels) reads one contiguous run of it
@@ -96,7 +98,7 @@ struct QuantizedConvOperator: Operator {
         let rowTiles = layer.weights.tiles
         let tilesPerCall = product.tilesPerCall
         let l2Calls = max(1, (256 << 10) / (product.bytesPerTile * tilesPerCall))
-        let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1, contiguous = phaseWidth == g.outW
+        let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1
         let passTiles = sideBySide ? (passImages * outPlane + nr - 1) / nr : passImages * ((virtualPixels + nr - 1) / nr)
         // Small images waste much of a pixel tile (a 7 × 7 output is 49 pixels in 64 columns, 63 with a 3 × 3's padding
         // columns): where the tiles compute more than 1/4 beyond the output pixels, the channel-lane microkernel (where the
@@ -104,7 +106,10 @@ struct QuantizedConvOperator: Operator {
         // its weights stream from L2 once per pixel tile, so it needs a long K: on ResNet-50's 7 × 7 layers it gained
         // 10-20 % with 512 groups and more, and lost with 256 (5 %) and 128 (25 %).
         let channelLanes = kernels.igemmc != nil && 4 * passTiles * nr > 5 * passImages * outPlane && layer.weights.kgroups >= 512
-        layer.withRequantizingProduct(kernels) { requantizing in offsets.withUnsafeBufferPointer { offsets in
+        // Dense weights with 8-bit outputs requantize in the GEMM microkernel, sparse ones in the sparse kernel's last span;
+        // int32 outputs go through the tile product and `QS8Layer.finish`.
+        layer.withRequantizingProduct(kernels) { requantizing in layer.withSparseRequantizingProduct(kernels, columns: virtualPixels) { sparseRequantizing in
+          offsets.withUnsafeBufferPointer { offsets in
             for first in stride(from: 0, to: images, by: passImages) {
                 let count = min(passImages, images - first), blocks = sideBySide ? 1 : count
                 // Columns of a block's phase rows, and its pixel tiles.
@@ -126,7 +131,12 @@ struct QuantizedConvOperator: Operator {
                                        threads: context.pool.threadCount)
                 context.pool.parallelFor(grid.blocks * grid.runs) { task, thread in
                     let calls = grid.unitRange(task: task)
-                    let acc = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, 8 * tilesPerCall * nr)).assumingMemoryBound(to: Int32.self)
+                    // The int32 tile, then the sparse epilogue's stores (16 bytes each).
+                    let accCount = 8 * tilesPerCall * nr, storeCount = QS8SpmmStores.capacity(nr: nr)
+                    let scratch = UnsafeMutableRawPointer(context.scratchFloats(thread: thread, accCount + 4 * storeCount))
+                    let acc = scratch.assumingMemoryBound(to: Int32.self)
+                    var stores = QS8SpmmStores((scratch + 4 * accCount).bindMemory(to: qs8_spmm_store.self, capacity: storeCount))
+                    let tiles = calls.lowerBound * tilesPerCall..<min(rowTiles, calls.upperBound * tilesPerCall)
                     for pixelTile in grid.itemRange(task: task) {
                         let n = pixelTile / blockTiles, q0 = (pixelTile % blockTiles) * nr, q1 = min(blockColumns, q0 + nr)
                         let image = UnsafePointer(packedInput + n * blockBytes + q0 * 4)
@@ -140,7 +150,14 @@ struct QuantizedConvOperator: Operator {
                                                          scratch: UnsafeMutableRawPointer(acc).assumingMemoryBound(to: UInt8.self))
                                 continue
                             }
-                            for tile in stride(from: calls.lowerBound * tilesPerCall, to: min(rowTiles, calls.upperBound * tilesPerCall), by: tilesPerCall) {
+                            if let sparseRequantizing {
+                                stores.removeAll()
+                                runs.forEach { start, end, yRun in stores.append(start: start - q0, end: end - q0, yOffset: yRun - runs.y) }
+                                sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, acc: acc, stores: stores,
+                                                           y: runs.y.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
+                                continue
+                            }
+                            for tile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tilesPerCall) {
                                 let rows = min(8 * tilesPerCall, m - tile * 8)
                                 product.compute(tile, rows, image, offsets.baseAddress!, acc)
                                 runs.forEach { start, end, yRun in
@@ -159,22 +176,27 @@ struct QuantizedConvOperator: Operator {
                                                  keep: keep, y: yImage.assumingMemoryBound(to: UInt8.self) + tile * 8 * outPlane + yStart, ldy: outPlane)
                             continue
                         }
-                        for tile in stride(from: calls.lowerBound * tilesPerCall, to: min(rowTiles, calls.upperBound * tilesPerCall), by: tilesPerCall) {
+                        if let sparseRequantizing {
+                            stores.removeAll()
+                            Self.forEachOutputRun(q0, q1, phaseWidth: phaseWidth, outW: g.outW) { start, end, pixel in
+                                stores.append(start: start - q0, end: end - q0, yOffset: pixel)
+                            }
+                            sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, acc: acc, stores: stores,
+                                                       y: yImage.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
+                            continue
+                        }
+                        for tile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tilesPerCall) {
                             let rows = min(8 * tilesPerCall, m - tile * 8)
                             product.compute(tile, rows, image, offsets.baseAddress!, acc)
-                            // Phase rows as wide as the output's (no padding columns) make the tile one run of y.
-                            let lastRow = contiguous ? 0 : (q1 - 1) / phaseWidth
-                            for oy in (contiguous ? 0 : q0 / phaseWidth)...lastRow {
-                                let start = contiguous ? q0 : max(q0, oy * phaseWidth), end = contiguous ? q1 : min(q1, oy * phaseWidth + g.outW)
-                                guard end > start else { continue }
+                            Self.forEachOutputRun(q0, q1, phaseWidth: phaseWidth, outW: g.outW) { start, end, pixel in
                                 layer.finish(rows: rows, cols: end - start, row0: tile * 8, acc: acc + (start - q0), ldacc: nr,
-                                             y: yImage + (oy * g.outW + start - oy * phaseWidth) * elementSize, ldyRow: outPlane, ldyCol: 1,
-                                             kernels: kernels)
+                                             y: yImage + pixel * elementSize, ldyRow: outPlane, ldyCol: 1, kernels: kernels)
                             }
                         }
                     }
                 }
             }
+          }
         } }
     }
 
@@ -201,6 +223,17 @@ struct QuantizedConvOperator: Operator {
                     }
                 }
             }
+        }
+    }
+
+    /// Calls `body(start, end, pixel)` for each run of the columns `q0 ..< q1` of a tile along the phase rows that lies in one
+    /// output row (phase rows as wide as the output's, with no padding columns, make the tile one run), with the output
+    /// pixel of column `start`.
+    static func forEachOutputRun(_ q0: Int, _ q1: Int, phaseWidth: Int, outW: Int, _ body: (Int, Int, Int) -> Void) {
+        guard phaseWidth != outW else { return body(q0, q1, q0) }
+        for oy in (q0 / phaseWidth)...((q1 - 1) / phaseWidth) {
+            let start = max(q0, oy * phaseWidth), end = min(q1, oy * phaseWidth + outW)
+            if end > start { body(start, end, oy * outW + start - oy * phaseWidth) }
         }
     }
 
