@@ -13,36 +13,52 @@ enum BatchTail {
     /// The whole graph counts as a tail: a model whose weights outweigh its values that much runs whole.
     static let weightsPerItemValues = 24
 
-    /// The index (in `nodes`) of the first node of the longest tail worth running whole (the first node that runs:
-    /// the whole graph), nil when none is:
+    /// Where a tail starts: the index (in `nodes`) of its first node, and the values it reads from the nodes before
+    /// it (`crossing`; none when the tail is the whole graph).
+    struct Start: Equatable {
+        let index: Int
+        let crossing: [String]
+    }
+
+    /// The longest tail worth running whole (from the first node that runs: the whole graph), nil when none is:
     /// a tail whose weights take at least `weightsPerItemValues` times the bytes of the values it makes per item
     /// and more than the last-level cache holds (weights that fit there cost slices nothing), and which reads from
     /// the nodes before it only values they compute at run time with the batch as axis 0 (`crossing`), and the
     /// graph inputs. `weightBytes` gives the bytes a run reads of an initializer.
     static func start(_ inference: Planner.Inference, nodes: [Node], graph: Graph, batch: Int,
-                      weightBytes: (String) -> Int, lastLevelCache: Int) -> Int? {
+                      weightBytes: (String) -> Int, lastLevelCache: Int) -> Start? {
         let runs = Set(inference.pending.map(\.index))
+        // A tail from node i reads an initializer when the initializer's last reader is at i or after: suffix sums
+        // of the bytes each node makes and of the weights whose last reader it is.
+        var lastReader: [String: Int] = [:]
+        for (index, node) in nodes.enumerated() {
+            for name in node.inputs where graph.initializers[name] != nil { lastReader[name] = index }
+        }
         var valueBytesFrom = [Int](repeating: 0, count: nodes.count + 1)
-        var weightsFrom = [Set<String>](repeating: [], count: nodes.count + 1)
+        var weightBytesFrom = [Int](repeating: 0, count: nodes.count + 1)
+        for (name, index) in lastReader { weightBytesFrom[index] += weightBytes(name) }
         for index in nodes.indices.reversed() {
             let made = runs.contains(index) ? nodes[index].outputs.reduce(0) { total, name in
                 inference.specs[name].map { total + $0.count * ($0.dataType.byteSize ?? 0) } ?? total
             } : 0
             valueBytesFrom[index] = valueBytesFrom[index + 1] + made
-            weightsFrom[index] = weightsFrom[index + 1].union(nodes[index].inputs.filter { graph.initializers[$0] != nil })
+            weightBytesFrom[index] += weightBytesFrom[index + 1]
         }
         let first = inference.pending.first?.index
-        for start in nodes.indices where runs.contains(start) {
-            let weights = weightsFrom[start].reduce(0) { $0 + weightBytes($1) }
-            guard weights > lastLevelCache, weights >= weightsPerItemValues * valueBytesFrom[start] / batch else { continue }
-            if start == first || crossing(inference, nodes: nodes, graph: graph, start: start, batch: batch) != nil { return start }
+        for index in nodes.indices where runs.contains(index) {
+            let weights = weightBytesFrom[index]
+            guard weights > lastLevelCache, weights >= weightsPerItemValues * valueBytesFrom[index] / batch else { continue }
+            if index == first { return Start(index: index, crossing: []) }
+            if let crossing = crossing(inference, nodes: nodes, graph: graph, start: index, batch: batch) {
+                return Start(index: index, crossing: crossing)
+            }
         }
         return nil
     }
 
     /// The values the tail from `start` reads from the nodes before it, when every one is computed at run time
     /// with `batch` items along axis 0, and no graph output comes from before `start`; else nil.
-    static func crossing(_ inference: Planner.Inference, nodes: [Node], graph: Graph, start: Int, batch: Int) -> [String]? {
+    private static func crossing(_ inference: Planner.Inference, nodes: [Node], graph: Graph, start: Int, batch: Int) -> [String]? {
         var madeBefore = Set<String>()
         for node in nodes[..<start] { madeBefore.formUnion(node.outputs.filter { !$0.isEmpty }) }
         guard !graph.outputs.contains(where: { madeBefore.contains($0.name) }) else { return nil }

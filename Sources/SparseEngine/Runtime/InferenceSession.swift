@@ -236,17 +236,16 @@ public final class InferenceSession: @unchecked Sendable {
             let inference = try planner.infer(inputShapes: shapes)
             let items = BatchSlicing.items(batch: batch, arenaBytes: planner.arenaBytes(inference), budget: budget)
             let bytesRead = weightBytesRead
-            let tailStart = BatchTail.start(inference, nodes: nodes, graph: graph, batch: batch,
-                                            weightBytes: { bytesRead[$0] ?? 0 }, lastLevelCache: options.lastLevelCache)
+            let tail = BatchTail.start(inference, nodes: nodes, graph: graph, batch: batch,
+                                       weightBytes: { bytesRead[$0] ?? 0 }, lastLevelCache: options.lastLevelCache)
             let slicing = BatchSlicing(batch: batch, items: items, streams: options.batchStreams ? options.threads : 1,
-                                       tailStart: tailStart)
-            if items < batch, tailStart != inference.pending.first?.index,
+                                       tailStart: tail?.index)
+            if items < batch, tail?.index != inference.pending.first?.index,
                slicesKeepItemsApart(inference, planner: planner, feeds: feeds, slicing: slicing) {
                 decided = slicing
-                if let tailStart {
-                    let crossing = BatchTail.crossing(inference, nodes: nodes, graph: graph, start: tailStart, batch: batch) ?? []
-                    splits[tailStart] = GraphSegment.split(graph, nodes: nodes, operators: operators, at: tailStart,
-                                                           crossing: crossing, specs: inference.specs)
+                if let tail {
+                    splits[tail.index] = GraphSegment.split(graph, nodes: nodes, operators: operators, at: tail.index,
+                                                            crossing: tail.crossing, specs: inference.specs)
                 }
             } else {
                 plans[signature] = planner.plan(inference, inputShapes: shapes)
