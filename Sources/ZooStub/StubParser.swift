@@ -15,7 +15,7 @@ struct StubParser {
 
     mutating func parse() throws -> Stub {
         if !cursor.consume(Stub.prefix), prefixRule == .required {
-            throw cursor.error(field: nil, expected: "the prefix 'zoo:' (a string without it is read as a path)")
+            throw cursor.error(field: nil, expected: "the prefix 'zoo:' (a string without it is read as a path\(suggestion))")
         }
         let body: Stub.Body = cursor.restOfBodyContains("/") ? .long(try parseLong()) : .short(try parseShort())
         var query = StubQuery()
@@ -23,6 +23,13 @@ struct StubParser {
             query = try parseQuery()
         }
         return Stub(body: body, query: query)
+    }
+
+    /// For a string that lacks only the prefix (sparsezoo's Python API accepts such stubs), the stub to type instead.
+    private var suggestion: String {
+        var withPrefix = StubParser(text: Stub.prefix + input, prefixRule: .required)
+        guard (try? withPrefix.parse()) != nil else { return "" }
+        return "; did you mean '\(Stub.prefix)\(input)'?"
     }
 
     private mutating func parseLong() throws -> LongStub {

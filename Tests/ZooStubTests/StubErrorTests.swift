@@ -20,7 +20,14 @@ final class StubErrorTests: XCTestCase {
         let e = error("cv/classification/resnet_v1-50/pytorch/sparseml/imagenet/base-none")
         XCTAssertEqual(e?.column, 1)
         XCTAssertEqual(e?.found, "'c'")
-        XCTAssertEqual(e?.expected, "the prefix 'zoo:' (a string without it is read as a path)")
+        XCTAssertEqual(e?.expected, "the prefix 'zoo:' (a string without it is read as a path; "
+            + "did you mean 'zoo:cv/classification/resnet_v1-50/pytorch/sparseml/imagenet/base-none'?)")
+    }
+
+    func testMissingPrefixSuggestsTheStubOnlyWhenItParses() {
+        XCTAssertEqual(error("resnet_v1-50-imagenet-pruned95")?.expected,
+            "the prefix 'zoo:' (a string without it is read as a path; did you mean 'zoo:resnet_v1-50-imagenet-pruned95'?)")
+        XCTAssertEqual(error("models/my model.onnx")?.expected, "the prefix 'zoo:' (a string without it is read as a path)")
     }
 
     func testPrefixIsCaseSensitive() {
