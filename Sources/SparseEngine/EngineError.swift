@@ -61,4 +61,19 @@ extension EngineError {
     static func node(_ code: Code, _ what: String, _ node: Node, opset: Int) -> EngineError {
         EngineError(code, "\(what) (node '\(node.displayName)', \(node.opType), opset \(opset))")
     }
+
+    /// This error with the node it arose in appended, `… (node 'n', Reshape)`, unless the message already names one:
+    /// errors raised below the operators (a tensor's element type, say) learn where they happened.
+    func located(in node: Node) -> EngineError {
+        message.contains("(node '") ? self : EngineError(code, "\(message) (node '\(node.displayName)', \(node.opType))")
+    }
+}
+
+/// Runs `body` for `node`, naming the node in any `EngineError` that does not name one yet.
+func attributingErrors<T>(to node: Node, _ body: () throws -> T) rethrows -> T {
+    do {
+        return try body()
+    } catch let error as EngineError {
+        throw error.located(in: node)
+    }
 }

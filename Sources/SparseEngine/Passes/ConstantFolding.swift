@@ -15,14 +15,14 @@ struct ConstantFolding: GraphPass {
                 continue
             }
             let inputs = node.inputs.map { $0.isEmpty ? nil : ValueSpec(known: graph.initializers[$0]!) }
-            let specs = try Array(op.inferOutputs(inputs).prefix(node.outputs.count))
+            let specs = try attributingErrors(to: node) { try Array(op.inferOutputs(inputs).prefix(node.outputs.count)) }
             guard specs.allSatisfy({ $0.count <= maxElements }) else {
                 kept.append(node)
                 continue
             }
             let tensors = try specs.map { try $0.value ?? Tensor(zeros: $0.dataType, shape: $0.shape) }
             if !specs.allSatisfy({ $0.value != nil }) {
-                try op.run(inputs.map { $0?.value }, tensors, context)
+                try attributingErrors(to: node) { try op.run(inputs.map { $0?.value }, tensors, context) }
             }
             for (name, t) in zip(node.outputs, tensors) { graph.initializers[name] = t }
             folded += 1

@@ -60,7 +60,7 @@ final class Plan {
         defer { for (step, operand, _) in feedOperands { stepInputs[step][operand] = nil } }
         for index in steps.indices {
             let start = timings == nil ? 0 : monotonicSeconds()
-            try steps[index].op.run(stepInputs[index], stepOutputs[index], context)
+            try attributingErrors(to: steps[index].node) { try steps[index].op.run(stepInputs[index], stepOutputs[index], context) }
             if let timings { timings[index] += monotonicSeconds() - start }
         }
         var result: [String: Tensor] = [:]

@@ -44,7 +44,7 @@ struct Planner {
                 }
                 return spec
             }
-            var outputs = try op.inferOutputs(inputs)
+            var outputs = try attributingErrors(to: node) { try op.inferOutputs(inputs) }
             guard outputs.count >= node.outputs.count else {
                 throw EngineError(.internalError, "operator \(node.opType) returned \(outputs.count) output types for \(node.outputs.count) outputs (node '\(node.displayName)')")
             }
@@ -55,7 +55,7 @@ struct Planner {
             } else if inputs.allSatisfy({ $0 == nil || $0!.value != nil }) {
                 // Everything known: evaluate now, once per signature.
                 let tensors = try outputs.map { try Tensor(zeros: $0.dataType, shape: $0.shape) }
-                try op.run(inputs.map { $0?.value }, tensors, context)
+                try attributingErrors(to: node) { try op.run(inputs.map { $0?.value }, tensors, context) }
                 for i in outputs.indices { outputs[i].value = tensors[i] }
                 folded += 1
             } else {

@@ -88,6 +88,18 @@ final class InferenceSessionTests: XCTestCase {
         }
     }
 
+    func testErrorsFromBelowTheOperatorsNameTheNode() throws {
+        var m = TestModel()
+        m.nodes = [TestNode("Reshape", ["x", "shape"], ["y"], name: "flatten")]
+        m.initializers = [("shape", .f([1], [-1]))]
+        m.inputs = [.init(name: "x", type: .float, dims: [2, 2])]
+        m.outputs = [.init(name: "y", type: nil, dims: nil)]
+        XCTAssertThrowsError(try InferenceSession(model: ONNXModel(data: m.data())).run(["x": .f([2, 2], [1, 2, 3, 4])])) { error in
+            XCTAssertEqual((error as? EngineError)?.code, .unsupportedDataType)
+            XCTAssertEqual("\(error)", "expected an integer tensor, got float (node 'flatten', Reshape)")
+        }
+    }
+
     func testMissingValueIsReported() throws {
         var m = TestModel()
         m.nodes = [TestNode("Relu", ["nowhere"], ["y"], name: "r")]
