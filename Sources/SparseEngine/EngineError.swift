@@ -9,7 +9,7 @@ public struct EngineError: Error, CustomStringConvertible, Equatable, Sendable {
         private enum Value: String, Hashable, Sendable {
             case io, malformedModel, invalidModel, unsupportedOperator, unsupportedAttribute
             case unsupportedDataType, externalData, shapeMismatch, invalidInput, invalidTensorFile
-            case dataDependentShape, internalError
+            case dataDependentShape, outOfMemory, internalError
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -36,6 +36,8 @@ public struct EngineError: Error, CustomStringConvertible, Equatable, Sendable {
         public static let invalidTensorFile = Code(.invalidTensorFile)
         /// A shape depends on data that is only known while running (not supported yet).
         public static let dataDependentShape = Code(.dataDependentShape)
+        /// A tensor, or the memory a plan needs, is larger than the machine's memory (or than any size can be).
+        public static let outOfMemory = Code(.outOfMemory)
         /// A bug in the engine.
         public static let internalError = Code(.internalError)
 

@@ -15,20 +15,18 @@ public enum RandomInputs {
     }
 
     private static func tensor(_ type: DataType, shape: [Int], _ g: inout SplitMix64) throws -> Tensor {
-        let count = shape.reduce(1, *)
-        func bits() -> [UInt64] { (0..<count).map { _ in g.next() & 1 } }
         switch type {
-        case .float: return try Tensor(shape: shape, scalars: (0..<count).map { _ in Float(g.unit()) })
-        case .double: return try Tensor(shape: shape, scalars: (0..<count).map { _ in g.unit() })
-        case .int64: return try Tensor(shape: shape, scalars: bits().map { Int64($0) })
-        case .int32: return try Tensor(shape: shape, scalars: bits().map { Int32($0) })
-        case .int16: return try Tensor(shape: shape, scalars: bits().map { Int16($0) })
-        case .int8: return try Tensor(shape: shape, scalars: bits().map { Int8($0) })
-        case .uint8: return try Tensor(shape: shape, scalars: bits().map { UInt8($0) })
-        case .uint16: return try Tensor(shape: shape, scalars: bits().map { UInt16($0) })
-        case .uint32: return try Tensor(shape: shape, scalars: bits().map { UInt32($0) })
-        case .uint64: return try Tensor(shape: shape, scalars: bits())
-        case .bool: return try Tensor(shape: shape, scalars: bits().map { $0 == 1 })
+        case .float: return try Tensor(shape: shape) { Float(g.unit()) }
+        case .double: return try Tensor(shape: shape) { g.unit() }
+        case .int64: return try Tensor(shape: shape) { Int64(g.next() & 1) }
+        case .int32: return try Tensor(shape: shape) { Int32(g.next() & 1) }
+        case .int16: return try Tensor(shape: shape) { Int16(g.next() & 1) }
+        case .int8: return try Tensor(shape: shape) { Int8(g.next() & 1) }
+        case .uint8: return try Tensor(shape: shape) { UInt8(g.next() & 1) }
+        case .uint16: return try Tensor(shape: shape) { UInt16(g.next() & 1) }
+        case .uint32: return try Tensor(shape: shape) { UInt32(g.next() & 1) }
+        case .uint64: return try Tensor(shape: shape) { g.next() & 1 }
+        case .bool: return try Tensor(shape: shape) { g.next() & 1 == 1 }
         default:
             throw BenchmarkError(.invalidInput, "cannot generate random \(type) inputs; give the input as a file (--input NAME=FILE)")
         }

@@ -15,7 +15,11 @@ struct ConstantFolding: GraphPass {
                 continue
             }
             let inputs = node.inputs.map { $0.isEmpty ? nil : ValueSpec(known: graph.initializers[$0]!) }
-            let specs = try attributingErrors(to: node) { try Array(op.inferOutputs(inputs).prefix(node.outputs.count)) }
+            let specs = try attributingErrors(to: node) {
+                let specs = try Array(op.inferOutputs(inputs).prefix(node.outputs.count))
+                try MemoryLimit.checkOutputs(specs, named: node.outputs)
+                return specs
+            }
             guard specs.allSatisfy({ $0.count <= maxElements }) else {
                 kept.append(node)
                 continue

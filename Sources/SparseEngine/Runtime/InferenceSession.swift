@@ -248,7 +248,7 @@ public final class InferenceSession: @unchecked Sendable {
                                                             crossing: tail.crossing, specs: inference.specs)
                 }
             } else {
-                plans[signature] = planner.plan(inference, inputShapes: shapes)
+                plans[signature] = try planner.plan(inference, inputShapes: shapes)
             }
         }
         slicings[signature] = decided

@@ -21,7 +21,7 @@ struct Planner {
 
     /// `inputValues` holds the contents of the inputs that decide shapes (`planTimeGraphInputs`).
     func plan(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:]) throws -> Plan {
-        plan(try infer(inputShapes: inputShapes, inputValues: inputValues), inputShapes: inputShapes)
+        try plan(try infer(inputShapes: inputShapes, inputValues: inputValues), inputShapes: inputShapes)
     }
 
     /// Infers every value's type and shape and evaluates the nodes whose inputs are all known, without
@@ -44,7 +44,11 @@ struct Planner {
                 }
                 return spec
             }
-            var outputs = try attributingErrors(to: node) { try op.inferOutputs(inputs) }
+            var outputs = try attributingErrors(to: node) {
+                let outputs = try op.inferOutputs(inputs)
+                try MemoryLimit.checkOutputs(outputs, named: node.outputs)
+                return outputs
+            }
             guard outputs.count >= node.outputs.count else {
                 throw EngineError(.internalError, "operator \(node.opType) returned \(outputs.count) output types for \(node.outputs.count) outputs (node '\(node.displayName)')")
             }
@@ -67,7 +71,7 @@ struct Planner {
     }
 
     /// Places the values of `inference` (made for `inputShapes`) in one arena and builds the plan.
-    func plan(_ inference: Inference, inputShapes: [String: (DataType, [Int])]) -> Plan {
+    func plan(_ inference: Inference, inputShapes: [String: (DataType, [Int])]) throws -> Plan {
         let specs = inference.specs
 
         // Slots: graph inputs, constants used by steps, and step outputs (arena).
@@ -87,6 +91,7 @@ struct Planner {
 
         let (requestNames, requests) = memoryRequests(inference)
         let (offsets, arenaSize) = MemoryPlanner.plan(requests)
+        try MemoryLimit.check(arenaSize, what: "the plan's values at input shapes \(inputShapes.values.map(\.1))")
         let arena = TensorStorage(zeroedByteCount: arenaSize)
         for (i, name) in requestNames.enumerated() {
             let spec = specs[name]!

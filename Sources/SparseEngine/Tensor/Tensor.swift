@@ -33,7 +33,8 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
         guard shape.allSatisfy({ $0 >= 0 }) else {
             throw EngineError(.shapeMismatch, "tensor shape \(shape) has a negative dimension")
         }
-        self.init(dataType: dataType, shape: shape, storage: TensorStorage(zeroedByteCount: shape.reduce(1, *) * size))
+        let byteCount = try MemoryLimit.byteCount(of: shape, elementSize: size, what: "a \(dataType) tensor")
+        self.init(dataType: dataType, shape: shape, storage: TensorStorage(zeroedByteCount: byteCount))
     }
 
     /// A tensor holding a copy of `scalars`; `scalars.count` must equal the product of `shape`.
@@ -44,6 +45,14 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
         }
         try self.init(zeros: T.dataType, shape: shape)
         scalars.withUnsafeBytes { storage.base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+    }
+
+    /// A tensor of `shape` whose elements, in order, are the values `next` returns: filled in place, with no array in
+    /// between, after the memory check of `init(zeros:shape:)`.
+    public init<T: TensorElement>(shape: [Int], generating next: () -> T) throws {
+        try self.init(zeros: T.dataType, shape: shape)
+        let elements = rawPointer.assumingMemoryBound(to: T.self)
+        for index in 0..<count { elements[index] = next() }
     }
 
     /// A rank-0 tensor holding `value`.

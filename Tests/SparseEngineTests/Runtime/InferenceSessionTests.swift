@@ -100,6 +100,28 @@ final class InferenceSessionTests: XCTestCase {
         }
     }
 
+    func testShapesBeyondMemoryAreErrorsNotCrashes() throws {
+        var m = TestModel()
+        m.nodes = [TestNode("Expand", ["x", "shape"], ["y"], name: "blowup")]
+        m.inputs = [.init(name: "x", type: .float, dims: [1])]
+        m.outputs = [.init(name: "y", type: nil, dims: nil)]
+        m.initializers = [("shape", .i64([3], [1 << 40, 1 << 40, 1 << 40]))]
+        XCTAssertThrowsError(try InferenceSession(model: ONNXModel(data: m.data())).run(["x": .f([1], [1])])) { error in
+            XCTAssertEqual((error as? EngineError)?.code, .outOfMemory)
+            XCTAssertTrue("\(error)".hasSuffix("has more elements than any machine can hold (node 'blowup', Expand)"), "\(error)")
+        }
+        let side = Int(Double(MemoryLimit.physicalBytes / 4).squareRoot()) + 1
+        m.initializers = [("shape", .i64([2], [side, side]))]
+        XCTAssertThrowsError(try InferenceSession(model: ONNXModel(data: m.data())).run(["x": .f([1], [1])])) { error in
+            XCTAssertEqual((error as? EngineError)?.code, .outOfMemory)
+            XCTAssertTrue("\(error)".contains("of memory; use a smaller batch or input (node 'blowup', Expand)"), "\(error)")
+        }
+        XCTAssertThrowsError(try Tensor(zeros: .float, shape: [side, side])) { XCTAssertEqual(($0 as? EngineError)?.code, .outOfMemory) }
+        var next: Float = 0
+        let counted = try Tensor(shape: [2, 3]) { next += 1; return next }
+        XCTAssertEqual(counted.floats, [1, 2, 3, 4, 5, 6])
+    }
+
     func testMissingValueIsReported() throws {
         var m = TestModel()
         m.nodes = [TestNode("Relu", ["nowhere"], ["y"], name: "r")]
