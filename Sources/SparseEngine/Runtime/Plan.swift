@@ -34,6 +34,9 @@ final class Plan {
     private let stepOutputs: [[Tensor]]
     /// (step, operand index, input name) for every step operand that is a graph input.
     private let feedOperands: [(step: Int, operand: Int, input: String)]
+    /// False for a step whose outputs all have no elements (a batch of 0, an empty slice): it has nothing to write,
+    /// and kernels need not handle empty operands.
+    private let writesElements: [Bool]
 
     init(steps: [Step], table: [Tensor?], inputSlots: [String: Int], outputSlots: [(String, Int)], arena: TensorStorage, foldedNodes: Int) {
         self.steps = steps
@@ -45,6 +48,7 @@ final class Plan {
         self.foldedNodes = foldedNodes
         stepInputs = steps.map { step in step.inputs.map { $0.flatMap { table[$0] } } }
         stepOutputs = steps.map { step in step.outputs.map { table[$0]! } }
+        writesElements = stepOutputs.map { outputs in outputs.isEmpty || outputs.contains { $0.count > 0 } }
         let inputOfSlot = Dictionary(uniqueKeysWithValues: inputSlots.map { ($0.value, $0.key) })
         feedOperands = steps.enumerated().flatMap { index, step in
             step.inputs.enumerated().compactMap { operand, slot in
@@ -58,7 +62,7 @@ final class Plan {
     func execute(_ feeds: [String: Tensor], context: KernelContext, timings: UnsafeMutablePointer<Double>? = nil) throws -> [String: Tensor] {
         for (step, operand, input) in feedOperands { stepInputs[step][operand] = feeds[input] }
         defer { for (step, operand, _) in feedOperands { stepInputs[step][operand] = nil } }
-        for index in steps.indices {
+        for index in steps.indices where writesElements[index] {
             let start = timings == nil ? 0 : monotonicSeconds()
             try attributingErrors(to: steps[index].node) { try steps[index].op.run(stepInputs[index], stepOutputs[index], context) }
             if let timings { timings[index] += monotonicSeconds() - start }

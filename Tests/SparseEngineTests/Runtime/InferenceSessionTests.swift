@@ -122,6 +122,21 @@ final class InferenceSessionTests: XCTestCase {
         XCTAssertEqual(counted.floats, [1, 2, 3, 4, 5, 6])
     }
 
+    func testEmptyBatchGivesEmptyOutputs() throws {
+        var m = TestModel()
+        m.nodes = [
+            TestNode("DynamicQuantizeLinear", ["x"], ["q", "scale", "zero"]),
+            TestNode("MatMulInteger", ["q", "weights", "zero"], ["product"]),
+            TestNode("Cast", ["product"], ["y"], ["to": .int(1)]),
+        ]
+        m.initializers = [("weights", try Tensor(shape: [4, 3], scalars: [UInt8](repeating: 3, count: 12)))]
+        m.inputs = [.init(name: "x", type: .float, dims: ["N", 4])]
+        m.outputs = [.init(name: "y", type: .float, dims: ["N", 3])]
+        let session = try InferenceSession(model: ONNXModel(data: m.data()))
+        XCTAssertEqual(try session.run(["x": .f([0, 4], [])])["y"]?.shape, [0, 3])
+        XCTAssertEqual(try session.run(["x": .f([1, 4], [1, 2, 3, 4])])["y"]?.shape, [1, 3])
+    }
+
     func testMissingValueIsReported() throws {
         var m = TestModel()
         m.nodes = [TestNode("Relu", ["nowhere"], ["y"], name: "r")]
