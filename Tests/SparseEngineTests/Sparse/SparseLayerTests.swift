@@ -17,6 +17,7 @@ final class SparseLayerTests: XCTestCase {
         (1, 1, [0, 0, 0, 0], 1, 1, 1, 5),     // 1×1 images, a batch
         (1, 1, [0, 0, 0, 0], 1, 16, 16, 2),   // pointwise on the wide kernel (256 pixels)
         (3, 1, [1, 1, 1, 1], 1, 30, 30, 1),   // 3×3 on the wide kernel, partial last block
+        (1, 1, [0, 0, 0, 0], 1, 14, 14, 2),   // pointwise over 784-byte planes: packed into aligned panels
     ]
 
     func testConvolutionsMatchTheDensePath() throws {
@@ -33,6 +34,28 @@ final class SparseLayerTests: XCTestCase {
             let x = Tensor.f([g.n, channels, g.h, g.w], randomFloats(g.n * channels * g.h * g.w, seed: UInt64(i + 100)))
             try assertSparseMatchesDense(m, feeds: ["x": x], sparseLayers: 1, "geometry \(g)")
         }
+    }
+
+    /// Pointwise rows that do not start on a cache line (14×14 planes) are packed; whole-line ones (16×16) and the
+    /// offset table's rows (3×3 taps) are read in place.
+    func testPointwiseRowsOffCacheLinesArePacked() throws {
+        let source = UnsafeMutableRawPointer.allocate(byteCount: 64 * 18 * 18 * 4, alignment: 64)
+        defer { source.deallocate() }
+        func readsInPlace(kernel k: Int, size: Int) -> Bool {
+            let pad = k / 2
+            let g = ConvGeometry(spatial: [size, size], kernel: [k, k], strides: [1, 1], dilations: [1, 1], pads: [pad, pad, pad, pad],
+                                 out: [size, size])
+            let (phaseH, phaseW) = phaseSize(g)
+            let offsets = ShiftedConvolutionSpMMOperands.rowOffsets(channels: 8, phaseH: phaseH, phaseW: phaseW, g)!
+            let operands = ShiftedConvolutionSpMMOperands(
+                source: source.assumingMemoryBound(to: Float.self), phaseH: phaseH, phaseW: phaseW, y: source.assumingMemoryBound(to: Float.self),
+                bias: nil, addend: nil, batch: 2, channels: 8, outChannels: 8, geometry: g, activation: .none, rowOffsets: offsets,
+                phaseCount: 1, rowStride: uniformRowStride(offsets), epilogue: KernelConfig.generic.epilogue)
+            return operands.inPlace != nil
+        }
+        XCTAssertFalse(readsInPlace(kernel: 1, size: 14))
+        XCTAssertTrue(readsInPlace(kernel: 1, size: 16))
+        XCTAssertTrue(readsInPlace(kernel: 3, size: 14))
     }
 
     /// A residual Add folded into a sparse convolution, then Relu: the fused form on the sparse path.

@@ -56,8 +56,20 @@ struct ShiftedConvolutionSpMMOperands: SpMMOperands {
     }
 
     var inPlace: SpMMInPlace? {
-        SpMMInPlace(rowOffsets: rowOffsets, rowStride: rowStride, address: address)
+        guard readsWholeLines else { return nil }
+        return SpMMInPlace(rowOffsets: rowOffsets, rowStride: rowStride, address: address)
     }
+
+    /// False for rows at a fixed stride (pointwise convolutions) that do not all start on a 64-byte cache line (the
+    /// 784-byte planes of a 14×14 image): a vector load that crosses a line costs two, and each such row is read by
+    /// every output channel with a nonzero for it, so those layers pack their blocks into aligned panels once per chunk.
+    /// Rows through the offset table (taps shifted by a pixel) are read in place: they overlap in L1, and packing
+    /// them cost about what it saved.
+    private var readsWholeLines: Bool {
+        guard let rowStride else { return true }
+        return rowStride % 64 == 0 && Int(bitPattern: source) % 64 == 0 && imageFloats % 16 == 0
+    }
+
     var clamp: (low: Float, high: Float) { activation.bounds }
 
     /// Whole blocks go straight to the output when the phase rows have no extra columns (stride 1, no
