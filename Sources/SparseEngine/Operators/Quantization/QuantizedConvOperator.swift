@@ -201,26 +201,28 @@ struct QuantizedConvOperator: Operator {
     }
 
     /// One pass's packed images on the channel-lane microkernel: tasks of (block of 32-channel tiles whose weights fit in
-    /// L2, run of pixel tiles), each pixel tile at most 8 output pixels (the image's pixels split evenly: 49 are 7 × 7),
-    /// addressed one by one in the phase rows.
+    /// L2, run of pixel tiles). Each output row is cut into runs of at most 7 pixels (a 7 × 7 image's rows whole), and a
+    /// pixel tile is two consecutive runs of the pass (rows of one image or of two), read in place in the phase rows.
     private func computeChannelLanes(_ product: QS8RequantizingProduct, images: Int, packedInput: UnsafeMutablePointer<UInt8>, imageBytes: Int,
                                      offsets: UnsafePointer<Int32>, _ g: ConvGeometry, phaseWidth: Int, rows m: Int,
                                      y: UnsafeMutablePointer<UInt8>, _ context: KernelContext) {
         let outPlane = g.outH * g.outW, threads = context.pool.threadCount
-        let pixelTiles = (outPlane + 7) / 8, channelTiles = (m + 31) / 32
-        let grid = QS8TaskGrid(units: channelTiles, mostPerBlock: max(1, (256 << 10) / (4 * product.kgroups * 32)), items: images * pixelTiles,
+        let runsPerRow = (g.outW + 6) / 7, runs = images * g.outH * runsPerRow, channelTiles = (m + 31) / 32
+        // Run i: its image, output row and columns (the row's pixels split evenly), as the kernel reads and writes it.
+        func run(_ i: Int, channelTile c: Int) -> ChannelLaneRun {
+            let row = i / runsPerRow, part = i % runsPerRow, n = row / g.outH, oy = row % g.outH
+            let x0 = part * g.outW / runsPerRow, x1 = (part + 1) * g.outW / runsPerRow
+            return ChannelLaneRun(start: Int32(n * imageBytes + 4 * (oy * phaseWidth + x0)), pixels: x1 - x0,
+                                  y: y + n * m * outPlane + 32 * c * outPlane + oy * g.outW + x0)
+        }
+        let grid = QS8TaskGrid(units: channelTiles, mostPerBlock: max(1, (256 << 10) / (4 * product.kgroups * 32)), items: (runs + 1) / 2,
                                threads: threads)
         context.pool.parallelFor(grid.blocks * grid.runs) { task, _ in
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 8) { pixels in
-                for pixelTile in grid.itemRange(task: task) {
-                    let n = pixelTile / pixelTiles, i = pixelTile % pixelTiles
-                    let p0 = i * outPlane / pixelTiles, p1 = (i + 1) * outPlane / pixelTiles
-                    for p in p0..<p1 { pixels[p - p0] = Int32(4 * ((p / g.outW) * phaseWidth + p % g.outW)) }
-                    let image = UnsafePointer(packedInput + n * imageBytes), yTile = y + n * m * outPlane + p0
-                    for c in grid.unitRange(task: task) {
-                        product.computeChannels(tile: 4 * c, rows: min(32, m - 32 * c), activations: image, offsets: offsets,
-                                                pixels: UnsafeBufferPointer(rebasing: pixels[0..<(p1 - p0)]), y: yTile + 32 * c * outPlane, ldy: outPlane)
-                    }
+            for pixelTile in grid.itemRange(task: task) {
+                for c in grid.unitRange(task: task) {
+                    let first = 2 * pixelTile
+                    product.computeChannels(tile: 4 * c, rows: min(32, m - 32 * c), activations: packedInput, offsets: offsets,
+                                            run(first, channelTile: c), first + 1 < runs ? run(first + 1, channelTile: c) : nil, ldy: outPlane)
                 }
             }
         }
