@@ -101,11 +101,13 @@ struct QuantizedConvOperator: Operator {
         let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1
         let passTiles = sideBySide ? (passImages * outPlane + nr - 1) / nr : passImages * ((virtualPixels + nr - 1) / nr)
         // Small images waste much of a pixel tile (a 7 × 7 output is 49 pixels in 64 columns, 63 with a 3 × 3's padding
-        // columns): where the tiles compute more than 1/4 beyond the output pixels, the channel-lane microkernel (where the
-        // kernel set has one) computes the output pixels alone. Its epilogue transposes every tile of pixels × channels and
-        // its weights stream from L2 once per pixel tile, so it needs a long K: on ResNet-50's 7 × 7 layers it gained
-        // 10-20 % with 512 groups and more, and lost with 256 (5 %) and 128 (25 %).
-        let channelLanes = kernels.igemmc != nil && 4 * passTiles * nr > 5 * passImages * outPlane && layer.weights.kgroups >= 512
+        // columns; a 14 × 14 3 × 3 layer's phase rows are 16 wide): where the tiles compute more than 1/16 beyond the output
+        // pixels, the channel-lane microkernel (where the kernel set has one) computes the output pixels alone. Its
+        // epilogue transposes every tile of pixels × channels and its weights stream from L2 once per pixel tile, so it
+        // needs a long enough K. Measured per layer on one core (GMAC/s of output pixels, channel lanes against pixel
+        // lanes): 7 × 7 3 × 3 with 1152 groups 536/407, 14 × 14 with 576 groups 528/470, 28 × 28 with 288 groups 518/482,
+        // 7 × 7 pointwise with 128 groups 483/400; 56 × 56 (4 % beyond) with 144 groups 489/490.
+        let channelLanes = kernels.igemmc != nil && 16 * passTiles * nr > 17 * passImages * outPlane && layer.weights.kgroups >= 128
         // Dense weights with 8-bit outputs requantize in the GEMM microkernel, sparse ones in the sparse kernel's last span;
         // int32 outputs go through the tile product and `QS8Layer.finish`.
         layer.withRequantizingProduct(kernels) { requantizing in layer.withSparseRequantizingProduct(kernels, columns: virtualPixels) { sparseRequantizing in
