@@ -41,14 +41,16 @@ void qs8_igemm_minmax_fp32_8x8c4__scalar(size_t kgroups, const int8_t *w, const 
                                          size_t rows, uint32_t keep, const int32_t *bias, const float *scale,
                                          int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
 
-/* Vector lanes over output channels, for small images: `mr` (1-8) output pixels x `channels` (1-32) output channels, the
-   rows of up to 4 weight tiles of 8 rows, tile t at w + t * tile_stride, requantized as qs8_requantize. Pixel p's
-   activations for group g are the dword at a + offsets[g] + pixels[p] (so only real output pixels are computed); the
-   pixels are consecutive in the output: y[c * ldy + p] for c < channels. bias and scale hold those channels. */
-void qs8_igemmc_minmax_fp32_8x32c4__avx512vnni(size_t kgroups, size_t mr, size_t channels, const int8_t *w, size_t tile_stride,
-                                               const uint8_t *a, const int32_t *offsets, const int32_t *pixels,
-                                               const int32_t *bias, const float *scale, int32_t zero_point, int32_t lo,
-                                               int32_t hi, uint8_t *y, size_t ldy);
+/* Vector lanes over output channels, for small images: up to 14 output pixels x `channels` (1-32) output channels, the
+   rows of up to 4 weight tiles of 8 rows, tile t at w + t * tile_stride, requantized as qs8_requantize. The pixels
+   come in two runs of consecutive columns of the packed activations: run 0 has `n0` pixels (1-7), run 1 `n1` (0-n0;
+   0: no second run). Pixel p of run r reads group g's dword at a + offsets[g] + start_r + 4 p (so only real output
+   pixels are computed; run 1 reads n0 pixels, as run 0 does, and stores n1) and writes y_r[c * ldy + p] for
+   c < channels. bias and scale hold those channels. */
+void qs8_igemmc_minmax_fp32_14x32c4__avx512vnni(size_t kgroups, size_t n0, size_t n1, size_t channels, const int8_t *w,
+                                                size_t tile_stride, const uint8_t *a, const int32_t *offsets, int32_t start0,
+                                                int32_t start1, const int32_t *bias, const float *scale, int32_t zero_point,
+                                                int32_t lo, int32_t hi, uint8_t *y0, uint8_t *y1, size_t ldy);
 
 /* Sparse: `rows` output rows x NR pixels, each from its nonzero weight dwords only (a weight group of 4 K values
    that is all zeros is skipped). Row r's steps are s = starts[r * starts_stride] ..< starts[r * starts_stride + span]

@@ -12,10 +12,12 @@ struct QS8KernelSet: @unchecked Sendable {
     typealias IgemmRequantizeMicrokernel = (Int, UnsafePointer<Int8>, UnsafePointer<UInt8>, UnsafePointer<Int32>, Int, UInt32,
                                             UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>, Int) -> Void
     /// Signature of an INT8 GEMM microkernel with its vector lanes over output channels (`qs8_igemmc_*`): `(kgroups,
-    /// pixels, channels, packedWeights, tileStride, activations, groupOffsets, pixelOffsets, bias, scale, zeroPoint, lo, hi,
-    /// y, ldy)`; up to 8 output pixels × up to 32 channels (4 weight tiles), requantized (`zoo_qs8_kernels.h`).
-    typealias IgemmcMicrokernel = (Int, Int, Int, UnsafePointer<Int8>, Int, UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafePointer<Int32>,
-                                   UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>, Int) -> Void
+    /// pixels0, pixels1, channels, packedWeights, tileStride, activations, groupOffsets, start0, start1, bias, scale,
+    /// zeroPoint, lo, hi, y0, y1, ldy)`; two runs of consecutive pixels (up to 7 each; `pixels1` ≤ `pixels0`, 0 for one
+    /// run) × up to 32 channels (4 weight tiles), requantized (`zoo_qs8_kernels.h`).
+    typealias IgemmcMicrokernel = (Int, Int, Int, Int, UnsafePointer<Int8>, Int, UnsafePointer<UInt8>, UnsafePointer<Int32>, Int32, Int32,
+                                   UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>,
+                                   UnsafeMutablePointer<UInt8>, Int) -> Void
     /// Signature of a requantization kernel: `(rows, cols, acc, ldacc, bias, scale, zeroPoint, lo, hi, y, ldyRow, ldyCol)`.
     typealias RequantizeKernel = (Int, Int, UnsafePointer<Int32>, Int, UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32,
                                   UnsafeMutablePointer<UInt8>, Int, Int) -> Void
@@ -133,7 +135,8 @@ struct QS8KernelSet: @unchecked Sendable {
     static let avx512vnni = QS8KernelSet(
         igemmName: "qs8_igemm_8x32c4__avx512vnni", igemm: { qs8_igemm_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5) },
         igemmRequantize: { qs8_igemm_minmax_fp32_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) },
-        igemmc: { qs8_igemmc_minmax_fp32_8x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) }, nr: 32,
+        igemmc: { qs8_igemmc_minmax_fp32_14x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) },
+        nr: 32,
         requantize: { qs8_requantize__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) },
         packConv: { qu8_pack_conv_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) },
         packRows: { qu8_pack_rows_x4__avx512($0, $1, $2, $3, $4, $5, $6, $7) },

@@ -107,33 +107,39 @@ final class QS8KernelTests: XCTestCase {
             let offsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 20)) }
             let bias = (0..<32).map { _ in Int32(truncatingIfNeeded: random.next() % 20_001) - 10_000 }
             let scale = (0..<32).map { _ in Float(random.next() % 1000 + 1) * 2e-5 }
-            for pixelCount in 1...8 {
-                let pixels = (0..<pixelCount).map { _ in Int32(4 * (random.next() % 60)) }
+            // Two runs of consecutive pixels at scattered starts (the second as long as the first, shorter, or absent),
+            // written to two places of one output.
+            for (pixels0, pixels1) in [(1, 0), (3, 2), (5, 0), (6, 6), (7, 0), (7, 4), (7, 7)] {
+                let starts = [Int32(4 * (random.next() % 50)), Int32(4 * (random.next() % 50))]
                 for channels in [32, 29, 17, 8, 3] {
                     for kernels in sets {
-                        let ldy = 11
+                        let ldy = 19, second = 9
                         var y = [UInt8](repeating: 0xA5, count: 34 * ldy)
                         weights.withUnsafeBufferPointer { w in
                             activations.withUnsafeBufferPointer { a in
-                                kernels.igemmc!(kgroups, pixelCount, channels, w.baseAddress!, tileStride, a.baseAddress!, offsets, pixels,
-                                                bias, scale, 3, -128, 127, &y, ldy)
+                                y.withUnsafeMutableBufferPointer { out in
+                                    kernels.igemmc!(kgroups, pixels0, pixels1, channels, w.baseAddress!, tileStride, a.baseAddress!, offsets,
+                                                    starts[0], starts[1], bias, scale, 3, -128, 127, out.baseAddress!, out.baseAddress! + second, ldy)
+                                }
                             }
                         }
                         for c in 0..<34 {
                             var expected = [UInt8](repeating: 0xA5, count: ldy)
-                            for p in 0..<pixelCount where c < channels {
-                                var sum: Int32 = 0
-                                for g in 0..<kgroups {
-                                    for j in 0..<4 {
-                                        sum += Int32(weights[(c / 8) * tileStride + g * 32 + (c % 8) * 4 + j]) *
-                                            Int32(activations[Int(offsets[g] + pixels[p]) + j])
+                            for (run, count) in [pixels0, pixels1].enumerated() where c < channels {
+                                for p in 0..<count {
+                                    var sum: Int32 = 0
+                                    for g in 0..<kgroups {
+                                        for j in 0..<4 {
+                                            sum += Int32(weights[(c / 8) * tileStride + g * 32 + (c % 8) * 4 + j]) *
+                                                Int32(activations[Int(offsets[g] + starts[run]) + 4 * p + j])
+                                        }
                                     }
+                                    let exact = (Float(sum + bias[c]) * scale[c]).rounded(.toNearestOrEven) + 3
+                                    expected[run * second + p] = UInt8(truncatingIfNeeded: Int32(min(max(exact, -128), 127)))
                                 }
-                                let exact = (Float(sum + bias[c]) * scale[c]).rounded(.toNearestOrEven) + 3
-                                expected[p] = UInt8(truncatingIfNeeded: Int32(min(max(exact, -128), 127)))
                             }
                             XCTAssertEqual(Array(y[(c * ldy)..<((c + 1) * ldy)]), expected,
-                                           "kgroups \(kgroups) pixels \(pixelCount) channels \(channels) channel \(c)")
+                                           "kgroups \(kgroups) runs \(pixels0), \(pixels1) channels \(channels) channel \(c)")
                         }
                     }
                 }

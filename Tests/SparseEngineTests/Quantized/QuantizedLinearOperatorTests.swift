@@ -88,11 +88,12 @@ final class QuantizedLinearOperatorTests: XCTestCase {
         }
     }
 
-    /// Small outputs with a long K run on the channel-lane microkernel where the CPU has it (a 7 × 7 3 × 3 layer, a 5 × 5
-    /// pointwise one, a batch): the same bytes as the pixel-lane sets, within one step of the reference. 37 channels are a
+    /// Small outputs with a long K run on the channel-lane microkernel where the CPU has it (7 × 7 3 × 3 layers, a 9 × 9 one
+    /// whose rows are runs of 5 and 4 pixels, a 5 × 5 pointwise one; batches whose pixel tiles pair rows of two images, and
+    /// an odd number of rows): the same bytes as the pixel-lane sets, within one step of the reference. 37 channels are a
     /// full tile of 32 and 5 more.
     func testChannelLaneConvolutions() throws {
-        for (k, pad, channels, h, n) in [(3, 1, 232, 7, 1), (1, 0, 2050, 5, 2)] {
+        for (k, pad, channels, h, n) in [(3, 1, 232, 7, 1), (3, 1, 232, 7, 3), (3, 1, 232, 9, 2), (1, 0, 2050, 5, 2)] {
             let m = 37, seed = UInt64(channels)
             let c = OpContext(node: Node(opType: "QLinearConv", inputs: [], outputs: ["y"],
                                          attributes: ["kernel_shape": .ints([k, k]), "pads": .ints([pad, pad, pad, pad])]), opset: 13)

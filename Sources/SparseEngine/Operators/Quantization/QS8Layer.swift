@@ -115,13 +115,24 @@ struct QS8RequantizingProduct {
                zeroPoint, low, high, y, ldy)
     }
 
-    /// Rows `tile·8 ..< tile·8 + rows` (at most 32) over `pixels.count` (at most 8) output pixels with the channel-lane
-    /// microkernel: pixel p's activations at `activations + groupOffsets[g] + pixels[p]`, its bytes at `y + r·ldy + p`.
+    /// Rows `tile·8 ..< tile·8 + rows` (at most 32) over one or two runs of consecutive pixels with the channel-lane
+    /// microkernel: pixel p of a run reads its activations at `activations + groupOffsets[g] + run.start + 4p` and writes its
+    /// bytes at `run.y + r·ldy + p`.
     func computeChannels(tile: Int, rows: Int, activations: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>,
-                         pixels: UnsafeBufferPointer<Int32>, y: UnsafeMutablePointer<UInt8>, ldy: Int) {
-        channelKernel!(kgroups, pixels.count, rows, weights + tile * kgroups * 32, kgroups * 32, activations, offsets,
-                       pixels.baseAddress!, bias + tile * 8, scale + tile * 8, zeroPoint, low, high, y, ldy)
+                         _ first: ChannelLaneRun, _ second: ChannelLaneRun?, ldy: Int) {
+        // The kernel computes its second run as long as the first: the longer run goes first.
+        let (run0, run1) = second.map { $0.pixels > first.pixels ? ($0, first) : (first, $0) } ?? (first, nil)
+        channelKernel!(kgroups, run0.pixels, run1?.pixels ?? 0, rows, weights + tile * kgroups * 32, kgroups * 32, activations, offsets,
+                       run0.start, run1?.start ?? 0, bias + tile * 8, scale + tile * 8, zeroPoint, low, high, run0.y, run1?.y ?? run0.y, ldy)
     }
+}
+
+/// Consecutive output pixels (at most 7) the channel-lane microkernel computes together: where the first one's
+/// activations start (bytes from the packed activations, whose next pixels follow 4 bytes apart) and its output byte.
+struct ChannelLaneRun {
+    let start: Int32
+    let pixels: Int
+    let y: UnsafeMutablePointer<UInt8>
 }
 
 /// A layer's `QS8Layer` (packed weights, bias, scales), made on first use and kept while every operand but the

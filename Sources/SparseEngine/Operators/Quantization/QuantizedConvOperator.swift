@@ -101,11 +101,13 @@ struct QuantizedConvOperator: Operator {
         let outPlane = g.outH * g.outW, elementSize = y.dataType.byteSize ?? 1
         let passTiles = sideBySide ? (passImages * outPlane + nr - 1) / nr : passImages * ((virtualPixels + nr - 1) / nr)
         // Small images waste much of a pixel tile (a 7 × 7 output is 49 pixels in 64 columns, 63 with a 3 × 3's padding
-        // columns): where the tiles compute more than 1/4 beyond the output pixels, the channel-lane microkernel (where the
-        // kernel set has one) computes the output pixels alone. Its epilogue transposes every tile of pixels × channels and
-        // its weights stream from L2 once per pixel tile, so it needs a long K: on ResNet-50's 7 × 7 layers it gained
-        // 10-20 % with 512 groups and more, and lost with 256 (5 %) and 128 (25 %).
-        let channelLanes = kernels.igemmc != nil && 4 * passTiles * nr > 5 * passImages * outPlane && layer.weights.kgroups >= 512
+        // columns; a 14 × 14 3 × 3 layer's phase rows are 16 wide): where the tiles compute more than 1/16 beyond the output
+        // pixels, the channel-lane microkernel (where the kernel set has one) computes the output pixels alone. Its
+        // epilogue transposes every tile of pixels × channels and its weights stream from L2 once per pixel tile, so it
+        // needs a long enough K. Measured per layer on one core (GMAC/s of output pixels, channel lanes against pixel
+        // lanes): 7 × 7 3 × 3 with 1152 groups 536/407, 14 × 14 with 576 groups 528/470, 28 × 28 with 288 groups 518/482,
+        // 7 × 7 pointwise with 128 groups 483/400; 56 × 56 (4 % beyond) with 144 groups 489/490.
+        let channelLanes = kernels.igemmc != nil && 16 * passTiles * nr > 17 * passImages * outPlane && layer.weights.kgroups >= 128
         // Dense weights with 8-bit outputs requantize in the GEMM microkernel, sparse ones in the sparse kernel's last span;
         // int32 outputs go through the tile product and `QS8Layer.finish`.
         layer.withRequantizingProduct(kernels) { requantizing in layer.withSparseRequantizingProduct(kernels, columns: virtualPixels) { sparseRequantizing in
@@ -201,26 +203,28 @@ struct QuantizedConvOperator: Operator {
     }
 
     /// One pass's packed images on the channel-lane microkernel: tasks of (block of 32-channel tiles whose weights fit in
-    /// L2, run of pixel tiles), each pixel tile at most 8 output pixels (the image's pixels split evenly: 49 are 7 × 7),
-    /// addressed one by one in the phase rows.
+    /// L2, run of pixel tiles). Each output row is cut into runs of at most 7 pixels (a 7 × 7 image's rows whole), and a
+    /// pixel tile is two consecutive runs of the pass (rows of one image or of two), read in place in the phase rows.
     private func computeChannelLanes(_ product: QS8RequantizingProduct, images: Int, packedInput: UnsafeMutablePointer<UInt8>, imageBytes: Int,
                                      offsets: UnsafePointer<Int32>, _ g: ConvGeometry, phaseWidth: Int, rows m: Int,
                                      y: UnsafeMutablePointer<UInt8>, _ context: KernelContext) {
         let outPlane = g.outH * g.outW, threads = context.pool.threadCount
-        let pixelTiles = (outPlane + 7) / 8, channelTiles = (m + 31) / 32
-        let grid = QS8TaskGrid(units: channelTiles, mostPerBlock: max(1, (256 << 10) / (4 * product.kgroups * 32)), items: images * pixelTiles,
+        let runsPerRow = (g.outW + 6) / 7, runs = images * g.outH * runsPerRow, channelTiles = (m + 31) / 32
+        // Run i: its image, output row and columns (the row's pixels split evenly), as the kernel reads and writes it.
+        func run(_ i: Int, channelTile c: Int) -> ChannelLaneRun {
+            let row = i / runsPerRow, part = i % runsPerRow, n = row / g.outH, oy = row % g.outH
+            let x0 = part * g.outW / runsPerRow, x1 = (part + 1) * g.outW / runsPerRow
+            return ChannelLaneRun(start: Int32(n * imageBytes + 4 * (oy * phaseWidth + x0)), pixels: x1 - x0,
+                                  y: y + n * m * outPlane + 32 * c * outPlane + oy * g.outW + x0)
+        }
+        let grid = QS8TaskGrid(units: channelTiles, mostPerBlock: max(1, (256 << 10) / (4 * product.kgroups * 32)), items: (runs + 1) / 2,
                                threads: threads)
         context.pool.parallelFor(grid.blocks * grid.runs) { task, _ in
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 8) { pixels in
-                for pixelTile in grid.itemRange(task: task) {
-                    let n = pixelTile / pixelTiles, i = pixelTile % pixelTiles
-                    let p0 = i * outPlane / pixelTiles, p1 = (i + 1) * outPlane / pixelTiles
-                    for p in p0..<p1 { pixels[p - p0] = Int32(4 * ((p / g.outW) * phaseWidth + p % g.outW)) }
-                    let image = UnsafePointer(packedInput + n * imageBytes), yTile = y + n * m * outPlane + p0
-                    for c in grid.unitRange(task: task) {
-                        product.computeChannels(tile: 4 * c, rows: min(32, m - 32 * c), activations: image, offsets: offsets,
-                                                pixels: UnsafeBufferPointer(rebasing: pixels[0..<(p1 - p0)]), y: yTile + 32 * c * outPlane, ldy: outPlane)
-                    }
+            for pixelTile in grid.itemRange(task: task) {
+                for c in grid.unitRange(task: task) {
+                    let first = 2 * pixelTile
+                    product.computeChannels(tile: 4 * c, rows: min(32, m - 32 * c), activations: packedInput, offsets: offsets,
+                                            run(first, channelTile: c), first + 1 < runs ? run(first + 1, channelTile: c) : nil, ldy: outPlane)
                 }
             }
         }

@@ -91,21 +91,23 @@ struct QuantizedMatMulOperator: Operator {
                                  _ context: KernelContext) {
         let n = layer.weights.rows, channelTiles = (n + 31) / 32, yBytes = y.rawPointer.assumingMemoryBound(to: UInt8.self)
         let tasks = min(channelTiles, 4 * context.pool.threadCount)
-        let pixels = (0..<rows).map { Int32(4 * $0) }
+        // The rows in one run of the kernel, or two (8 rows: 4 and 4).
+        let first = rows <= 7 ? rows : (rows + 1) / 2
         layer.withRequantizingProduct(context.kernels.qs8) { product in
             guard let product else { return }
             offsets.withUnsafeBufferPointer { offsets in
-                pixels.withUnsafeBufferPointer { pixels in
-                    context.pool.parallelFor(tasks) { task, _ in
-                        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32 * 8) { scratch in
-                            for c in (channelTiles * task / tasks)..<(channelTiles * (task + 1) / tasks) {
-                                let features = min(32, n - 32 * c)
-                                product.computeChannels(tile: 4 * c, rows: features, activations: packedInput, offsets: offsets.baseAddress!,
-                                                        pixels: pixels, y: scratch.baseAddress!, ldy: rows)
-                                for t in 0..<rows {
-                                    let yRow = yBytes + t * n + 32 * c
-                                    for f in 0..<features { yRow[f] = scratch[f * rows + t] }
-                                }
+                context.pool.parallelFor(tasks) { task, _ in
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32 * 8) { scratch in
+                        let y = scratch.baseAddress!
+                        for c in (channelTiles * task / tasks)..<(channelTiles * (task + 1) / tasks) {
+                            let features = min(32, n - 32 * c)
+                            product.computeChannels(tile: 4 * c, rows: features, activations: packedInput, offsets: offsets.baseAddress!,
+                                                    ChannelLaneRun(start: 0, pixels: first, y: y),
+                                                    rows > first ? ChannelLaneRun(start: Int32(4 * first), pixels: rows - first, y: y + first) : nil,
+                                                    ldy: rows)
+                            for t in 0..<rows {
+                                let yRow = yBytes + t * n + 32 * c
+                                for f in 0..<features { yRow[f] = scratch[f * rows + t] }
                             }
                         }
                     }
