@@ -94,7 +94,8 @@ final class IfOperator: Operator {
         lock.lock()
         signatures.append(signature)
         lock.unlock()
-        return planned[0]
+        // Contents a branch knows are the node's only when the branch is known too.
+        return chosen != nil ? planned[0] : planned[0].map { ValueSpec($0.dataType, $0.shape) }
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
