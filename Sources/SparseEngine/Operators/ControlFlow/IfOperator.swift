@@ -88,8 +88,8 @@ final class IfOperator: Operator {
         let planned = signature.inferences.indices.compactMap { index in
             (try? signature.inferences[index]?.get()).map { inference in branches[index].graph.outputs.map { inference.specs[$0.name]! } }
         }
-        if let chosen, let failure = signature.inferences[chosen], case .failure(let error) = failure { throw error }
-        guard !planned.isEmpty else { _ = try signature.inferences[0]!.get(); return [] }
+        if let chosen, case .failure(let error)? = signature.inferences[chosen] { throw error }
+        if planned.isEmpty, case .failure(let error)? = signature.inferences[0] { throw error }
         try agree(planned)
         lock.lock()
         signatures.append(signature)
