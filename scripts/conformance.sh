@@ -4,7 +4,8 @@
 #   2. the ONNX backend conformance cases in .build/conformance-cases, exported again only when
 #      the installed onnx version differs from the one recorded in their index.json;
 #   3. zoo-conformance (release) over those cases, against docs/conformance-skips.md;
-#   4. the whole-model ONNX Runtime checks (scripts/ort_models_check.sh).
+#   4. the whole-model ONNX Runtime checks (scripts/ort_models_check.sh);
+#   5. real exported models from PyPI wheels against ONNX Runtime (scripts/real_models_check.sh).
 # Environment: SWIFT (default swift), JOBS (default 2), SCRATCH_PATH (SwiftPM build directory,
 # default .build), ZOO_CONFORMANCE_ARGS (extra runner flags, e.g. --verbose).
 set -euo pipefail
@@ -32,4 +33,5 @@ status=0
 # shellcheck disable=SC2086
 "$runner" "$cases" --skip-list docs/conformance-skips.md ${ZOO_CONFORMANCE_ARGS:-} || status=1
 scripts/ort_models_check.sh "$runner" || status=1
+scripts/real_models_check.sh "$runner" || status=1
 exit "$status"

@@ -2,7 +2,7 @@
 """Run a model once under ONNX Runtime on deterministic random inputs and save both sides.
 
 Usage: ort_reference.py MODEL.onnx OUT_DIR [--batch N] [--seed S] [--dim NAME=SIZE ...]
-                        [--no-optimization]
+                        [--shape INPUT=D0,D1,... ...] [--value INPUT=NUMBER ...] [--no-optimization]
 
 Writes OUT_DIR/inputs/<name>.npy and .pb, OUT_DIR/outputs/<name>.npy and .pb (the .pb
 files are ONNX TensorProto carrying the value's graph name), and OUT_DIR/reference.json
@@ -14,9 +14,11 @@ Inputs, from numpy's default_rng(seed), one value after another in graph order:
   - integer tensors named like "*mask*": ones;
   - integer tensors that index a Gather table held as an initializer (token ids):
     uniform in [0, rows of the table);
-  - other integer tensors: zeros; bool tensors: true.
+  - other integer tensors: zeros; bool tensors: true;
+  - an input given --value INPUT=NUMBER: that number everywhere (e.g. a sample rate).
 A symbolic first dimension is the batch (--batch, default 1); other symbolic dimensions
-need --dim NAME=SIZE. ONNX Runtime runs on one thread, sequentially, with all graph
+need --dim NAME=SIZE, and an input whose dimensions have no names (exporters write "", "?"
+or -1) takes its whole shape from --shape INPUT=D0,D1,... (an empty list for a scalar). ONNX Runtime runs on one thread, sequentially, with all graph
 optimisations (or none, with --no-optimization).
 """
 
@@ -51,7 +53,7 @@ def concrete_shape(value: onnx.ValueInfoProto, batch: int, dims: dict[str, int])
     """The value's shape with symbolic dimensions resolved from --batch and --dim."""
     shape = []
     for position, d in enumerate(value.type.tensor_type.shape.dim):
-        if d.HasField("dim_value"):
+        if d.HasField("dim_value") and d.dim_value >= 0:
             shape.append(d.dim_value)
         elif d.dim_param in dims:
             shape.append(dims[d.dim_param])
@@ -62,9 +64,12 @@ def concrete_shape(value: onnx.ValueInfoProto, batch: int, dims: dict[str, int])
     return shape
 
 
-def make_input(value: onnx.ValueInfoProto, shape: list[int], rows: dict[str, int], rng: np.random.Generator) -> np.ndarray:
+def make_input(value: onnx.ValueInfoProto, shape: list[int], rows: dict[str, int], rng: np.random.Generator,
+               constants: dict[str, float]) -> np.ndarray:
     """A deterministic input for one graph input (see the module docstring for the rules)."""
     dtype = helper.tensor_dtype_to_np_dtype(value.type.tensor_type.elem_type)
+    if value.name in constants:
+        return np.full(shape, constants[value.name], dtype)
     if dtype == np.bool_:
         return np.ones(shape, np.bool_)
     if np.issubdtype(dtype, np.floating):
@@ -108,6 +113,18 @@ def parse_dim(text: str) -> tuple[str, int]:
     return name, int(size)
 
 
+def parse_shape(text: str) -> tuple[str, list[int]]:
+    """Parse INPUT=D0,D1,... (nothing after "=" for a scalar)."""
+    name, _, dims = text.partition("=")
+    return name, [int(d) for d in dims.split(",") if d.strip()]
+
+
+def parse_value(text: str) -> tuple[str, float]:
+    """Parse INPUT=NUMBER."""
+    name, _, number = text.partition("=")
+    return name, float(number)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Make the inputs, run ONNX Runtime, write everything."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -116,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=1, help="size of a symbolic first dimension (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed for the inputs (default 0)")
     parser.add_argument("--dim", type=parse_dim, action="append", default=[], help="size of a symbolic dimension, NAME=SIZE")
+    parser.add_argument("--shape", type=parse_shape, action="append", default=[], help="whole shape of an input, INPUT=D0,D1,...")
+    parser.add_argument("--value", type=parse_value, action="append", default=[], help="fill an input with one number, INPUT=NUMBER")
     parser.add_argument("--no-optimization", action="store_true", help="run with ORT_DISABLE_ALL graph optimisation")
     args = parser.parse_args(argv)
 
@@ -124,8 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = gather_table_rows(model)
     rng = np.random.default_rng(args.seed)
     dims = dict(args.dim)
+    shapes = dict(args.shape)
+    constants = dict(args.value)
     feeds = {
-        v.name: make_input(v, concrete_shape(v, args.batch, dims), rows, rng)
+        v.name: make_input(v, shapes[v.name] if v.name in shapes else concrete_shape(v, args.batch, dims), rows, rng, constants)
         for v in model.graph.input
         if v.name not in initializers
     }

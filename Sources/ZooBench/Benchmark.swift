@@ -29,7 +29,14 @@ public final class Benchmark {
         let inputs = sessions[0].inputs
         inputShapes = try InputShapes.resolve(inputs, batchSize: settings.batchSize, explicit: settings.inputShapes, dimensions: settings.dimensions)
         batchSize = settings.batchSize ?? inputShapes.first?.first ?? 1
-        feeds = try RandomInputs.make(for: inputs, shapes: inputShapes, seed: seed)
+        var feeds = try RandomInputs.make(for: inputs, shapes: inputShapes, seed: seed)
+        for (name, number) in settings.inputValues {
+            guard let index = inputs.firstIndex(where: { $0.name == name }) else {
+                throw BenchmarkError(.invalidArgument, "--value names '\(name)', which is not an input of the model: \(inputs.map(\.name).joined(separator: ", "))")
+            }
+            feeds[name] = try RandomInputs.filled(inputs[index].dataType, shape: inputShapes[index], with: number)
+        }
+        self.feeds = feeds
     }
 
     /// What the engine does with the model (from the first session; all sessions are alike but for threads).

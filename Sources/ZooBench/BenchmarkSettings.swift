@@ -16,13 +16,15 @@ public struct BenchmarkSettings: Sendable, Equatable {
     public var inputShapes: [[Int]]?
     /// Sizes of named symbolic dimensions (`--dim NAME=SIZE`).
     public var dimensions: [String: Int]
+    /// Inputs filled with one number instead of random values (`--value NAME=NUMBER`), e.g. a sample rate.
+    public var inputValues: [String: Double]
     /// Prune every prunable weight to this sparsity in memory first (`--sparsify`), nil to run the model as is.
     public var sparsify: Double?
 
     /// deepsparse's defaults: batch 1, sync, 10 s after 2 s of warm-up.
     public init(batchSize: Int? = nil, cores: Int, scenario: BenchmarkScenario = .sync, streams: Int? = nil,
                 seconds: Double = 10, warmupSeconds: Double = 2, inputShapes: [[Int]]? = nil, dimensions: [String: Int] = [:],
-                sparsify: Double? = nil) {
+                inputValues: [String: Double] = [:], sparsify: Double? = nil) {
         self.batchSize = batchSize
         self.cores = cores
         self.scenario = scenario
@@ -31,6 +33,7 @@ public struct BenchmarkSettings: Sendable, Equatable {
         self.warmupSeconds = warmupSeconds
         self.inputShapes = inputShapes
         self.dimensions = dimensions
+        self.inputValues = inputValues
         self.sparsify = sparsify
     }
 

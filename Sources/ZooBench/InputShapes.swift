@@ -3,7 +3,7 @@ import SparseEngine
 /// Concrete shapes for a model's inputs, from the declared shapes, a batch size, named dimension
 /// sizes, or explicit shapes in `deepsparse.benchmark`'s `-shapes "[1,3,224,224],[1,128]"` form.
 public enum InputShapes {
-    /// Parses `"[1,3,224,224],[1,128]"` (spaces allowed) into one shape per input, in input order.
+    /// Parses `"[1,3,224,224],[1,128]"` (spaces allowed; `[]` for a scalar) into one shape per input, in input order.
     public static func parse(_ text: String) throws -> [[Int]] {
         let trimmed = text.filter { !$0.isWhitespace }
         func fail() -> BenchmarkError {
@@ -12,6 +12,7 @@ public enum InputShapes {
         guard trimmed.hasPrefix("["), trimmed.hasSuffix("]") else { throw fail() }
         let groups = trimmed.dropFirst().dropLast().components(separatedBy: "],[")
         return try groups.map { group in
+            if group.isEmpty { return [] }  // "[]": a scalar, such as a sample rate
             let sizes = group.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
             guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else { throw fail() }
             return sizes.map { $0! }

@@ -14,6 +14,19 @@ public enum RandomInputs {
         return feeds
     }
 
+    /// A tensor of `type` and `shape` holding `number` everywhere (converted to the element type).
+    public static func filled(_ type: DataType, shape: [Int], with number: Double) throws -> Tensor {
+        let count = shape.reduce(1, *)
+        switch type {
+        case .float, .undefined: return try Tensor(shape: shape, scalars: [Float](repeating: Float(number), count: count))
+        case .double: return try Tensor(shape: shape, scalars: [Double](repeating: number, count: count))
+        case .int64: return try Tensor(shape: shape, scalars: [Int64](repeating: Int64(number), count: count))
+        case .int32: return try Tensor(shape: shape, scalars: [Int32](repeating: Int32(number), count: count))
+        case .bool: return try Tensor(shape: shape, scalars: [Bool](repeating: number != 0, count: count))
+        default: throw BenchmarkError(.invalidInput, "cannot fill a \(type) input with \(number); --value takes float, double, int64, int32 and bool inputs")
+        }
+    }
+
     private static func tensor(_ type: DataType, shape: [Int], _ g: inout SplitMix64) throws -> Tensor {
         switch type {
         case .float: return try Tensor(shape: shape) { Float(g.unit()) }

@@ -14,6 +14,15 @@ final class BenchmarkTests: XCTestCase {
         return try ONNXModel(data: model.data())
     }
 
+    /// `--value`: an input holds the number given (a sample rate), the others stay random; an unknown name is refused.
+    func testInputValuesFillNamedInputs() throws {
+        let benchmark = try Benchmark(model: addRelu(), settings: .init(cores: 1, seconds: 0.05, warmupSeconds: 0, inputValues: ["x": 16000]))
+        XCTAssertEqual(try benchmark.feeds["x"]!.scalars(Float.self), [16000, 16000, 16000, 16000])
+        XCTAssertThrowsError(try Benchmark(model: addRelu(), settings: .init(cores: 1, inputValues: ["sr": 16000]))) {
+            XCTAssertEqual(($0 as? BenchmarkError)?.code, .invalidArgument)
+        }
+    }
+
     func testSyncRunsOneStreamOnAllCores() throws {
         let benchmark = try Benchmark(model: addRelu(), settings: .init(batchSize: 3, cores: 2, seconds: 0.2, warmupSeconds: 0))
         XCTAssertEqual(benchmark.sessions.count, 1)

@@ -9,7 +9,10 @@ final class InputShapesTests: XCTestCase {
     func testParse() throws {
         XCTAssertEqual(try InputShapes.parse("[1,3,224,224],[1, 128]"), [[1, 3, 224, 224], [1, 128]])
         XCTAssertEqual(try InputShapes.parse("[7]"), [[7]])
-        for bad in ["1,3", "[1,3", "[1,,3]", "[0,3]", "[a]", "[]", "[1],[-2]"] {
+        // A scalar input (Silero VAD's sample rate) has the empty shape.
+        XCTAssertEqual(try InputShapes.parse("[1,512],[],[2,1,128]"), [[1, 512], [], [2, 1, 128]])
+        XCTAssertEqual(try InputShapes.parse("[]"), [[]])
+        for bad in ["1,3", "[1,3", "[1,,3]", "[0,3]", "[a]", "[1],[-2]"] {
             XCTAssertThrowsError(try InputShapes.parse(bad), bad) {
                 XCTAssertEqual(($0 as? BenchmarkError)?.code, .invalidArgument)
             }

@@ -9,7 +9,9 @@ public enum Attribute: Sendable {
     case ints([Int])
     case strings([[UInt8]])
     case tensors([Tensor])
-    /// A kind the engine does not interpret (sub-graphs, type protos); the name is the ONNX type.
+    /// A sub-graph (`If`'s branches, `Loop`'s body).
+    case graph(Graph)
+    /// A kind the engine does not interpret (lists of sub-graphs, type protos); the name is the ONNX type.
     case unsupported(String)
 
     /// The ONNX attribute type name, for messages.
@@ -23,6 +25,7 @@ public enum Attribute: Sendable {
         case .ints: return "INTS"
         case .strings: return "STRINGS"
         case .tensors: return "TENSORS"
+        case .graph: return "GRAPH"
         case .unsupported(let name): return name
         }
     }

@@ -44,7 +44,7 @@ struct GraphDecoder {
             let name = cString(a.pointee.name)
             node.attributes[name] = try decodeAttribute(a, node: node)
         }
-        return node
+        return node.capturingOuterScope()
     }
 
     func decodeAttribute(_ proto: UnsafePointer<Onnx__AttributeProto>, node: Node) throws -> Attribute {
@@ -68,7 +68,9 @@ struct GraphDecoder {
         case 7: return .ints(UnsafeBufferPointer(start: a.ints, count: a.n_ints).map { Int($0) })
         case 8: return .strings((0..<a.n_strings).map { Array(UnsafeBufferPointer(start: a.strings[$0].data, count: a.strings[$0].len)) })
         case 9: return .tensors(try (0..<a.n_tensors).map { try tensors.decode(a.tensors[$0]!, fallbackName: name) })
-        case 5: return .unsupported("GRAPH")
+        case 5:
+            guard let g = a.g else { throw EngineError(.invalidModel, "attribute '\(name)' of node '\(node.displayName)' (\(node.opType)) is a GRAPH without a graph") }
+            return .graph(try decodeGraph(g))
         case 10: return .unsupported("GRAPHS")
         case 11:
             guard let s = a.sparse_tensor else { return .unsupported("SPARSE_TENSOR") }
@@ -83,7 +85,8 @@ struct GraphDecoder {
     func decodeValueInfo(_ proto: UnsafePointer<Onnx__ValueInfoProto>) throws -> ValueInfo {
         let v = proto.pointee
         let name = cString(v.name)
-        guard let type = v.type else { return ValueInfo(name: name, dataType: .undefined, shape: nil) }
+        // Sub-graph outputs may carry an empty type (spox writes `type {}`): nothing declared.
+        guard let type = v.type, type.pointee.value_case.rawValue != 0 else { return ValueInfo(name: name, dataType: .undefined, shape: nil) }
         guard type.pointee.value_case.rawValue == 1, let tt = type.pointee.tensor_type else {
             throw EngineError(.unsupportedDataType, "value '\(name)' is not a tensor (sequence, map or optional); the engine only runs tensor graphs")
         }
@@ -94,7 +97,10 @@ struct GraphDecoder {
             let d = shape.pointee.dim[i]!.pointee
             switch d.value_case.rawValue {
             case 1: dims.append(d.dim_value >= 0 ? .fixed(Int(d.dim_value)) : .unknown)
-            case 2: dims.append(d.dim_param == nil || d.dim_param.pointee == 0 ? .unknown : .symbolic(String(cString: d.dim_param)))
+            case 2:
+                // Paddle2ONNX writes "?" for every dimension it cannot name: those are not one shared size.
+                let param = d.dim_param.map { String(cString: $0) } ?? ""
+                dims.append(param.isEmpty || param == "?" ? .unknown : .symbolic(param))
             default: dims.append(.unknown)
             }
         }

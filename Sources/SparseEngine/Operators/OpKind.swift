@@ -48,6 +48,8 @@ enum OpKind: String, CaseIterable, Sendable {
     case gatherND = "GatherND", scatterND = "ScatterND", oneHot = "OneHot", trilu = "Trilu", eyeLike = "EyeLike"
     // Generators
     case hannWindow = "HannWindow", hammingWindow = "HammingWindow", blackmanWindow = "BlackmanWindow"
+    // Control flow and recurrence
+    case `if` = "If", lstm = "LSTM"
 }
 
 extension OpKind {
@@ -57,7 +59,7 @@ extension OpKind {
     /// as `consumed_inputs`, or are not supported: legacy `broadcast`/`axis` arithmetic).
     var earliestOpset: Int {
         switch self {
-        case .identity, .constant, .not, .globalAveragePool, .globalMaxPool, .softplus, .softsign, .transpose, .flatten,
+        case .identity, .constant, .if, .not, .globalAveragePool, .globalMaxPool, .softplus, .softsign, .transpose, .flatten,
              .shape, .size, .squeeze, .unsqueeze, .gather, .slice, .softmax, .logSoftmax, .hardmax, .conv, .convTranspose,
              .matMul, .maxPool, .averagePool, .lrn, .depthToSpace, .spaceToDepth, .topK, .argMax, .argMin,
              .reduceMean, .reduceSum, .reduceMax, .reduceMin, .reduceProd, .reduceL1, .reduceL2, .reduceLogSum,

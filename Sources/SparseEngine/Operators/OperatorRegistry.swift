@@ -117,6 +117,8 @@ public enum OperatorRegistry {
         case .identity: return IdentityOperator(c)
         case .dropout: return try DropoutOperator(c)
         case .constant: return try ConstantOperator(c)
+        case .if: return try IfOperator(c)
+        case .lstm: return try LSTMOperator(c)
         }
     }
 }

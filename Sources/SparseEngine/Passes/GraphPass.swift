@@ -46,7 +46,7 @@ enum PassPipeline {
     static func passes(sparsify: Double?, sparseKernels: Bool) -> [GraphPass] {
         var passes: [GraphPass] = []
         if let sparsify { passes.append(MagnitudePruning(sparsity: sparsify)) }
-        passes += [QDQFusion(), QDQSoftmaxFusion(), QDQPropagation(), ConstantFolding(), QDQLookupTable(), BatchNormFolding(), LayerNormFusion(), GeluFusion(),
+        passes += [QDQFusion(), QDQSoftmaxFusion(), QDQPropagation(), ConstantFolding(), QDQLookupTable(), BatchNormFolding(), LayerNormFusion(), GeluFusion(), HardSwishFusion(),
                    AddFusion(), ActivationFusion(), AttentionFusion(), GeluEpilogueFusion(), SiLUFusion(), QuantizedLayerNormOrder()] as [GraphPass]
         if sparseKernels { passes += [SparseWeightSelection(), FeatureMajorHandoff(), SharedFeaturePanels(), QuantizedSparseSelection()] as [GraphPass] }
         passes.append(DeadCodeElimination())

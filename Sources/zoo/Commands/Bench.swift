@@ -56,9 +56,25 @@ extension Zoo {
         @Option(help: ArgumentHelp("Prune every Conv/Gemm/MatMul weight (but the first conv's) to this share of zeros by magnitude, in memory, before measuring: what that sparsity would buy.", valueName: "SPARSITY"))
         var sparsify: Double?
 
+        @Option(name: .customLong("value"), help: ArgumentHelp("Fill an input with one number instead of random values, e.g. a sample rate (repeatable).", valueName: "NAME=NUMBER"))
+        var values: [String] = []
+
         @OptionGroup var dimensions: DimensionOptions
         @OptionGroup var fetch: FetchOptions
         @OptionGroup var output: OutputOptions
+
+        /// The `--value` fills by input name.
+        private func inputValues() throws -> [String: Double] {
+            var filled: [String: Double] = [:]
+            for assignment in values {
+                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, let number = Double(parts[1]) else {
+                    throw EngineCommandError(.invalidOption, "--value '\(assignment)' is not NAME=NUMBER, e.g. --value sr=16000")
+                }
+                filled[parts[0]] = number
+            }
+            return filled
+        }
 
         func run() throws {
             try reportingErrors {
@@ -69,7 +85,7 @@ extension Zoo {
                 let settings = BenchmarkSettings(
                     batchSize: batchSize, cores: numCores ?? CPUTopology.physicalCores, scenario: scenario, streams: numStreams,
                     seconds: time, warmupSeconds: warmupTime, inputShapes: try inputShapes.map(InputShapes.parse),
-                    dimensions: try dimensions.sizes(), sparsify: sparsify)
+                    dimensions: try dimensions.sizes(), inputValues: try inputValues(), sparsify: sparsify)
                 let log: (String) -> Void = { line in
                     if !quiet { FileHandle.standardError.write(Data("zoo: \(line)\n".utf8)) }
                 }

@@ -25,6 +25,17 @@ final class InferenceSessionTests: XCTestCase {
         XCTAssertEqual(try session.run(["x": .f([2, 3], [0, 0, 0, 0, 0, 0])])["y"]!.floats, [1, 0, 0, 1, 0, 0])
     }
 
+    /// Paddle2ONNX names every unknown dimension "?": two of them in one input may differ (PP-OCR's [-1, 3, ?, ?]).
+    func testQuestionMarkDimensionsAreUnknownNotShared() throws {
+        var m = TestModel()
+        m.nodes = [TestNode("Relu", ["x"], ["y"])]
+        m.inputs = [.init(name: "x", type: .float, dims: [1, "?", "?"])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        let session = try InferenceSession(model: ONNXModel(data: m.data()), options: .init(threads: 1))
+        XCTAssertEqual(session.inputs[0].shape, [.fixed(1), .unknown, .unknown])
+        XCTAssertEqual(try session.run(["x": .f([1, 1, 2], [-1, 2])])["y"]!.floats, [0, 2])
+    }
+
     func testInputValidationErrors() throws {
         let session = try InferenceSession(model: ONNXModel(data: addReluModel().data()))
         XCTAssertThrowsError(try session.run([:])) { error in

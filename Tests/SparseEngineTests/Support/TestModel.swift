@@ -3,7 +3,16 @@ import Foundation
 
 /// An attribute value for `TestNode`.
 enum TestAttribute {
-    case int(Int), float(Float), ints([Int]), floats([Float]), string(String), tensor(Tensor)
+    case int(Int), float(Float), ints([Int]), floats([Float]), string(String), strings([String]), tensor(Tensor)
+    /// A sub-graph (an `If` branch): it reads outer values by name and declares no inputs.
+    case graph(TestGraph)
+}
+
+/// A sub-graph for a `.graph` attribute.
+struct TestGraph {
+    var nodes: [TestNode]
+    var outputs: [String]
+    var initializers: [(String, Tensor)] = []
 }
 
 /// A node for `TestModel`.
@@ -59,7 +68,25 @@ struct TestModel {
         case .tensor(let t): w.int(20, 4); w.message(5) { tensorProto(&$0, t, name: name) }
         case .floats(let fs): w.int(20, 6); for f in fs { w.float(7, f) }
         case .ints(let xs): w.int(20, 7); for x in xs { w.int(8, x) }
+        case .strings(let xs): w.int(20, 8); for x in xs { w.string(9, x) }
+        case .graph(let g):
+            w.int(20, 5)
+            w.message(6) { gw in
+                for n in g.nodes { gw.message(1) { TestModel.node(&$0, n) } }
+                gw.string(2, "subgraph")
+                for (name, t) in g.initializers { gw.message(5) { TestModel.tensorProto(&$0, t, name: name) } }
+                for o in g.outputs { gw.message(12) { TestModel.valueInfo(&$0, Value(name: o, type: nil, dims: nil)) } }
+            }
         }
+    }
+
+    static func node(_ nw: inout ProtoWriter, _ n: TestNode) {
+        for i in n.inputs { nw.string(1, i) }
+        for o in n.outputs { nw.string(2, o) }
+        if !n.name.isEmpty { nw.string(3, n.name) }
+        nw.string(4, n.op)
+        for (k, a) in n.attributes.sorted(by: { $0.key < $1.key }) { nw.message(5) { TestModel.attribute(&$0, k, a) } }
+        if !n.domain.isEmpty { nw.string(7, n.domain) }
     }
 
     static func valueInfo(_ w: inout ProtoWriter, _ v: Value) {
@@ -88,14 +115,7 @@ struct TestModel {
         w.message(8) { $0.string(1, ""); $0.int(2, opset) }
         w.message(7) { g in
             for n in nodes {
-                g.message(1) { nw in
-                    for i in n.inputs { nw.string(1, i) }
-                    for o in n.outputs { nw.string(2, o) }
-                    if !n.name.isEmpty { nw.string(3, n.name) }
-                    nw.string(4, n.op)
-                    for (k, a) in n.attributes.sorted(by: { $0.key < $1.key }) { nw.message(5) { TestModel.attribute(&$0, k, a) } }
-                    if !n.domain.isEmpty { nw.string(7, n.domain) }
-                }
+                g.message(1) { TestModel.node(&$0, n) }
             }
             g.string(2, "test-graph")
             for (name, t) in initializers { g.message(5) { TestModel.tensorProto(&$0, t, name: name) } }

@@ -44,6 +44,16 @@ struct VariadicOperator: Operator {
         let kind: OpKind, xs: [Tensor], out: Tensor
         func visit<T: ArithmeticElement>(_ type: T.Type) throws {
             let o = out.pointer(T.self)
+            // A tensor against a scalar or a tensor of its shape (tf2onnx's clamps, Max(x, 0)): one flat loop.
+            if (kind == .min || kind == .max), xs.count == 2, xs[0].shape == out.shape, xs[1].count == 1 || xs[1].shape == out.shape {
+                let a = xs[0].pointer(T.self), b = xs[1].pointer(T.self), step = xs[1].shape == out.shape ? 1 : 0
+                if kind == .max {
+                    for i in 0..<out.count { o[i] = Swift.max(a[i], b[i * step]) }
+                } else {
+                    for i in 0..<out.count { o[i] = Swift.min(a[i], b[i * step]) }
+                }
+                return
+            }
             // out = broadcast(x0)
             let first = BroadcastLoop(outShape: out.shape, inputs: [xs[0].shape, xs[0].shape])
             binaryLoop(first, xs[0].pointer(T.self), xs[0].pointer(T.self), o) { a, _ in a }
