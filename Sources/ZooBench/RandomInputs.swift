@@ -16,15 +16,22 @@ public enum RandomInputs {
 
     /// A tensor of `type` and `shape` holding `number` everywhere (converted to the element type).
     public static func filled(_ type: DataType, shape: [Int], with number: Double) throws -> Tensor {
-        let count = shape.reduce(1, *)
         switch type {
-        case .float, .undefined: return try Tensor(shape: shape, scalars: [Float](repeating: Float(number), count: count))
-        case .double: return try Tensor(shape: shape, scalars: [Double](repeating: number, count: count))
-        case .int64: return try Tensor(shape: shape, scalars: [Int64](repeating: Int64(number), count: count))
-        case .int32: return try Tensor(shape: shape, scalars: [Int32](repeating: Int32(number), count: count))
-        case .bool: return try Tensor(shape: shape, scalars: [Bool](repeating: number != 0, count: count))
+        case .float, .undefined: return try Tensor(shape: shape) { Float(number) }
+        case .double: return try Tensor(shape: shape) { number }
+        case .int64:
+            guard let value = Int64(exactly: number) else { throw notWhole(type, number) }
+            return try Tensor(shape: shape) { value }
+        case .int32:
+            guard let value = Int32(exactly: number) else { throw notWhole(type, number) }
+            return try Tensor(shape: shape) { value }
+        case .bool: return try Tensor(shape: shape) { number != 0 }
         default: throw BenchmarkError(.invalidInput, "cannot fill a \(type) input with \(number); --value takes float, double, int64, int32 and bool inputs")
         }
+    }
+
+    private static func notWhole(_ type: DataType, _ number: Double) -> BenchmarkError {
+        BenchmarkError(.invalidInput, "cannot fill a \(type) input with \(number): not a whole number in its range")
     }
 
     private static func tensor(_ type: DataType, shape: [Int], _ g: inout SplitMix64) throws -> Tensor {

@@ -150,7 +150,7 @@ final class IfOperator: Operator {
         for (input, position) in zip(branch.graph.inputs, branch.capturePositions) {
             shapes[input.name] = (inputs[position + 1]!.dataType, inputs[position + 1]!.shape)
         }
-        let plan = planner(branch, context).plan(try inference.get(), inputShapes: shapes)
+        let plan = try planner(branch, context).plan(try inference.get(), inputShapes: shapes)
         signature.plans[index] = plan
         return plan
     }
