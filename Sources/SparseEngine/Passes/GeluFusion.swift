@@ -6,29 +6,18 @@ struct GeluFusion: GraphPass {
     var name: String { "gelu-fusion" }
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
-        let consumers = graph.consumers()
         let producer = graph.producers()
-        func scalar(_ name: String) -> Float? {
-            guard let t = graph.initializers[name], t.dataType == .float, t.count == 1 else { return nil }
-            return t.pointer(Float.self)[0]
-        }
-        /// The only reader of `value`, when it is a two-input `opType` of the default domain; and its other input.
-        func soleReader(_ value: String, _ opType: String) -> (index: Int, other: String)? {
-            guard !graph.isOutput(value), let readers = consumers[value], readers.count == 1 else { return nil }
-            let node = graph.nodes[readers[0]]
-            guard node.opType == opType, node.domain.isEmpty, node.inputs.count == 2, node.outputs.count == 1 else { return nil }
-            return (readers[0], node.inputs[0] == value ? node.inputs[1] : node.inputs[0])
-        }
+        let patterns = ElementwisePatterns(graph)
 
         var removed = Set<Int>()
         var replacements: [Int: Node] = [:]
         for (ei, erf) in graph.nodes.enumerated() where erf.opType == "Erf" && erf.domain.isEmpty && erf.inputs.count == 1 {
             guard let di = producer[erf.inputs[0]], graph.nodes[di].opType == "Div", graph.nodes[di].domain.isEmpty,
-                  consumers[erf.inputs[0]]?.count == 1, !graph.isOutput(erf.inputs[0]),
-                  let divisor = scalar(graph.nodes[di].inputs[1]), abs(divisor - Float(2).squareRoot()) < 1e-6,
-                  let add = soleReader(erf.outputs[0], "Add"), scalar(add.other) == 1,
-                  let mul = soleReader(graph.nodes[add.index].outputs[0], "Mul"),
-                  let half = soleReader(graph.nodes[mul.index].outputs[0], "Mul"), scalar(half.other) == 0.5
+                  patterns.hasOneReader(erf.inputs[0]), !graph.isOutput(erf.inputs[0]),
+                  let divisor = patterns.scalar(graph.nodes[di].inputs[1]), abs(divisor - Float(2).squareRoot()) < 1e-6,
+                  let add = patterns.soleReader(erf.outputs[0], "Add"), patterns.scalar(add.other) == 1,
+                  let mul = patterns.soleReader(graph.nodes[add.index].outputs[0], "Mul"),
+                  let half = patterns.soleReader(graph.nodes[mul.index].outputs[0], "Mul"), patterns.scalar(half.other) == 0.5
             else { continue }
             let x = graph.nodes[di].inputs[0]
             let fusedNodes = [di, ei, add.index, mul.index, half.index]

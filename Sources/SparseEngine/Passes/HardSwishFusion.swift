@@ -6,26 +6,15 @@ struct HardSwishFusion: GraphPass {
     var name: String { "hardswish-fusion" }
 
     func apply(to graph: inout Graph, opsets: [String: Int], context: KernelContext) throws -> Int {
-        let consumers = graph.consumers()
         let producer = graph.producers()
-        func scalar(_ name: String) -> Float? {
-            guard let t = graph.initializers[name], t.dataType == .float, t.count == 1 else { return nil }
-            return t.pointer(Float.self)[0]
-        }
-        /// The only reader of `value`, when it is a two-input `opType` of the default domain; and its other input.
-        func soleReader(_ value: String, _ opTypes: [String]) -> (index: Int, other: String)? {
-            guard !graph.isOutput(value), let readers = consumers[value], readers.count == 1 else { return nil }
-            let node = graph.nodes[readers[0]]
-            guard opTypes.contains(node.opType), node.domain.isEmpty, node.inputs.count == 2, node.outputs.count == 1 else { return nil }
-            return (readers[0], node.inputs[0] == value ? node.inputs[1] : node.inputs[0])
-        }
+        let patterns = ElementwisePatterns(graph)
         /// A Clip's bounds: inputs from opset 11, attributes before.
         func bounds(_ clip: Node) -> (Float, Float)? {
             if (opsets[""] ?? 0) < 11 {
                 guard case .float(let lo)? = clip.attributes["min"], case .float(let hi)? = clip.attributes["max"] else { return nil }
                 return (lo, hi)
             }
-            guard clip.inputs.count == 3, let lo = scalar(clip.inputs[1]), let hi = scalar(clip.inputs[2]) else { return nil }
+            guard clip.inputs.count == 3, let lo = patterns.scalar(clip.inputs[1]), let hi = patterns.scalar(clip.inputs[2]) else { return nil }
             return (lo, hi)
         }
 
@@ -33,17 +22,17 @@ struct HardSwishFusion: GraphPass {
         var replacements: [Int: Node] = [:]
         for (ci, clip) in graph.nodes.enumerated() where clip.opType == "Clip" && clip.domain.isEmpty && clip.outputs.count == 1 {
             guard let ai = producer[clip.inputs[0]], graph.nodes[ai].opType == "Add", graph.nodes[ai].domain.isEmpty,
-                  graph.nodes[ai].inputs.count == 2, consumers[clip.inputs[0]]?.count == 1, !graph.isOutput(clip.inputs[0]),
+                  graph.nodes[ai].inputs.count == 2, patterns.hasOneReader(clip.inputs[0]), !graph.isOutput(clip.inputs[0]),
                   let (lo, hi) = bounds(clip), lo == 0, hi == 6,
-                  let mul = soleReader(clip.outputs[0], ["Mul"]),
-                  let last = soleReader(graph.nodes[mul.index].outputs[0], ["Div", "Mul"])
+                  let mul = patterns.soleReader(clip.outputs[0], "Mul"),
+                  let last = patterns.soleReader(graph.nodes[mul.index].outputs[0], "Div", "Mul")
             else { continue }
             let add = graph.nodes[ai]
-            let x = scalar(add.inputs[1]) == 3 ? add.inputs[0] : add.inputs[1]
-            guard scalar(add.inputs[0]) == 3 || scalar(add.inputs[1]) == 3, mul.other == x else { continue }
+            let x = patterns.scalar(add.inputs[1]) == 3 ? add.inputs[0] : add.inputs[1]
+            guard patterns.scalar(add.inputs[0]) == 3 || patterns.scalar(add.inputs[1]) == 3, mul.other == x else { continue }
             let lastNode = graph.nodes[last.index]
-            let sixth = lastNode.opType == "Div" ? lastNode.inputs[1] == last.other && scalar(last.other) == 6
-                                                 : scalar(last.other).map { abs($0 - 1 / 6) < 1e-6 } ?? false
+            let sixth = lastNode.opType == "Div" ? lastNode.inputs[1] == last.other && patterns.scalar(last.other) == 6
+                                                 : patterns.scalar(last.other).map { abs($0 - 1 / 6) < 1e-6 } ?? false
             let fusedNodes = [ai, ci, mul.index, last.index]
             guard sixth, fusedNodes.allSatisfy({ !removed.contains($0) }) else { continue }
             replacements[fusedNodes.max()!] = Node(name: clip.name, opType: "HardSwish", inputs: [x], outputs: lastNode.outputs,

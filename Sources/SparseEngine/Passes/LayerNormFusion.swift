@@ -15,10 +15,7 @@ struct LayerNormFusion: GraphPass {
                   !graph.isOutput(value) else { return nil }
             return (i, graph.nodes[i])
         }
-        func scalar(_ name: String) -> Float? {
-            guard let t = graph.initializers[name], t.dataType == .float, t.count == 1 else { return nil }
-            return t.pointer(Float.self)[0]
-        }
+        let patterns = ElementwisePatterns(graph)
         func vector(_ name: String) -> Bool { graph.initializers[name].map { $0.dataType == .float && $0.rank == 1 } ?? false }
         func singleUse(_ value: String) -> Bool { consumers[value]?.count == 1 }
 
@@ -27,10 +24,10 @@ struct LayerNormFusion: GraphPass {
         for (di, div) in graph.nodes.enumerated() where div.opType == "Div" && div.domain.isEmpty && div.inputs.count == 2 {
             guard let (si, sqrt) = node(div.inputs[1], "Sqrt"), singleUse(div.inputs[1]),
                   let (ai, add) = node(sqrt.inputs[0], "Add"), singleUse(sqrt.inputs[0]), add.inputs.count == 2,
-                  let epsilon = scalar(add.inputs[1]),
+                  let epsilon = patterns.scalar(add.inputs[1]),
                   let (vi, variance) = node(add.inputs[0], "ReduceMean"), singleUse(add.inputs[0]), reducesLastAxis(variance, graph),
                   let (pi, pow) = node(variance.inputs[0], "Pow"), singleUse(variance.inputs[0]), pow.inputs.count == 2,
-                  scalar(pow.inputs[1]) == 2, pow.inputs[0] == div.inputs[0],
+                  patterns.scalar(pow.inputs[1]) == 2, pow.inputs[0] == div.inputs[0],
                   let (ci, sub) = node(div.inputs[0], "Sub"), consumers[div.inputs[0]]?.count == 2,
                   let (mi, mean) = node(sub.inputs[1], "ReduceMean"), singleUse(sub.inputs[1]), reducesLastAxis(mean, graph),
                   mean.inputs[0] == sub.inputs[0]
