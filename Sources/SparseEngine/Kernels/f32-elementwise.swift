@@ -42,6 +42,26 @@ func f32Binary(_ op: F32BinaryOp, _ a: UnsafePointer<Float>, aCount: Int, _ b: U
     }
 }
 
+/// `out[r·span + j] = full[r·span + j] op perRow[r]` (or `perRow[r] op full[…]` when `perRowFirst`) for `rows` rows of
+/// `span` floats: an operand broadcast along trailing axes, as a squeeze-and-excitation block scales each channel's
+/// plane (`[1, C, H, W] · [1, C, 1, 1]`). 16 lanes at a time, in parallel chunks of whole rows. `out` may be `full`.
+func f32BinaryPerRow(_ op: F32BinaryOp, full: UnsafePointer<Float>, perRow: UnsafePointer<Float>, perRowFirst: Bool,
+                     _ out: UnsafeMutablePointer<Float>, rows: Int, span: Int, pool: ThreadPool) {
+    let rowsPerChunk = max(1, (1 << 15) / span)
+    let chunks = (rows + rowsPerChunk - 1) / rowsPerChunk
+    pool.parallelFor(chunks) { chunk, _ in
+        for r in (chunk * rowsPerChunk)..<min(rows, (chunk + 1) * rowsPerChunk) {
+            let x = perRowFirst ? perRow + r : full + r * span, y = perRowFirst ? full + r * span : perRow + r, z = out + r * span
+            switch op {
+            case .add: f32BinaryRun(x, y, z, span, aScalar: perRowFirst, bScalar: !perRowFirst) { $0 + $1 } scalar: { $0 + $1 }
+            case .sub: f32BinaryRun(x, y, z, span, aScalar: perRowFirst, bScalar: !perRowFirst) { $0 - $1 } scalar: { $0 - $1 }
+            case .mul: f32BinaryRun(x, y, z, span, aScalar: perRowFirst, bScalar: !perRowFirst) { $0 * $1 } scalar: { $0 * $1 }
+            case .div: f32BinaryRun(x, y, z, span, aScalar: perRowFirst, bScalar: !perRowFirst) { $0 / $1 } scalar: { $0 / $1 }
+            }
+        }
+    }
+}
+
 /// One run of `length` outputs; a scalar operand (count 1) is splat instead of read.
 @inline(__always)
 private func f32BinaryRun(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ length: Int,
@@ -81,4 +101,16 @@ func leadingBroadcastCount(_ shape: [Int], into outShape: [Int]) -> Int? {
     let trimmed = Array(shape.drop(while: { $0 == 1 }))
     guard trimmed.count <= outShape.count, Array(outShape.suffix(trimmed.count)) == trimmed else { return nil }
     return trimmed.reduce(1, *)
+}
+
+/// The rows of an operand of `shape` that broadcasts along trailing axes only in an output of `outShape` (its shape,
+/// right-aligned, equals `outShape` up to some axis and is 1 after it, with more than one output per element); nil
+/// otherwise. Each element then spans `outShape`'s count ÷ rows consecutive outputs.
+func trailingBroadcastRows(_ shape: [Int], into outShape: [Int]) -> Int? {
+    guard shape.count <= outShape.count else { return nil }
+    let aligned = [Int](repeating: 1, count: outShape.count - shape.count) + shape
+    var axis = 0
+    while axis < aligned.count, aligned[axis] == outShape[axis] { axis += 1 }
+    guard axis < aligned.count, aligned[axis...].allSatisfy({ $0 == 1 }) else { return nil }
+    return aligned[..<axis].reduce(1, *)
 }

@@ -58,6 +58,30 @@ final class ElementwiseOperatorTests: XCTestCase {
         XCTAssertEqual(try runOp("PRelu", inputs: [("x", .f([2, 2], [-1, 1, -2, 2]))], constants: [("s", .f([2, 1], [0.5, 0.25]))])["y"]!.floats, [-0.5, 1, -0.5, 2])
     }
 
+    /// Operands broadcast along trailing axes (a squeeze-and-excitation scale `[N, C, 1, 1]` on `[N, C, H, W]`), either
+    /// order, against the formula: the per-row fast path, and shapes that must take the general loop.
+    func testTrailingBroadcastMatchesTheFormula() throws {
+        let out = [2, 5, 3, 7], span = 21
+        let x = (0..<210).map { Float($0 % 17) - 8.5 }
+        for (shape, rowOf) in [([2, 5, 1, 1], { (i: Int) in i / span }), ([5, 1, 1], { (i: Int) in i / span % 5 }),
+                               ([2, 5, 3, 1], { (i: Int) in i / 7 }), ([1, 1, 3, 1], { (i: Int) in i / 7 % 3 })] {
+            let count = shape.reduce(1, *)
+            let s = (0..<count).map { Float($0) * 0.25 + 0.5 }
+            for (op, f) in [("Add", { (a: Float, b: Float) in a + b }), ("Sub", { $0 - $1 }), ("Mul", { $0 * $1 }), ("Div", { $0 / $1 })] {
+                let forward = try runOp(op, inputs: [("a", .f(out, x)), ("b", .f(shape, s))])["y"]!
+                XCTAssertEqual(forward.shape, out)
+                XCTAssertEqual(forward.floats, x.indices.map { f(x[$0], s[rowOf($0)]) }, "\(op) \(shape)")
+                let backward = try runOp(op, inputs: [("a", .f(shape, s)), ("b", .f(out, x))])["y"]!
+                XCTAssertEqual(backward.floats, x.indices.map { f(s[rowOf($0)], x[$0]) }, "\(op) \(shape) reversed")
+            }
+        }
+        XCTAssertEqual(trailingBroadcastRows([2, 5, 1, 1], into: out), 10)
+        XCTAssertEqual(trailingBroadcastRows([5, 1, 1], into: out), nil)
+        XCTAssertEqual(trailingBroadcastRows([1, 5, 1, 1], into: [1, 5, 3, 7]), 5)
+        XCTAssertEqual(trailingBroadcastRows([1, 1, 3, 1], into: out), nil)
+        XCTAssertEqual(trailingBroadcastRows(out, into: out), nil)
+    }
+
     func testIntegerArithmeticForShapeMath() throws {
         let a = Tensor.i64([3], [7, -7, 5])
         XCTAssertEqual(try runOp("Div", inputs: [("a", a), ("b", .i64([3], [2, 2, 0]))])["y"]!.int64s, [3, -3, 0])

@@ -69,6 +69,20 @@ struct BinaryOperator: Operator {
                       count: out.count, pool: context.pool)
             return
         }
+        if a.dataType == .float, b.dataType == .float, let op = F32BinaryOp(kind), out.count > 0 {
+            let aRows = a.count == out.count ? nil : trailingBroadcastRows(a.shape, into: out.shape)
+            let bRows = b.count == out.count ? nil : trailingBroadcastRows(b.shape, into: out.shape)
+            if let rows = bRows, a.count == out.count {
+                f32BinaryPerRow(op, full: a.pointer(Float.self), perRow: b.pointer(Float.self), perRowFirst: false, out.pointer(Float.self),
+                                rows: rows, span: out.count / rows, pool: context.pool)
+                return
+            }
+            if let rows = aRows, b.count == out.count {
+                f32BinaryPerRow(op, full: b.pointer(Float.self), perRow: a.pointer(Float.self), perRowFirst: true, out.pointer(Float.self),
+                                rows: rows, span: out.count / rows, pool: context.pool)
+                return
+            }
+        }
         let loop = BroadcastLoop(outShape: out.shape, inputs: [a.shape, b.shape])
         if isLogic || (kind == .equal && a.dataType == .bool) {
             let op: (UInt8, UInt8) -> UInt8
