@@ -65,7 +65,7 @@ struct UnaryOperator: Operator {
             return
         }
         switch x.dataType {
-        case .float where [.exp, .erf, .sigmoid].contains(kind) || (kind == .gelu && !tanhGelu): computeVectorized(x, y, context)
+        case .float where [.exp, .erf, .sigmoid, .tanh].contains(kind) || (kind == .gelu && !tanhGelu): computeVectorized(x, y, context)
         case .float: try compute(Float.self, inputs, x, y, context)
         case .double: try compute(Double.self, inputs, x, y, context)
         case .float16, .bfloat16:
@@ -83,7 +83,7 @@ struct UnaryOperator: Operator {
         }
     }
 
-    /// Exp, Erf, Sigmoid and exact Gelu on f32 through the instruction set's vector kernels, in parallel chunks.
+    /// Exp, Erf, Sigmoid, Tanh and exact Gelu on f32 through the instruction set's vector kernels, in parallel chunks.
     private func computeVectorized(_ x: Tensor, _ y: Tensor, _ context: KernelContext) {
         let src = x.pointer(Float.self), dst = y.pointer(Float.self)
         let count = x.count, chunk = 16384
@@ -99,6 +99,7 @@ struct UnaryOperator: Operator {
                 for i in 0..<n { d[i] = -s[i] }
                 kernels.exp(d, d, n)
                 for i in 0..<n { d[i] = 1 / (1 + d[i]) }
+            case .tanh: f32Tanh(s, d, n, exp: kernels.exp)
             default: kernels.gelu(s, d, n)
             }
         }
