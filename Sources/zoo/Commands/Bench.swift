@@ -65,15 +65,7 @@ extension Zoo {
 
         /// The `--value` fills by input name.
         private func inputValues() throws -> [String: Double] {
-            var filled: [String: Double] = [:]
-            for assignment in values {
-                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty, let number = Double(parts[1]) else {
-                    throw EngineCommandError(.invalidOption, "--value '\(assignment)' is not NAME=NUMBER, e.g. --value sr=16000")
-                }
-                filled[parts[0]] = number
-            }
-            return filled
+            try NameAssignments.parse(values, option: "--value", expected: "NAME=NUMBER, e.g. --value sr=16000") { Double($0) }
         }
 
         func run() throws {

@@ -7,14 +7,8 @@ struct DimensionOptions: ParsableArguments {
 
     /// The sizes by dimension name.
     func sizes() throws -> [String: Int] {
-        var sizes: [String: Int] = [:]
-        for assignment in assignments {
-            let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, let size = Int(parts[1]), size > 0 else {
-                throw EngineCommandError(.invalidOption, "--dim '\(assignment)' is not NAME=SIZE with a positive SIZE, e.g. --dim sequence=128")
-            }
-            sizes[parts[0]] = size
+        try NameAssignments.parse(assignments, option: "--dim", expected: "NAME=SIZE with a positive SIZE, e.g. --dim sequence=128") { text in
+            Int(text).flatMap { $0 > 0 ? $0 : nil }
         }
-        return sizes
     }
 }

@@ -51,7 +51,8 @@ final class IfOperator: Operator {
 
     init(_ c: OpContext) throws {
         self.c = c
-        captured = c.node.capturedNames
+        let captured = c.node.capturedNames
+        self.captured = captured
         let opsets = ["": c.opset]
         branches = try ["else_branch", "then_branch"].map { name in
             guard case .graph(var graph)? = c.node.attributes[name] else {
@@ -59,7 +60,7 @@ final class IfOperator: Operator {
             }
             let reads = graph.outerScopeReads
             let positions = try reads.map { read in
-                guard let position = c.node.capturedNames.firstIndex(of: read) else {
+                guard let position = captured.firstIndex(of: read) else {
                     throw c.error(.internalError, "branch '\(name)' reads '\(read)', which the node does not capture")
                 }
                 return position

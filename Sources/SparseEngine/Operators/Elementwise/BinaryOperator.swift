@@ -70,14 +70,12 @@ struct BinaryOperator: Operator {
             return
         }
         if a.dataType == .float, b.dataType == .float, let op = F32BinaryOp(kind), out.count > 0 {
-            let aRows = a.count == out.count ? nil : trailingBroadcastRows(a.shape, into: out.shape)
-            let bRows = b.count == out.count ? nil : trailingBroadcastRows(b.shape, into: out.shape)
-            if let rows = bRows, a.count == out.count {
+            if a.count == out.count, let rows = trailingBroadcastRows(b.shape, into: out.shape) {
                 f32BinaryPerRow(op, full: a.pointer(Float.self), perRow: b.pointer(Float.self), perRowFirst: false, out.pointer(Float.self),
                                 rows: rows, span: out.count / rows, pool: context.pool)
                 return
             }
-            if let rows = aRows, b.count == out.count {
+            if b.count == out.count, let rows = trailingBroadcastRows(a.shape, into: out.shape) {
                 f32BinaryPerRow(op, full: b.pointer(Float.self), perRow: a.pointer(Float.self), perRowFirst: true, out.pointer(Float.self),
                                 rows: rows, span: out.count / rows, pool: context.pool)
                 return
