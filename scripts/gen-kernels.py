@@ -25,7 +25,8 @@ def emit_spmm(isa, lanes, path, header, public_doc, vectors=4, interleave=False)
     w("///")
     w(f"/// Runs `pairCount` pairs of the pair table (`pairs`: row A, row B or -1, steps, first step; see `SparseWeights`). For")
     w(f"/// each step s of a pair: `A[0..<{width}] += values[2s] · row(kA(s))` and `B[0..<{width}] += values[2s+1] · row(kB(s))`,")
-    w(f"/// where `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the {width} floats at")
+    w(f"/// where `indices[s]` holds kA in its low and kB in its high 16 bits (read a step ahead: the index after a pair's")
+    w(f"/// last step must be readable, as it is in `SparseWeights`) and row(k) is the {width} floats at")
     w("/// `base + rowOffsets[k]` bytes, or at `base + k · rowStride` bytes when `rowOffsets` is nil (a packed panel, or")
     w("/// activations in place at a fixed stride: two table loads fewer per step). Output row r is at")
     w("/// `output + (r − firstRow) · outputStride` (row -1 writes to `discard`); sums start from the same place in `start`")
@@ -75,14 +76,17 @@ def emit_spmm(isa, lanes, path, header, public_doc, vectors=4, interleave=False)
 
     def step(ind, suffix, rows, addressing, prefetch=True):
         x, y = rows[0].lower(), rows[1].lower()
-        w(f"{ind}let index = indices{suffix}[s]")
+        # The next step's index is loaded one step ahead, so its rows' addresses are ready when the step starts.
+        w(f"{ind}let index = next{suffix}; next{suffix} = indices{suffix}[s &+ 1]")
         if prefetch:
             w(f"{ind}zoo_prefetch(UnsafeRawPointer(values{suffix} + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices{suffix} + s) + 512)")
         if addressing == "table":
             w(f"{ind}let p{x} = base + Int(rowOffsets[Int(index & 0xFFFF)]), p{y} = base + Int(rowOffsets[Int(index >> 16)])")
         else:
             w(f"{ind}let p{x} = base + Int(index & 0xFFFF) &* rowStride, p{y} = base + Int(index >> 16) &* rowStride")
-        w(f"{ind}let w{x} = V(repeating: values{suffix}[2 &* s]), w{y} = V(repeating: values{suffix}[2 &* s &+ 1])")
+        # The step's two weights in one 64-bit load, each broadcast from the register: one load fewer per step.
+        w(f"{ind}let weights = UnsafeRawPointer(values{suffix} + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)")
+        w(f"{ind}let w{x} = V(repeating: weights[0]), w{y} = V(repeating: weights[1])")
         for i in range(vectors):
             off = "" if i == 0 else f"fromByteOffset: {vb*i}, "
             w(f"{ind}{x}{i}.addProduct(w{x}, p{x}.loadUnaligned({off}as: V.self)); {y}{i}.addProduct(w{y}, p{y}.loadUnaligned({off}as: V.self))")
@@ -92,14 +96,19 @@ def emit_spmm(isa, lanes, path, header, public_doc, vectors=4, interleave=False)
         for k, addressing in enumerate(("table", "stride")):
             w(f"{ind}{'if let rowOffsets' if k == 0 else '} else'} {{")
             for bounds_, parts in plan:
-                w(f"{ind}    for s in {bounds_} {{")
+                # The index one past a pair's last step is still in the layout (the next pair's, or the pair table).
+                first = bounds_.split("..<")[0]
+                w(f"{ind}    do {{")
+                w(f"{ind}        " + "; ".join(f"var next{suffix} = indices{suffix}[{first}]" for suffix, _, _ in parts))
+                w(f"{ind}        for s in {bounds_} {{")
                 for j, (suffix, rows, prefetch) in enumerate(parts):
                     if len(parts) > 1:
-                        w(f"{ind}        do {{")
-                        step(ind + "            ", suffix, rows, addressing, prefetch)
-                        w(f"{ind}        }}")
+                        w(f"{ind}            do {{")
+                        step(ind + "                ", suffix, rows, addressing, prefetch)
+                        w(f"{ind}            }}")
                     else:
-                        step(ind + "        ", suffix, rows, addressing, prefetch)
+                        step(ind + "            ", suffix, rows, addressing, prefetch)
+                w(f"{ind}        }}")
                 w(f"{ind}    }}")
         w(f"{ind}}}")
 

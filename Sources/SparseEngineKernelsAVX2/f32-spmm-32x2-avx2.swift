@@ -9,7 +9,8 @@ import CSparseEngineCPU
 ///
 /// Runs `pairCount` pairs of the pair table (`pairs`: row A, row B or -1, steps, first step; see `SparseWeights`). For
 /// each step s of a pair: `A[0..<32] += values[2s] · row(kA(s))` and `B[0..<32] += values[2s+1] · row(kB(s))`,
-/// where `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the 32 floats at
+/// where `indices[s]` holds kA in its low and kB in its high 16 bits (read a step ahead: the index after a pair's
+/// last step must be readable, as it is in `SparseWeights`) and row(k) is the 32 floats at
 /// `base + rowOffsets[k]` bytes, or at `base + k · rowStride` bytes when `rowOffsets` is nil (a packed panel, or
 /// activations in place at a fixed stride: two table loads fewer per step). Output row r is at
 /// `output + (r − firstRow) · outputStride` (row -1 writes to `discard`); sums start from the same place in `start`
@@ -43,26 +44,34 @@ public func f32_spmm_32x2__avx2(_ pairs: UnsafePointer<Int32>, _ pairCount: Int,
             }
         }
         if let rowOffsets {
-            for s in 0..<steps {
-                let index = indices[s]
-                zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
-                let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
-                let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
-                a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-                a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 32, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 32, as: V.self))
-                a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-                a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 96, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 96, as: V.self))
+            do {
+                var next = indices[0]
+                for s in 0..<steps {
+                    let index = next; next = indices[s &+ 1]
+                    zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
+                    let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
+                    let weights = UnsafeRawPointer(values + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                    let wa = V(repeating: weights[0]), wb = V(repeating: weights[1])
+                    a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+                    a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 32, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 32, as: V.self))
+                    a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+                    a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 96, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 96, as: V.self))
+                }
             }
         } else {
-            for s in 0..<steps {
-                let index = indices[s]
-                zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
-                let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
-                let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
-                a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-                a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 32, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 32, as: V.self))
-                a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-                a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 96, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 96, as: V.self))
+            do {
+                var next = indices[0]
+                for s in 0..<steps {
+                    let index = next; next = indices[s &+ 1]
+                    zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
+                    let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
+                    let weights = UnsafeRawPointer(values + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                    let wa = V(repeating: weights[0]), wb = V(repeating: weights[1])
+                    a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+                    a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 32, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 32, as: V.self))
+                    a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+                    a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 96, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 96, as: V.self))
+                }
             }
         }
         if let bounds {

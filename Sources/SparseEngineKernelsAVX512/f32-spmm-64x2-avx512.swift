@@ -9,7 +9,8 @@ import CSparseEngineCPU
 ///
 /// Runs `pairCount` pairs of the pair table (`pairs`: row A, row B or -1, steps, first step; see `SparseWeights`). For
 /// each step s of a pair: `A[0..<64] += values[2s] · row(kA(s))` and `B[0..<64] += values[2s+1] · row(kB(s))`,
-/// where `indices[s]` holds kA in its low and kB in its high 16 bits and row(k) is the 64 floats at
+/// where `indices[s]` holds kA in its low and kB in its high 16 bits (read a step ahead: the index after a pair's
+/// last step must be readable, as it is in `SparseWeights`) and row(k) is the 64 floats at
 /// `base + rowOffsets[k]` bytes, or at `base + k · rowStride` bytes when `rowOffsets` is nil (a packed panel, or
 /// activations in place at a fixed stride: two table loads fewer per step). Output row r is at
 /// `output + (r − firstRow) · outputStride` (row -1 writes to `discard`); sums start from the same place in `start`
@@ -64,88 +65,114 @@ public func f32_spmm_64x2__avx512(_ pairs: UnsafePointer<Int32>, _ pairCount: In
         }
         let both = min(stepsAB, stepsCD)
         if let rowOffsets {
-            for s in 0..<both {
-                do {
-                    let index = indicesAB[s]
+            do {
+                var nextAB = indicesAB[0]; var nextCD = indicesCD[0]
+                for s in 0..<both {
+                    do {
+                        let index = nextAB; nextAB = indicesAB[s &+ 1]
+                        zoo_prefetch(UnsafeRawPointer(valuesAB + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indicesAB + s) + 512)
+                        let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
+                        let weights = UnsafeRawPointer(valuesAB + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                        let wa = V(repeating: weights[0]), wb = V(repeating: weights[1])
+                        a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+                        a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+                        a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
+                        a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+                    }
+                    do {
+                        let index = nextCD; nextCD = indicesCD[s &+ 1]
+                        let pc = base + Int(rowOffsets[Int(index & 0xFFFF)]), pd = base + Int(rowOffsets[Int(index >> 16)])
+                        let weights = UnsafeRawPointer(valuesCD + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                        let wc = V(repeating: weights[0]), wd = V(repeating: weights[1])
+                        c0.addProduct(wc, pc.loadUnaligned(as: V.self)); d0.addProduct(wd, pd.loadUnaligned(as: V.self))
+                        c1.addProduct(wc, pc.loadUnaligned(fromByteOffset: 64, as: V.self)); d1.addProduct(wd, pd.loadUnaligned(fromByteOffset: 64, as: V.self))
+                        c2.addProduct(wc, pc.loadUnaligned(fromByteOffset: 128, as: V.self)); d2.addProduct(wd, pd.loadUnaligned(fromByteOffset: 128, as: V.self))
+                        c3.addProduct(wc, pc.loadUnaligned(fromByteOffset: 192, as: V.self)); d3.addProduct(wd, pd.loadUnaligned(fromByteOffset: 192, as: V.self))
+                    }
+                }
+            }
+            do {
+                var nextAB = indicesAB[both]
+                for s in both..<stepsAB {
+                    let index = nextAB; nextAB = indicesAB[s &+ 1]
                     zoo_prefetch(UnsafeRawPointer(valuesAB + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indicesAB + s) + 512)
                     let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
-                    let wa = V(repeating: valuesAB[2 &* s]), wb = V(repeating: valuesAB[2 &* s &+ 1])
+                    let weights = UnsafeRawPointer(valuesAB + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                    let wa = V(repeating: weights[0]), wb = V(repeating: weights[1])
                     a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
                     a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
                     a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
                     a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
                 }
-                do {
-                    let index = indicesCD[s]
+            }
+            do {
+                var nextCD = indicesCD[both]
+                for s in both..<stepsCD {
+                    let index = nextCD; nextCD = indicesCD[s &+ 1]
+                    zoo_prefetch(UnsafeRawPointer(valuesCD + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indicesCD + s) + 512)
                     let pc = base + Int(rowOffsets[Int(index & 0xFFFF)]), pd = base + Int(rowOffsets[Int(index >> 16)])
-                    let wc = V(repeating: valuesCD[2 &* s]), wd = V(repeating: valuesCD[2 &* s &+ 1])
+                    let weights = UnsafeRawPointer(valuesCD + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                    let wc = V(repeating: weights[0]), wd = V(repeating: weights[1])
                     c0.addProduct(wc, pc.loadUnaligned(as: V.self)); d0.addProduct(wd, pd.loadUnaligned(as: V.self))
                     c1.addProduct(wc, pc.loadUnaligned(fromByteOffset: 64, as: V.self)); d1.addProduct(wd, pd.loadUnaligned(fromByteOffset: 64, as: V.self))
                     c2.addProduct(wc, pc.loadUnaligned(fromByteOffset: 128, as: V.self)); d2.addProduct(wd, pd.loadUnaligned(fromByteOffset: 128, as: V.self))
                     c3.addProduct(wc, pc.loadUnaligned(fromByteOffset: 192, as: V.self)); d3.addProduct(wd, pd.loadUnaligned(fromByteOffset: 192, as: V.self))
                 }
-            }
-            for s in both..<stepsAB {
-                let index = indicesAB[s]
-                zoo_prefetch(UnsafeRawPointer(valuesAB + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indicesAB + s) + 512)
-                let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
-                let wa = V(repeating: valuesAB[2 &* s]), wb = V(repeating: valuesAB[2 &* s &+ 1])
-                a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-                a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-                a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
-                a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
-            }
-            for s in both..<stepsCD {
-                let index = indicesCD[s]
-                zoo_prefetch(UnsafeRawPointer(valuesCD + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indicesCD + s) + 512)
-                let pc = base + Int(rowOffsets[Int(index & 0xFFFF)]), pd = base + Int(rowOffsets[Int(index >> 16)])
-                let wc = V(repeating: valuesCD[2 &* s]), wd = V(repeating: valuesCD[2 &* s &+ 1])
-                c0.addProduct(wc, pc.loadUnaligned(as: V.self)); d0.addProduct(wd, pd.loadUnaligned(as: V.self))
-                c1.addProduct(wc, pc.loadUnaligned(fromByteOffset: 64, as: V.self)); d1.addProduct(wd, pd.loadUnaligned(fromByteOffset: 64, as: V.self))
-                c2.addProduct(wc, pc.loadUnaligned(fromByteOffset: 128, as: V.self)); d2.addProduct(wd, pd.loadUnaligned(fromByteOffset: 128, as: V.self))
-                c3.addProduct(wc, pc.loadUnaligned(fromByteOffset: 192, as: V.self)); d3.addProduct(wd, pd.loadUnaligned(fromByteOffset: 192, as: V.self))
             }
         } else {
-            for s in 0..<both {
-                do {
-                    let index = indicesAB[s]
+            do {
+                var nextAB = indicesAB[0]; var nextCD = indicesCD[0]
+                for s in 0..<both {
+                    do {
+                        let index = nextAB; nextAB = indicesAB[s &+ 1]
+                        zoo_prefetch(UnsafeRawPointer(valuesAB + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indicesAB + s) + 512)
+                        let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
+                        let weights = UnsafeRawPointer(valuesAB + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                        let wa = V(repeating: weights[0]), wb = V(repeating: weights[1])
+                        a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+                        a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+                        a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
+                        a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+                    }
+                    do {
+                        let index = nextCD; nextCD = indicesCD[s &+ 1]
+                        let pc = base + Int(index & 0xFFFF) &* rowStride, pd = base + Int(index >> 16) &* rowStride
+                        let weights = UnsafeRawPointer(valuesCD + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                        let wc = V(repeating: weights[0]), wd = V(repeating: weights[1])
+                        c0.addProduct(wc, pc.loadUnaligned(as: V.self)); d0.addProduct(wd, pd.loadUnaligned(as: V.self))
+                        c1.addProduct(wc, pc.loadUnaligned(fromByteOffset: 64, as: V.self)); d1.addProduct(wd, pd.loadUnaligned(fromByteOffset: 64, as: V.self))
+                        c2.addProduct(wc, pc.loadUnaligned(fromByteOffset: 128, as: V.self)); d2.addProduct(wd, pd.loadUnaligned(fromByteOffset: 128, as: V.self))
+                        c3.addProduct(wc, pc.loadUnaligned(fromByteOffset: 192, as: V.self)); d3.addProduct(wd, pd.loadUnaligned(fromByteOffset: 192, as: V.self))
+                    }
+                }
+            }
+            do {
+                var nextAB = indicesAB[both]
+                for s in both..<stepsAB {
+                    let index = nextAB; nextAB = indicesAB[s &+ 1]
                     zoo_prefetch(UnsafeRawPointer(valuesAB + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indicesAB + s) + 512)
                     let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
-                    let wa = V(repeating: valuesAB[2 &* s]), wb = V(repeating: valuesAB[2 &* s &+ 1])
+                    let weights = UnsafeRawPointer(valuesAB + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                    let wa = V(repeating: weights[0]), wb = V(repeating: weights[1])
                     a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
                     a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
                     a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
                     a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
                 }
-                do {
-                    let index = indicesCD[s]
+            }
+            do {
+                var nextCD = indicesCD[both]
+                for s in both..<stepsCD {
+                    let index = nextCD; nextCD = indicesCD[s &+ 1]
+                    zoo_prefetch(UnsafeRawPointer(valuesCD + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indicesCD + s) + 512)
                     let pc = base + Int(index & 0xFFFF) &* rowStride, pd = base + Int(index >> 16) &* rowStride
-                    let wc = V(repeating: valuesCD[2 &* s]), wd = V(repeating: valuesCD[2 &* s &+ 1])
+                    let weights = UnsafeRawPointer(valuesCD + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                    let wc = V(repeating: weights[0]), wd = V(repeating: weights[1])
                     c0.addProduct(wc, pc.loadUnaligned(as: V.self)); d0.addProduct(wd, pd.loadUnaligned(as: V.self))
                     c1.addProduct(wc, pc.loadUnaligned(fromByteOffset: 64, as: V.self)); d1.addProduct(wd, pd.loadUnaligned(fromByteOffset: 64, as: V.self))
                     c2.addProduct(wc, pc.loadUnaligned(fromByteOffset: 128, as: V.self)); d2.addProduct(wd, pd.loadUnaligned(fromByteOffset: 128, as: V.self))
                     c3.addProduct(wc, pc.loadUnaligned(fromByteOffset: 192, as: V.self)); d3.addProduct(wd, pd.loadUnaligned(fromByteOffset: 192, as: V.self))
                 }
-            }
-            for s in both..<stepsAB {
-                let index = indicesAB[s]
-                zoo_prefetch(UnsafeRawPointer(valuesAB + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indicesAB + s) + 512)
-                let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
-                let wa = V(repeating: valuesAB[2 &* s]), wb = V(repeating: valuesAB[2 &* s &+ 1])
-                a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-                a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-                a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
-                a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
-            }
-            for s in both..<stepsCD {
-                let index = indicesCD[s]
-                zoo_prefetch(UnsafeRawPointer(valuesCD + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indicesCD + s) + 512)
-                let pc = base + Int(index & 0xFFFF) &* rowStride, pd = base + Int(index >> 16) &* rowStride
-                let wc = V(repeating: valuesCD[2 &* s]), wd = V(repeating: valuesCD[2 &* s &+ 1])
-                c0.addProduct(wc, pc.loadUnaligned(as: V.self)); d0.addProduct(wd, pd.loadUnaligned(as: V.self))
-                c1.addProduct(wc, pc.loadUnaligned(fromByteOffset: 64, as: V.self)); d1.addProduct(wd, pd.loadUnaligned(fromByteOffset: 64, as: V.self))
-                c2.addProduct(wc, pc.loadUnaligned(fromByteOffset: 128, as: V.self)); d2.addProduct(wd, pd.loadUnaligned(fromByteOffset: 128, as: V.self))
-                c3.addProduct(wc, pc.loadUnaligned(fromByteOffset: 192, as: V.self)); d3.addProduct(wd, pd.loadUnaligned(fromByteOffset: 192, as: V.self))
             }
         }
         if let bounds {
@@ -199,26 +226,34 @@ public func f32_spmm_64x2__avx512(_ pairs: UnsafePointer<Int32>, _ pairCount: In
             }
         }
         if let rowOffsets {
-            for s in 0..<steps {
-                let index = indices[s]
-                zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
-                let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
-                let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
-                a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-                a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-                a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
-                a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+            do {
+                var next = indices[0]
+                for s in 0..<steps {
+                    let index = next; next = indices[s &+ 1]
+                    zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
+                    let pa = base + Int(rowOffsets[Int(index & 0xFFFF)]), pb = base + Int(rowOffsets[Int(index >> 16)])
+                    let weights = UnsafeRawPointer(values + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                    let wa = V(repeating: weights[0]), wb = V(repeating: weights[1])
+                    a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+                    a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+                    a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
+                    a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+                }
             }
         } else {
-            for s in 0..<steps {
-                let index = indices[s]
-                zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
-                let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
-                let wa = V(repeating: values[2 &* s]), wb = V(repeating: values[2 &* s &+ 1])
-                a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
-                a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
-                a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
-                a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+            do {
+                var next = indices[0]
+                for s in 0..<steps {
+                    let index = next; next = indices[s &+ 1]
+                    zoo_prefetch(UnsafeRawPointer(values + 2 &* s) + 1024); zoo_prefetch(UnsafeRawPointer(indices + s) + 512)
+                    let pa = base + Int(index & 0xFFFF) &* rowStride, pb = base + Int(index >> 16) &* rowStride
+                    let weights = UnsafeRawPointer(values + 2 &* s).loadUnaligned(as: SIMD2<Float>.self)
+                    let wa = V(repeating: weights[0]), wb = V(repeating: weights[1])
+                    a0.addProduct(wa, pa.loadUnaligned(as: V.self)); b0.addProduct(wb, pb.loadUnaligned(as: V.self))
+                    a1.addProduct(wa, pa.loadUnaligned(fromByteOffset: 64, as: V.self)); b1.addProduct(wb, pb.loadUnaligned(fromByteOffset: 64, as: V.self))
+                    a2.addProduct(wa, pa.loadUnaligned(fromByteOffset: 128, as: V.self)); b2.addProduct(wb, pb.loadUnaligned(fromByteOffset: 128, as: V.self))
+                    a3.addProduct(wa, pa.loadUnaligned(fromByteOffset: 192, as: V.self)); b3.addProduct(wb, pb.loadUnaligned(fromByteOffset: 192, as: V.self))
+                }
             }
         }
         if let bounds {

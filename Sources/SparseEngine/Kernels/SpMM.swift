@@ -84,7 +84,8 @@ func spmm<Operands: SpMMOperands>(_ weights: SparseWeights, _ operands: Operands
     let panelStride = width * MemoryLayout<Float>.size
 
     var shared: UnsafeMutablePointer<Float>?
-    if splits > 1 {
+    // Only when some block packs: a parallel region that finds nothing to do still waits for every thread.
+    if splits > 1, (0..<blocks).contains(where: packs) {
         let panels = context.sharedFloats(.first, blocks * weights.chunks * panelFloats)
         context.pool.parallelFor(blocks * weights.chunks) { task, _ in
             let block = task / weights.chunks, c = task % weights.chunks
