@@ -9,9 +9,10 @@ struct Planner {
 
     /// Every value's type and shape for these inputs, with the nodes left to run.
     struct Inference {
-        /// One node that must run per call, the names its outputs get (placeholders for omitted ones), and whether
-        /// its output shapes must be checked before each run (they were inferred from values that vary).
-        struct Pending { let index: Int; let outputs: [String]; var checksShapes = false }
+        /// One node that must run per call, the names its outputs get (placeholders for omitted ones), whether its
+        /// output shapes must be checked before each run (they were inferred from values that vary), and whether it
+        /// reads nothing that varies (with varying inputs: it need run only once for runs that feed the same tensors).
+        struct Pending { let index: Int; let outputs: [String]; var checksShapes = false; var hoisted = false }
         /// Type, shape and (for values known while planning) contents of every value.
         let specs: [String: ValueSpec]
         /// The nodes that run, in order.
@@ -77,7 +78,9 @@ struct Planner {
             } else if knownOutputs || outputs.allSatisfy({ $0.value != nil }) {
                 folded += 1
             } else {
-                pending.append(Inference.Pending(index: index, outputs: names))
+                // Dropout may draw a random mask each run.
+                let hoisted = !varying.isEmpty && node.opType != OpKind.dropout.rawValue
+                pending.append(Inference.Pending(index: index, outputs: names, hoisted: hoisted))
             }
             for (name, spec) in zip(names, outputs) { specs[name] = spec }
         }
@@ -117,7 +120,7 @@ struct Planner {
             let node = nodes[p.index]
             steps.append(Plan.Step(op: operators[p.index], node: node,
                                    inputs: node.inputs.map { $0.isEmpty ? nil : slot($0) },
-                                   outputs: p.outputs.map { slot($0) }, checksShapes: p.checksShapes))
+                                   outputs: p.outputs.map { slot($0) }, checksShapes: p.checksShapes, hoisted: p.hoisted))
         }
         let outputSlots = graph.outputs.map { ($0.name, slot($0.name)) }
         return Plan(steps: steps, table: table, inputSlots: inputSlots, outputSlots: outputSlots, arena: arena, foldedNodes: inference.folded)
@@ -134,7 +137,7 @@ struct Planner {
     }
 
     /// One arena request per output of a node that runs, alive from that node to its last reader (the end
-    /// for graph outputs), named by value.
+    /// for graph outputs, the whole run for outputs of hoisted nodes, which later runs may skip), named by value.
     private func memoryRequests(_ inference: Inference) -> (names: [String], requests: [MemoryPlanner.Request]) {
         var requests: [MemoryPlanner.Request] = []
         var names: [String] = []
@@ -144,7 +147,8 @@ struct Planner {
             for name in p.outputs {
                 names.append(name)
                 let spec = inference.specs[name]!
-                requests.append(.init(size: spec.count * (spec.dataType.byteSize ?? 0), firstStep: stepIndex, lastStep: stepIndex))
+                let lifetime = p.hoisted ? (0, inference.pending.count) : (stepIndex, stepIndex)
+                requests.append(.init(size: spec.count * (spec.dataType.byteSize ?? 0), firstStep: lifetime.0, lastStep: lifetime.1))
             }
         }
         for output in graph.outputs { lastUse[output.name] = inference.pending.count }

@@ -43,6 +43,7 @@ final class LoopBody {
     private let c: OpContext
     private let lock = NSLock()
     private var planSets: [Plans] = []
+    private var runs = 0
     /// A body runs at most this many plans for one input shape before it plans again (values that keep changing
     /// the body's inner shapes would otherwise make every iteration try every earlier plan).
     private let plansPerShape = 8
@@ -67,6 +68,11 @@ final class LoopBody {
         declaredInputCount = graph.inputs.count
         graph.inputs += reads.map { ValueInfo(name: $0, dataType: .undefined, shape: nil) }
         graph.nodes = try graph.topologicallySorted()
+        for pair in carried where pair.input < graph.inputs.count && pair.output < graph.outputs.count {
+            let input = graph.inputs[pair.input].name
+            if graph.unchangedInput(of: graph.outputs[pair.output].name, opset: c.opset) == input { graph.outputs[pair.output].name = input }
+        }
+        _ = try DeadCodeElimination().apply(to: &graph, opsets: ["": c.opset], context: KernelContext(pool: ThreadPool(threads: 1)))
         let passedThrough = carried.filter { pair in
             pair.input < graph.inputs.count && pair.output < graph.outputs.count
                 && graph.outputs[pair.output].name == graph.inputs[pair.input].name
@@ -115,8 +121,17 @@ final class LoopBody {
         return plans
     }
 
-    /// Runs one iteration and returns the body's outputs uncopied (see `Plan.run`): valid until the next iteration.
-    func run(_ inputs: [Tensor], plans: Plans, context: KernelContext) throws -> [Tensor] {
+    /// A number for one run of the loop (all its iterations), so the body's plans run their hoisted nodes once in it.
+    func startRun() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        runs += 1
+        return runs
+    }
+
+    /// Runs one iteration of loop run `run` (`startRun`) and returns the body's outputs uncopied (see `Plan.run`):
+    /// valid until the next iteration.
+    func run(_ inputs: [Tensor], plans: Plans, run: Int, context: KernelContext) throws -> [Tensor] {
         var feeds: [String: Tensor] = [:]
         for (info, tensor) in zip(graph.inputs, inputs) { feeds[info.name] = tensor }
         let shapes = inputs.map(\.shape)
@@ -125,7 +140,7 @@ final class LoopBody {
         lock.unlock()
         for (rank, plan) in candidates.enumerated() {
             do {
-                let outputs = try plan.run(feeds, context: context)
+                let outputs = try plan.run(feeds, context: context, hoistedRun: run)
                 if rank > 0 { promote(rank, shapes, plans) }
                 return outputs
             } catch is Plan.ShapeChange {
@@ -139,7 +154,7 @@ final class LoopBody {
         plans.byShapes[shapes] = [plan] + (plans.byShapes[shapes] ?? []).prefix(plansPerShape - 1)
         lock.unlock()
         do {
-            return try plan.run(feeds, context: context)
+            return try plan.run(feeds, context: context, hoistedRun: run)
         } catch is Plan.ShapeChange {
             throw c.error(.internalError, "the body's plan for this iteration's values does not fit them")
         }
@@ -156,7 +171,8 @@ final class LoopBody {
 
     /// The planner's inputs: every body input's type and shape; the contents of invariant inputs that are known
     /// (`known`, or the given ones when nil) as constants; those of varying inputs where they decide shapes (or all
-    /// with `keepingValues`), named in `varying`.
+    /// with `keepingValues`), named in `varying`. Nodes that read only invariant inputs and constants are hoisted:
+    /// they run once per run of the loop (`Plan.run(hoistedRun:)`).
     private func planningInputs(_ inputs: [(DataType, [Int], Tensor?)], known: [Int: Tensor]?, keepingValues: Bool)
         -> (shapes: [String: (DataType, [Int])], values: [String: Tensor], varying: Set<String>) {
         var shapes: [String: (DataType, [Int])] = [:]
@@ -164,10 +180,11 @@ final class LoopBody {
         var varying = Set<String>()
         for (position, (info, (type, shape, value))) in zip(graph.inputs, inputs).enumerated() {
             shapes[info.name] = (type, shape)
-            let constant = invariantInputs.contains(position) ? (known.map { $0[position] } ?? value) : nil
-            if let constant {
+            let invariant = invariantInputs.contains(position)
+            if invariant, let constant = known.map({ $0[position] }) ?? value {
                 values[info.name] = constant
-            } else {
+            } else if !invariant || shapeInputs.contains(info.name) {
+                // Shapes read from an invariant input not known while planning are checked like varying ones.
                 varying.insert(info.name)
                 if keepingValues || shapeInputs.contains(info.name) { values[info.name] = value }
             }

@@ -109,11 +109,12 @@ final class LoopOperator: Operator {
         let plannedIterations = outputs.suffix(scanOutputCount).first?.shape.first
         var iterations = 0
         var plans: LoopBody.Plans?
+        let run = body.startRun()
         while iterations < limit && going {
             let feeds = body.inputs(declared: [Tensor(scalar: Int64(iterations))] + carried.values, captured: outer)
             let chosen = plans ?? body.plans(for: feeds)
             plans = chosen
-            let results = try body.run(feeds, plans: chosen, context: context)
+            let results = try body.run(feeds, plans: chosen, run: run, context: context)
             guard results[0].dataType == .bool, results[0].count == 1 else {
                 throw c.error(.invalidModel, "the body's condition must be one bool, not \(results[0].dataType)\(results[0].shape)")
             }

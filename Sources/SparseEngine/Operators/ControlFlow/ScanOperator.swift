@@ -111,12 +111,13 @@ final class ScanOperator: Operator {
         let length = scans[0].shape[inputAxes[0]]
         var carried = CarriedValues(states)
         var plans: LoopBody.Plans?
+        let run = body.startRun()
         for t in 0..<length {
             let slices = try scans.indices.map { k in try scans[k].slice(at: inputReversed[k] ? length - 1 - t : t, axis: inputAxes[k]) }
             let feeds = body.inputs(declared: carried.values + slices, captured: outer)
             let chosen = plans ?? body.plans(for: feeds)
             plans = chosen
-            let results = try body.run(feeds, plans: chosen, context: context)
+            let results = try body.run(feeds, plans: chosen, run: run, context: context)
             for (k, slice) in results.suffix(scanOutputCount).enumerated() {
                 let target = outputs[stateCount + k]
                 var expected = target.shape
