@@ -41,6 +41,36 @@ final class LoopScanTests: XCTestCase {
         }
     }
 
+    /// A weight carried through the loop by Paddle2ONNX's copy chain (Unsqueeze, Add of zero, Squeeze) is passed
+    /// through, and the product read only from it runs once per run: each run must see its own weight.
+    func testLoopReadsEachRunsCarriedWeight() throws {
+        let body = TestGraph(
+            nodes: [
+                TestNode("Identity", ["cond_in"], ["cond_out"]),
+                TestNode("Unsqueeze", ["w_in", "axes"], ["w_wide"]),
+                TestNode("Add", ["w_wide", "zero"], ["w_copy"]),
+                TestNode("Squeeze", ["w_copy", "axes"], ["w_out"]),
+                TestNode("MatMul", ["row", "w_in"], ["product"]),
+                TestNode("Add", ["acc_in", "product"], ["acc_out"]),
+            ],
+            outputs: ["cond_out", "w_out", "acc_out"],
+            initializers: [("axes", .i64([1], [0])), ("zero", .f([1], [0]))],
+            inputs: [.init(name: "i", type: .int64, dims: []), .init(name: "cond_in", type: .bool, dims: []),
+                     .init(name: "w_in", type: .float, dims: [2, 2]), .init(name: "acc_in", type: .float, dims: [1, 2])])
+        var m = TestModel()
+        m.nodes = [TestNode("Loop", ["trips", "", "w", "start"], ["w_last", "acc"], ["body": .graph(body)])]
+        m.inputs = [.init(name: "w", type: .float, dims: [2, 2])]
+        m.outputs = [.init(name: "w_last", type: .float, dims: nil), .init(name: "acc", type: .float, dims: nil)]
+        m.initializers = [("trips", .i64([], [3])), ("start", .f([1, 2], [1, -1])), ("row", .f([1, 2], [2, 3]))]
+        let session = try InferenceSession(model: ONNXModel(data: m.data()), options: .init(threads: 1))
+        for w: [Float] in [[1, 2, 3, 4], [-1, 0.5, 2, 0], [1, 2, 3, 4]] {
+            let outputs = try session.run(["w": .f([2, 2], w)])
+            let product = [2 * w[0] + 3 * w[2], 2 * w[1] + 3 * w[3]]
+            XCTAssertEqual(outputs["w_last"]!.floats, w)
+            assertClose(outputs["acc"]!.floats, [1 + 3 * product[0], -1 + 3 * product[1]])
+        }
+    }
+
     func testLoopTripCountBelowZeroIsRefused() throws {
         let session = try InferenceSession(model: ONNXModel(data: runningTotalModel().data()), options: .init(threads: 1))
         XCTAssertThrowsError(try session.run(["x": .f([3], [0, 0, 0]), "trips": .i64([], [-1])])) { error in
