@@ -47,6 +47,12 @@ final class LoopBody {
     /// A body runs at most this many plans for one input shape before it plans again (values that keep changing
     /// the body's inner shapes would otherwise make every iteration try every earlier plan).
     private let plansPerShape = 8
+    /// Plans whose values take at most this many bytes run on one thread: their operators are small (a recurrent
+    /// cell, a decoder step), and handing each to the pool, once per operator per iteration, costs more than it
+    /// saves; on a busy machine, a worker the OS preempts holds every iteration up for a time slice.
+    private let oneThreadArenaBytes = 2 << 20
+    /// One-thread contexts (`KernelContext.stream`) by the context of the run they serve.
+    private var oneThreadContexts: [ObjectIdentifier: KernelContext] = [:]
     /// Evaluates body nodes whose inputs are all known while planning (no kernel context is handed to planning).
     private let planningContext = KernelContext(pool: ThreadPool(threads: 1))
 
@@ -140,7 +146,7 @@ final class LoopBody {
         lock.unlock()
         for (rank, plan) in candidates.enumerated() {
             do {
-                let outputs = try plan.run(feeds, context: context, hoistedRun: run)
+                let outputs = try plan.run(feeds, context: iterationContext(plan, context), hoistedRun: run)
                 if rank > 0 { promote(rank, shapes, plans) }
                 return outputs
             } catch is Plan.ShapeChange {
@@ -154,10 +160,21 @@ final class LoopBody {
         plans.byShapes[shapes] = [plan] + (plans.byShapes[shapes] ?? []).prefix(plansPerShape - 1)
         lock.unlock()
         do {
-            return try plan.run(feeds, context: context, hoistedRun: run)
+            return try plan.run(feeds, context: iterationContext(plan, context), hoistedRun: run)
         } catch is Plan.ShapeChange {
             throw c.error(.internalError, "the body's plan for this iteration's values does not fit them")
         }
+    }
+
+    /// The context `plan` runs on in a run on `context`: a one-thread one for small plans.
+    private func iterationContext(_ plan: Plan, _ context: KernelContext) -> KernelContext {
+        guard context.pool.threadCount > 1, plan.arenaBytes <= oneThreadArenaBytes else { return context }
+        lock.lock()
+        defer { lock.unlock() }
+        if let single = oneThreadContexts[ObjectIdentifier(context)] { return single }
+        let single = context.stream()
+        oneThreadContexts[ObjectIdentifier(context)] = single
+        return single
     }
 
     /// Moves the plan at `rank` to the front of its list.
