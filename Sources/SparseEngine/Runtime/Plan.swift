@@ -90,7 +90,12 @@ final class Plan {
             if steps[index].checksShapes { try checkShapes(index) }
             guard writesElements[index] else { continue }
             let start = timings == nil ? 0 : monotonicSeconds()
-            try attributingErrors(to: steps[index].node) { try steps[index].op.run(stepInputs[index], stepOutputs[index], context) }
+            do {
+                try steps[index].op.run(stepInputs[index], stepOutputs[index], context)
+            } catch let error as EngineError {
+                // As `attributingErrors`, without copying the node for every step that succeeds.
+                throw error.located(in: steps[index].node)
+            }
             if let timings { timings[index] += monotonicSeconds() - start }
         }
         lastHoistedRun = hoistedRun
