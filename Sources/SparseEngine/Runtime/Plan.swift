@@ -7,13 +7,21 @@ import Darwin
 /// Everything needed to run the graph for one input-shape signature: the steps in order,
 /// a tensor table (constants and arena views pre-filled), and the arena itself.
 final class Plan {
-    /// One operator invocation: slots of its inputs (nil = omitted) and outputs.
+    /// One operator invocation: slots of its inputs (nil = omitted) and outputs, whether the shapes of its
+    /// outputs are checked before it runs (they were inferred from contents that vary between runs), and whether
+    /// it is hoisted (reads no varying input, so its outputs stand for every run of one `hoistedRun`).
     struct Step {
         let op: Operator
         let node: Node
         let inputs: [Int?]
         let outputs: [Int]
+        var checksShapes = false
+        var hoisted = false
     }
+
+    /// Thrown by a run when a step's output shapes, inferred again from this run's values, differ from the ones
+    /// planned: the plan does not fit these values, and nothing it wrote may be used.
+    struct ShapeChange: Error {}
 
     /// The steps, in execution order.
     let steps: [Step]
@@ -37,6 +45,8 @@ final class Plan {
     /// False for a step whose outputs all have no elements (a batch of 0, an empty slice): it has nothing to write,
     /// and kernels need not handle empty operands.
     private let writesElements: [Bool]
+    /// The `hoistedRun` the hoisted steps' outputs were last computed for.
+    private var lastHoistedRun: Int?
 
     init(steps: [Step], table: [Tensor?], inputSlots: [String: Int], outputSlots: [(String, Int)], arena: TensorStorage, foldedNodes: Int) {
         self.steps = steps
@@ -60,19 +70,48 @@ final class Plan {
     /// Runs every step and returns copies of the graph outputs. With `timings` (one entry per step),
     /// adds each step's seconds to its entry.
     func execute(_ feeds: [String: Tensor], context: KernelContext, timings: UnsafeMutablePointer<Double>? = nil) throws -> [String: Tensor] {
+        let outputs = try run(feeds, context: context, timings: timings)
+        var result: [String: Tensor] = [:]
+        for ((name, _), tensor) in zip(outputSlots, outputs) { result[name] = tensor.copy() }
+        return result
+    }
+
+    /// Runs every step and returns the graph outputs in order, uncopied: views of the arena, valid until the next
+    /// run, or the fed tensors themselves for inputs passed straight through. Throws `ShapeChange` when a step
+    /// that checks its shapes would write shapes other than the planned ones. Runs with the same `hoistedRun`
+    /// (a loop's iterations, which feed the same tensors to the non-varying inputs) run the hoisted steps once.
+    func run(_ feeds: [String: Tensor], context: KernelContext, timings: UnsafeMutablePointer<Double>? = nil, hoistedRun: Int? = nil) throws -> [Tensor] {
         for (step, operand, input) in feedOperands { stepInputs[step][operand] = feeds[input] }
         defer { for (step, operand, _) in feedOperands { stepInputs[step][operand] = nil } }
-        for index in steps.indices where writesElements[index] {
+        let skipsHoisted = hoistedRun != nil && hoistedRun == lastHoistedRun
+        lastHoistedRun = nil
+        for index in steps.indices where writesElements[index] || steps[index].checksShapes {
+            if skipsHoisted && steps[index].hoisted { continue }
+            if steps[index].checksShapes { try checkShapes(index) }
+            guard writesElements[index] else { continue }
             let start = timings == nil ? 0 : monotonicSeconds()
-            try attributingErrors(to: steps[index].node) { try steps[index].op.run(stepInputs[index], stepOutputs[index], context) }
+            do {
+                try steps[index].op.run(stepInputs[index], stepOutputs[index], context)
+            } catch let error as EngineError {
+                // As `attributingErrors`, without copying the node for every step that succeeds.
+                throw error.located(in: steps[index].node)
+            }
             if let timings { timings[index] += monotonicSeconds() - start }
         }
-        var result: [String: Tensor] = [:]
-        for (name, slot) in outputSlots {
-            // An output may be a graph input passed straight through.
-            result[name] = (inputSlots[name] != nil ? feeds[name]! : table[slot]!).copy()
+        lastHoistedRun = hoistedRun
+        return outputSlots.map { name, slot in inputSlots[name] != nil ? feeds[name]! : table[slot]! }
+    }
+
+    /// Infers step `index`'s outputs again from this run's operands (contents only where the operator reads them
+    /// while planning) and throws `ShapeChange` unless they have the planned shapes.
+    private func checkShapes(_ index: Int) throws {
+        let step = steps[index]
+        let planTime = step.op.planTimeInputs
+        let specs = stepInputs[index].enumerated().map { position, tensor in
+            tensor.map { planTime.contains(position) ? ValueSpec(known: $0) : ValueSpec($0.dataType, $0.shape) }
         }
-        return result
+        let inferred = try attributingErrors(to: step.node) { try step.op.inferOutputs(specs) }
+        guard zip(inferred, stepOutputs[index]).allSatisfy({ $0.shape == $1.shape }) else { throw ShapeChange() }
     }
 }
 

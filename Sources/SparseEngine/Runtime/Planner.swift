@@ -9,24 +9,34 @@ struct Planner {
 
     /// Every value's type and shape for these inputs, with the nodes left to run.
     struct Inference {
-        /// One node that must run per call, and the names its outputs get (placeholders for omitted ones).
-        struct Pending { let index: Int; let outputs: [String] }
+        /// One node that must run per call, the names its outputs get (placeholders for omitted ones), whether its
+        /// output shapes must be checked before each run (they were inferred from values that vary), and whether it
+        /// reads nothing that varies (with varying inputs: it need run only once for runs that feed the same tensors).
+        struct Pending { let index: Int; let outputs: [String]; var checksShapes = false; var hoisted = false }
         /// Type, shape and (for values known while planning) contents of every value.
         let specs: [String: ValueSpec]
         /// The nodes that run, in order.
         let pending: [Pending]
         /// Nodes evaluated while planning (constant for this signature).
         let folded: Int
+        /// The `varying` inputs and every value computed from their contents: never constants of the plan.
+        var varying: Set<String> = []
     }
 
     /// `inputValues` holds the contents of the inputs that decide shapes (`planTimeGraphInputs`).
-    func plan(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:]) throws -> Plan {
-        try plan(try infer(inputShapes: inputShapes, inputValues: inputValues), inputShapes: inputShapes)
+    /// `varying` as in `infer`.
+    func plan(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:], varying: Set<String> = []) throws -> Plan {
+        try plan(try infer(inputShapes: inputShapes, inputValues: inputValues, varying: varying), inputShapes: inputShapes)
     }
 
     /// Infers every value's type and shape and evaluates the nodes whose inputs are all known, without
     /// placing anything in memory.
-    func infer(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:]) throws -> Inference {
+    ///
+    /// `varying` names inputs whose `inputValues` hold only this run's contents (a loop body's iteration count):
+    /// they decide shapes while planning, but the nodes that read them still run every time, and those whose
+    /// output shapes came from such contents check them before each run (`Plan.ShapeChange`).
+    func infer(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:], varying: Set<String> = []) throws -> Inference {
+        var varyingValues = varying
         var specs: [String: ValueSpec] = [:]
         for (name, t) in graph.initializers { specs[name] = ValueSpec(known: t) }
         for input in graph.inputs {
@@ -54,20 +64,27 @@ struct Planner {
             }
             outputs = Array(outputs.prefix(node.outputs.count))
             let names = node.outputs.enumerated().map { $0.element.isEmpty ? "\u{0}unused:\(index):\($0.offset)" : $0.element }
-            if outputs.allSatisfy({ $0.value != nil }) {
-                folded += 1
-            } else if inputs.allSatisfy({ $0 == nil || $0!.value != nil }) {
+            let knownOutputs = outputs.allSatisfy { $0.value != nil }
+            if !knownOutputs && inputs.allSatisfy({ $0 == nil || $0!.value != nil }) {
                 // Everything known: evaluate now, once per signature.
                 let tensors = try outputs.map { try Tensor(zeros: $0.dataType, shape: $0.shape) }
                 try attributingErrors(to: node) { try op.run(inputs.map { $0?.value }, tensors, context) }
                 for i in outputs.indices { outputs[i].value = tensors[i] }
+            }
+            if !op.readsOnlyInputShapes, node.inputs.contains(where: { varyingValues.contains($0) }) {
+                let checksShapes = op.planTimeInputs.contains { $0 < node.inputs.count && varyingValues.contains(node.inputs[$0]) }
+                pending.append(Inference.Pending(index: index, outputs: names, checksShapes: checksShapes))
+                varyingValues.formUnion(names)
+            } else if knownOutputs || outputs.allSatisfy({ $0.value != nil }) {
                 folded += 1
             } else {
-                pending.append(Inference.Pending(index: index, outputs: names))
+                // Dropout may draw a random mask each run.
+                let hoisted = !varying.isEmpty && node.opType != OpKind.dropout.rawValue
+                pending.append(Inference.Pending(index: index, outputs: names, hoisted: hoisted))
             }
             for (name, spec) in zip(names, outputs) { specs[name] = spec }
         }
-        return Inference(specs: specs, pending: pending, folded: folded)
+        return Inference(specs: specs, pending: pending, folded: folded, varying: varyingValues)
     }
 
     /// Places the values of `inference` (made for `inputShapes`) in one arena and builds the plan.
@@ -80,7 +97,7 @@ struct Planner {
         func slot(_ name: String) -> Int {
             if let s = slotOf[name] { return s }
             slotOf[name] = table.count
-            let constant = specs[name]?.value
+            let constant = inference.varying.contains(name) ? nil : specs[name]?.value
             table.append(constant)
             // The plan keeps its constants alive and unchanged, so kernels may cache work derived from them.
             if let constant { context.gemmWorkspace.registerConstant(constant.rawPointer, byteCount: constant.byteCount) }
@@ -103,7 +120,7 @@ struct Planner {
             let node = nodes[p.index]
             steps.append(Plan.Step(op: operators[p.index], node: node,
                                    inputs: node.inputs.map { $0.isEmpty ? nil : slot($0) },
-                                   outputs: p.outputs.map { slot($0) }))
+                                   outputs: p.outputs.map { slot($0) }, checksShapes: p.checksShapes, hoisted: p.hoisted))
         }
         let outputSlots = graph.outputs.map { ($0.name, slot($0.name)) }
         return Plan(steps: steps, table: table, inputSlots: inputSlots, outputSlots: outputSlots, arena: arena, foldedNodes: inference.folded)
@@ -120,7 +137,7 @@ struct Planner {
     }
 
     /// One arena request per output of a node that runs, alive from that node to its last reader (the end
-    /// for graph outputs), named by value.
+    /// for graph outputs, the whole run for outputs of hoisted nodes, which later runs may skip), named by value.
     private func memoryRequests(_ inference: Inference) -> (names: [String], requests: [MemoryPlanner.Request]) {
         var requests: [MemoryPlanner.Request] = []
         var names: [String] = []
@@ -130,7 +147,8 @@ struct Planner {
             for name in p.outputs {
                 names.append(name)
                 let spec = inference.specs[name]!
-                requests.append(.init(size: spec.count * (spec.dataType.byteSize ?? 0), firstStep: stepIndex, lastStep: stepIndex))
+                let lifetime = p.hoisted ? (0, inference.pending.count) : (stepIndex, stepIndex)
+                requests.append(.init(size: spec.count * (spec.dataType.byteSize ?? 0), firstStep: lifetime.0, lastStep: lifetime.1))
             }
         }
         for output in graph.outputs { lastUse[output.name] = inference.pending.count }

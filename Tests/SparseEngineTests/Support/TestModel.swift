@@ -4,7 +4,7 @@ import Foundation
 /// An attribute value for `TestNode`.
 enum TestAttribute {
     case int(Int), float(Float), ints([Int]), floats([Float]), string(String), strings([String]), tensor(Tensor)
-    /// A sub-graph (an `If` branch): it reads outer values by name and declares no inputs.
+    /// A sub-graph (an `If` branch, a loop body): it reads outer values by name.
     case graph(TestGraph)
 }
 
@@ -13,6 +13,8 @@ struct TestGraph {
     var nodes: [TestNode]
     var outputs: [String]
     var initializers: [(String, Tensor)] = []
+    /// Declared inputs (a loop body's iteration values).
+    var inputs: [TestModel.Value] = []
 }
 
 /// A node for `TestModel`.
@@ -74,6 +76,7 @@ struct TestModel {
             w.message(6) { gw in
                 for n in g.nodes { gw.message(1) { TestModel.node(&$0, n) } }
                 gw.string(2, "subgraph")
+                for v in g.inputs { gw.message(11) { TestModel.valueInfo(&$0, v) } }
                 for (name, t) in g.initializers { gw.message(5) { TestModel.tensorProto(&$0, t, name: name) } }
                 for o in g.outputs { gw.message(12) { TestModel.valueInfo(&$0, Value(name: o, type: nil, dims: nil)) } }
             }

@@ -106,9 +106,9 @@ final class IfOperator: Operator {
         let plan = try plan(branch: index, inputs, context)
         var feeds: [String: Tensor] = [:]
         for (input, position) in zip(branch.graph.inputs, branch.capturePositions) { feeds[input.name] = inputs[position + 1] }
-        let results = try plan.execute(feeds, context: context)
-        for (output, tensor) in zip(branch.graph.outputs, outputs) {
-            guard let result = results[output.name], result.byteCount == tensor.byteCount else {
+        let results = try plan.run(feeds, context: context)
+        for (output, (result, tensor)) in zip(branch.graph.outputs, zip(results, outputs)) {
+            guard result.byteCount == tensor.byteCount else {
                 throw c.error(.shapeMismatch, "branch output '\(output.name)' does not have the shape planned for it")
             }
             tensor.rawPointer.copyMemory(from: result.rawPointer, byteCount: tensor.byteCount)
