@@ -49,7 +49,7 @@ enum OpKind: String, CaseIterable, Sendable {
     // Generators
     case hannWindow = "HannWindow", hammingWindow = "HammingWindow", blackmanWindow = "BlackmanWindow"
     // Control flow and recurrence
-    case `if` = "If", lstm = "LSTM"
+    case `if` = "If", lstm = "LSTM", gru = "GRU", rnn = "RNN"
 }
 
 extension OpKind {

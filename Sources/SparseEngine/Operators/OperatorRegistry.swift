@@ -119,6 +119,8 @@ public enum OperatorRegistry {
         case .constant: return try ConstantOperator(c)
         case .if: return try IfOperator(c)
         case .lstm: return try LSTMOperator(c)
+        case .gru: return try GRUOperator(c)
+        case .rnn: return try RNNOperator(c)
         }
     }
 }
