@@ -46,6 +46,8 @@ enum OpKind: String, CaseIterable, Sendable {
     // Indexing
     case gatherElements = "GatherElements", scatterElements = "ScatterElements", scatter = "Scatter"
     case gatherND = "GatherND", scatterND = "ScatterND", oneHot = "OneHot", trilu = "Trilu", eyeLike = "EyeLike"
+    // Detection and selection (output shapes that depend on values)
+    case nonMaxSuppression = "NonMaxSuppression", compress = "Compress", unique = "Unique", nonZero = "NonZero"
     // Generators
     case hannWindow = "HannWindow", hammingWindow = "HammingWindow", blackmanWindow = "BlackmanWindow"
     // Control flow and recurrence
@@ -74,13 +76,13 @@ extension OpKind {
             return 6
         case .expand: return 8
         case .constantOfShape, .where, .erf, .sign, .shrink, .sinh, .cosh, .asinh, .acosh, .atanh, .isNaN,
-             .meanVarianceNormalization, .maxUnpool, .scatter, .oneHot, .eyeLike:
+             .meanVarianceNormalization, .maxUnpool, .scatter, .oneHot, .eyeLike, .compress, .nonZero:
             return 9
-        case .resize, .mod, .thresholdedRelu, .isInf, .reverseSequence, .quantizeLinear, .dequantizeLinear,
+        case .resize, .mod, .thresholdedRelu, .isInf, .reverseSequence, .nonMaxSuppression, .quantizeLinear, .dequantizeLinear,
              .matMulInteger, .convInteger, .qLinearMatMul, .qLinearConv:
             return 10
         case .range, .round, .det, .bitShift, .dynamicQuantizeLinear, .gatherElements, .scatterElements, .gatherND,
-             .scatterND, .cumSum:
+             .scatterND, .cumSum, .unique:
             return 11
         case .greaterOrEqual, .lessOrEqual, .celu, .einsum, .negativeLogLikelihoodLoss, .softmaxCrossEntropyLoss: return 12
         case .hardSwish, .trilu: return 14

@@ -121,6 +121,10 @@ public enum OperatorRegistry {
         case .lstm: return try LSTMOperator(c)
         case .gru: return try GRUOperator(c)
         case .rnn: return try RNNOperator(c)
+        case .nonMaxSuppression: return try NonMaxSuppressionOperator(c)
+        case .compress: return try CompressOperator(c)
+        case .unique: return try UniqueOperator(c)
+        case .nonZero: return NonZeroOperator(c)
         }
     }
 }

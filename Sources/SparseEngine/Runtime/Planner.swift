@@ -17,6 +17,9 @@ struct Planner {
         let pending: [Pending]
         /// Nodes evaluated while planning (constant for this signature).
         let folded: Int
+        /// The first node whose output shapes depend on contents known only while running (`ValueShapedOperator`):
+        /// inference stopped there, `pending` holds the nodes before it and `specs` their values.
+        var stop: Int? = nil
     }
 
     /// `inputValues` holds the contents of the inputs that decide shapes (`planTimeGraphInputs`).
@@ -43,6 +46,10 @@ struct Planner {
                     throw EngineError.node(.internalError, "input '\(name)' has no type while planning", node, opset: 0)
                 }
                 return spec
+            }
+            if let valueShaped = op as? ValueShapedOperator, !inputs.allSatisfy({ $0 == nil || $0!.value != nil }) {
+                try attributingErrors(to: node) { try valueShaped.checkInputs(inputs) }
+                return Inference(specs: specs, pending: pending, folded: folded, stop: index)
             }
             var outputs = try attributingErrors(to: node) {
                 let outputs = try op.inferOutputs(inputs)
@@ -72,6 +79,9 @@ struct Planner {
 
     /// Places the values of `inference` (made for `inputShapes`) in one arena and builds the plan.
     func plan(_ inference: Inference, inputShapes: [String: (DataType, [Int])]) throws -> Plan {
+        if let stop = inference.stop {
+            throw EngineError(.dataDependentShape, "output shapes depend on values computed while running, which only the model's main graph supports (not a sub-graph or a batch slice)").located(in: nodes[stop])
+        }
         let specs = inference.specs
 
         // Slots: graph inputs, constants used by steps, and step outputs (arena).
