@@ -46,8 +46,8 @@ enum OpKind: String, CaseIterable, Sendable {
     // Indexing
     case gatherElements = "GatherElements", scatterElements = "ScatterElements", scatter = "Scatter"
     case gatherND = "GatherND", scatterND = "ScatterND", oneHot = "OneHot", trilu = "Trilu", eyeLike = "EyeLike"
-    // Detection and selection (output shapes that depend on values)
-    case nonMaxSuppression = "NonMaxSuppression", compress = "Compress", unique = "Unique", nonZero = "NonZero"
+    // Detection and selection (all but RoiAlign with output shapes that depend on values)
+    case nonMaxSuppression = "NonMaxSuppression", roiAlign = "RoiAlign", compress = "Compress", unique = "Unique", nonZero = "NonZero"
     // Generators
     case hannWindow = "HannWindow", hammingWindow = "HammingWindow", blackmanWindow = "BlackmanWindow"
     // Control flow and recurrence
@@ -78,7 +78,7 @@ extension OpKind {
         case .constantOfShape, .where, .erf, .sign, .shrink, .sinh, .cosh, .asinh, .acosh, .atanh, .isNaN,
              .meanVarianceNormalization, .maxUnpool, .scatter, .oneHot, .eyeLike, .compress, .nonZero:
             return 9
-        case .resize, .mod, .thresholdedRelu, .isInf, .reverseSequence, .nonMaxSuppression, .quantizeLinear, .dequantizeLinear,
+        case .resize, .mod, .thresholdedRelu, .isInf, .reverseSequence, .nonMaxSuppression, .roiAlign, .quantizeLinear, .dequantizeLinear,
              .matMulInteger, .convInteger, .qLinearMatMul, .qLinearConv:
             return 10
         case .range, .round, .det, .bitShift, .dynamicQuantizeLinear, .gatherElements, .scatterElements, .gatherND,

@@ -122,6 +122,7 @@ public enum OperatorRegistry {
         case .gru: return try GRUOperator(c)
         case .rnn: return try RNNOperator(c)
         case .nonMaxSuppression: return try NonMaxSuppressionOperator(c)
+        case .roiAlign: return try RoiAlignOperator(c)
         case .compress: return try CompressOperator(c)
         case .unique: return try UniqueOperator(c)
         case .nonZero: return NonZeroOperator(c)
