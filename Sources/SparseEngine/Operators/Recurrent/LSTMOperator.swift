@@ -1,20 +1,26 @@
 import Foundation
 
 /// `LSTM` (float), forward, reverse or bidirectional, with biases, initial states, per-item sequence lengths,
-/// peepholes, `clip`, `input_forget` and both layouts; the default activations (Sigmoid, Tanh, Tanh) only.
+/// peepholes, `clip`, `input_forget` and both layouts; the default activations (Sigmoid, Tanh, Tanh) only. Also
+/// ONNX Runtime's `com.microsoft.DynamicQuantizeLSTM`: the same with 8-bit weights (`DynamicQuantizedGates`).
 ///
 /// The step loop is `RecurrentSequence`'s; each step adds `H · Rᵀ` (one small GEMM) to the projected inputs and
 /// updates the states item by item. Gates are ordered i, o, f, c as ONNX stores them.
 struct LSTMOperator: Operator {
     private let layer: RecurrentLayer
     private let inputForget: Bool
+    /// True for `com.microsoft.DynamicQuantizeLSTM`.
+    private let quantizedWeights: Bool
 
-    init(_ c: OpContext) throws {
+    /// The operator of `c`'s node: an `LSTM`, or (`quantizedWeights`) a `com.microsoft.DynamicQuantizeLSTM`.
+    init(_ c: OpContext, quantizedWeights: Bool = false) throws {
         layer = try RecurrentLayer(c, gateCount: 4, stateCount: 2, defaultActivations: ["Sigmoid", "Tanh", "Tanh"])
         inputForget = try c.int("input_forget", 0) != 0
+        self.quantizedWeights = quantizedWeights
     }
 
     func inferOutputs(_ inputs: [ValueSpec?]) throws -> [ValueSpec] {
+        let inputs = quantizedWeights ? try DynamicQuantizedGates.lstmInputs(inputs, layer.c, directions: layer.directions.count) : inputs
         let outputs = try layer.inferOutputs(inputs)
         if let peepholes = layer.optional(inputs, 7) {
             let expected = [layer.directions.count, 3 * outputs[0].shape[3]]
@@ -27,7 +33,8 @@ struct LSTMOperator: Operator {
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
-        let sequence = try RecurrentSequence(layer, inputs)
+        let inputs = quantizedWeights ? try DynamicQuantizedGates.lstmInputs(inputs) : inputs
+        let sequence = try RecurrentSequence(layer, inputs, roundsGemmOperands: quantizedWeights)
         let hidden = sequence.hidden, r = inputs[2]!
         try sequence.run(inputs, outputs, context: context) { d, gates, active, states in
             sequence.recurrent(states[0], r, direction: d, firstRow: 0, rows: 4 * hidden, into: gates, ldc: 4 * hidden,

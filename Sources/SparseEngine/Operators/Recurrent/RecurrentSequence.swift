@@ -17,10 +17,14 @@ struct RecurrentSequence {
     let lengths: [Int]
     /// X with rows in step order: row `t · batch + b`.
     private let stepMajorX: [Float]
+    /// Whether each GEMM's float operand goes through uint8 first, as ONNX Runtime's `DynamicQuantizeLSTM` does
+    /// (`DynamicQuantizedGates.roundThroughUInt8`): all of X at once, each item's hidden state on its own.
+    private let roundsGemmOperands: Bool
 
     /// Reads X's dimensions, `sequence_lens` (checked against the steps) and X itself from `inputs`.
-    init(_ layer: RecurrentLayer, _ inputs: [Tensor?]) throws {
+    init(_ layer: RecurrentLayer, _ inputs: [Tensor?], roundsGemmOperands: Bool = false) throws {
         self.layer = layer
+        self.roundsGemmOperands = roundsGemmOperands
         let x = inputs[0]!, r = inputs[2]!
         let (steps, batch) = layer.batchMajor ? (x.shape[1], x.shape[0]) : (x.shape[0], x.shape[1])
         let inputSize = x.shape[2]
@@ -38,6 +42,7 @@ struct RecurrentSequence {
                 for k in 0..<inputSize { rows[(t * batch + b) * inputSize + k] = source[k] }
             }
         }
+        if roundsGemmOperands { DynamicQuantizedGates.roundThroughUInt8(&rows) }
         stepMajorX = rows
     }
 
@@ -83,6 +88,11 @@ struct RecurrentSequence {
     func recurrent(_ h: [Float], _ r: Tensor, direction d: Int, firstRow: Int, rows: Int, into c: UnsafeMutablePointer<Float>, ldc: Int,
                    accumulate: Bool, context: KernelContext) {
         let rp = r.pointer(Float.self) + (d * layer.gateCount * hidden + firstRow) * hidden
+        var h = h
+        if roundsGemmOperands {
+            // Item by item, as ONNX Runtime does when it has a thread per item (always at batch 1).
+            for b in 0..<batch { DynamicQuantizedGates.roundThroughUInt8(&h[(b * hidden)..<((b + 1) * hidden)]) }
+        }
         h.withUnsafeBufferPointer { hs in
             sgemm(transA: false, transB: true, m: batch, n: rows, k: hidden, alpha: 1, a: hs.baseAddress!, lda: hidden,
                   b: rp, ldb: hidden, beta: accumulate ? 1 : 0, c: c, ldc: ldc, context: context)
