@@ -17,8 +17,9 @@ struct Planner {
         let pending: [Pending]
         /// Nodes evaluated while planning (constant for this signature).
         let folded: Int
-        /// The first node whose output shapes depend on contents known only while running (`ValueShapedOperator`):
-        /// inference stopped there, `pending` holds the nodes before it and `specs` their values.
+        /// With `stopsAtValueShapedNodes`, the first node whose output shapes depend on contents known only while
+        /// running (`ValueShapedOperator`): inference stopped there, `pending` holds the nodes before it and `specs`
+        /// their values.
         var stop: Int? = nil
     }
 
@@ -28,8 +29,11 @@ struct Planner {
     }
 
     /// Infers every value's type and shape and evaluates the nodes whose inputs are all known, without
-    /// placing anything in memory.
-    func infer(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:]) throws -> Inference {
+    /// placing anything in memory. A node whose output shapes depend on contents known only while running stops the
+    /// inference there when `stopsAtValueShapedNodes` (the main graph, run in stages by `StagedGraph`), and is refused
+    /// with `dataDependentShape` otherwise (a sub-graph).
+    func infer(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:],
+               stopsAtValueShapedNodes: Bool = false) throws -> Inference {
         var specs: [String: ValueSpec] = [:]
         for (name, t) in graph.initializers { specs[name] = ValueSpec(known: t) }
         for input in graph.inputs {
@@ -49,6 +53,9 @@ struct Planner {
             }
             if let valueShaped = op as? ValueShapedOperator, !inputs.allSatisfy({ $0 == nil || $0!.value != nil }) {
                 try attributingErrors(to: node) { try valueShaped.checkInputs(inputs) }
+                guard stopsAtValueShapedNodes else {
+                    throw EngineError(.dataDependentShape, "output shapes depend on values computed while running, which only the model's main graph supports (not a sub-graph)").located(in: node)
+                }
                 return Inference(specs: specs, pending: pending, folded: folded, stop: index)
             }
             var outputs = try attributingErrors(to: node) {
@@ -79,9 +86,6 @@ struct Planner {
 
     /// Places the values of `inference` (made for `inputShapes`) in one arena and builds the plan.
     func plan(_ inference: Inference, inputShapes: [String: (DataType, [Int])]) throws -> Plan {
-        if let stop = inference.stop {
-            throw EngineError(.dataDependentShape, "output shapes depend on values computed while running, which only the model's main graph supports (not a sub-graph or a batch slice)").located(in: nodes[stop])
-        }
         let specs = inference.specs
 
         // Slots: graph inputs, constants used by steps, and step outputs (arena).

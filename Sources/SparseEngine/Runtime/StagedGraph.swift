@@ -58,7 +58,8 @@ final class StagedGraph {
         var shapes: [String: (DataType, [Int])] = [:]
         for name in inputs { shapes[name] = (feeds[name]!.dataType, feeds[name]!.shape) }
         let planner = segment.planner(context)
-        let inference = try planner.infer(inputShapes: shapes, inputValues: feeds.filter { planTimeInputs.contains($0.key) })
+        let inference = try planner.infer(inputShapes: shapes, inputValues: feeds.filter { planTimeInputs.contains($0.key) },
+                                          stopsAtValueShapedNodes: true)
         let stage: Stage
         if let stop = inference.stop {
             let (head, rest) = split(at: stop, inference.specs)

@@ -75,4 +75,18 @@ final class ValueShapedOperatorTests: XCTestCase {
         assertRefused("Unique", [("x", .f([2], [1, 2]))], attributes: ["sorted": .int(3)], .unsupportedAttribute)
         assertRefused("Unique", [("x", .b([2], [true, false]))], .unsupportedDataType)
     }
+
+    /// Inside an `If` branch, a node whose output shapes depend on values known only while running is refused by name.
+    func testValueShapedNodeInsideABranchIsRefused() throws {
+        var m = TestModel()
+        let branch = TestGraph(nodes: [TestNode("NonZero", ["x"], ["where"], name: "inner_nonzero")], outputs: ["where"])
+        m.nodes = [TestNode("If", ["cond"], ["y"], name: "choice", ["then_branch": .graph(branch), "else_branch": .graph(branch)])]
+        m.inputs = [.init(name: "x", type: .float, dims: [3]), .init(name: "cond", type: .bool, dims: [])]
+        m.outputs = [.init(name: "y", type: nil, dims: nil)]
+        let session = try InferenceSession(model: ONNXModel(data: m.data()), options: .init(threads: 2))
+        XCTAssertThrowsError(try session.run(["x": .f([3], [0, 1, 2]), "cond": .b([], [true])])) { error in
+            XCTAssertEqual((error as? EngineError)?.code, .dataDependentShape, "\(error)")
+            XCTAssertTrue("\(error)".contains("inner_nonzero"), "\(error)")
+        }
+    }
 }

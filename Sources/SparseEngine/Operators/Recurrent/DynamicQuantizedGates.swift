@@ -35,18 +35,9 @@ enum DynamicQuantizedGates {
         return lstm
     }
 
-    /// `inputs` with W and R dequantized to the float `[directions, 4 · hidden, rows]` that `LSTM` takes.
-    static func lstmInputs(_ inputs: [Tensor?]) throws -> [Tensor?] {
-        var lstm = inputs
-        for (index, scaleIndex) in [(1, scaleInputs.w), (2, scaleInputs.r)] {
-            lstm[index] = try dequantized(inputs[index]!, scale: inputs[scaleIndex]!, zeroPoint: inputs[scaleIndex + 1]!)
-        }
-        return lstm
-    }
-
     /// `weight` `[directions, rows, columns]` as float `[directions, columns, rows]`: `(q - zeroPoint) · scale`, with
     /// one scale per direction or per column.
-    private static func dequantized(_ weight: Tensor, scale: Tensor, zeroPoint: Tensor) throws -> Tensor {
+    static func dequantized(_ weight: Tensor, scale: Tensor, zeroPoint: Tensor) throws -> Tensor {
         let (directions, rows, columns) = (weight.shape[0], weight.shape[1], weight.shape[2])
         let values = try weight.doubleValues(), scales = try scale.doubleValues(), zeroPoints = try zeroPoint.doubleValues()
         let perColumn = scale.rank == 2

@@ -11,6 +11,8 @@ struct LSTMOperator: Operator {
     private let inputForget: Bool
     /// True for `com.microsoft.DynamicQuantizeLSTM`.
     private let quantizedWeights: Bool
+    /// Its float weights, dequantized once.
+    private let dequantizedWeights = DequantizedWeightCache()
 
     /// The operator of `c`'s node: an `LSTM`, or (`quantizedWeights`) a `com.microsoft.DynamicQuantizeLSTM`.
     init(_ c: OpContext, quantizedWeights: Bool = false) throws {
@@ -33,7 +35,7 @@ struct LSTMOperator: Operator {
     }
 
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
-        let inputs = quantizedWeights ? try DynamicQuantizedGates.lstmInputs(inputs) : inputs
+        let inputs = quantizedWeights ? try dequantizedWeights.lstmInputs(inputs, context: context) : inputs
         let sequence = try RecurrentSequence(layer, inputs, roundsGemmOperands: quantizedWeights)
         let hidden = sequence.hidden, r = inputs[2]!
         try sequence.run(inputs, outputs, context: context) { d, gates, active, states in
