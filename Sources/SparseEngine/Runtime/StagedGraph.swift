@@ -58,13 +58,13 @@ final class StagedGraph {
         var shapes: [String: (DataType, [Int])] = [:]
         for name in inputs { shapes[name] = (feeds[name]!.dataType, feeds[name]!.shape) }
         let planner = segment.planner(context)
-        let inference = try planner.infer(inputShapes: shapes, inputValues: feeds.filter { planTimeInputs.contains($0.key) },
-                                          stopsAtValueShapedNodes: true)
+        let values = feeds.filter { planTimeInputs.contains($0.key) }
+        let inference = try planner.infer(inputShapes: shapes, inputValues: values, stopsAtValueShapedNodes: true)
         let stage: Stage
         if let stop = inference.stop {
             let (head, rest) = split(at: stop, inference.specs)
             let known = inference.specs.compactMapValues(\.value)
-            stage = .split(head: try head.planner(context).plan(inputShapes: shapes), node: stop,
+            stage = .split(head: try head.planner(context).plan(inputShapes: shapes, inputValues: values), node: stop,
                            known: known.filter { segment.nodes[stop].inputs.contains($0.key) },
                            rest: StagedGraph(rest, context: context))
         } else {

@@ -37,6 +37,22 @@ final class ValueShapedOperatorTests: XCTestCase {
         }
     }
 
+    /// The boxes reshaped by a target fed as an input (a plan-time value) before NonMaxSuppression: the nodes before it
+    /// plan with that value too. Same boxes and results as above.
+    func testPlanTimeInputsBeforeTheStageAreKnownToIt() throws {
+        var m = TestModel()
+        m.nodes = [TestNode("Reshape", ["flat", "shape"], ["boxes"]),
+                   TestNode("NonMaxSuppression", ["boxes", "scores", "limit", "iou", "threshold"], ["selected"])]
+        m.inputs = [.init(name: "flat", type: .float, dims: [24]), .init(name: "shape", type: .int64, dims: [3]),
+                    .init(name: "scores", type: .float, dims: [1, 1, 6])]
+        m.outputs = [.init(name: "selected", type: nil, dims: nil)]
+        m.initializers = [("limit", .i64([], [3])), ("iou", .f([], [0.5])), ("threshold", .f([], [0.1]))]
+        let session = try InferenceSession(model: try ONNXModel(data: m.data()), options: .init(threads: 2))
+        let out = try session.run(["flat": try raw.reshaped([24]), "shape": .i64([3], [1, 6, 4]),
+                                   "scores": .f([1, 1, 6], [0.9, 0.75, 0.6, 0.95, 0.5, 0.3])])
+        XCTAssertEqual(out["selected"]!.int64s, [0, 0, 3, 0, 0, 0, 0, 0, 5])
+    }
+
     func testPerNodeProfilesAreRefusedForValueShapedGraphs() throws {
         let session = try detectionSession()
         XCTAssertThrowsError(try session.profile(["raw": raw, "scores": .f([1, 1, 6], [0.9, 0.75, 0.6, 0.95, 0.5, 0.3])], runs: 1)) {
