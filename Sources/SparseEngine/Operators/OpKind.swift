@@ -46,10 +46,12 @@ enum OpKind: String, CaseIterable, Sendable {
     // Indexing
     case gatherElements = "GatherElements", scatterElements = "ScatterElements", scatter = "Scatter"
     case gatherND = "GatherND", scatterND = "ScatterND", oneHot = "OneHot", trilu = "Trilu", eyeLike = "EyeLike"
+    // Detection and selection (all but RoiAlign with output shapes that depend on values)
+    case nonMaxSuppression = "NonMaxSuppression", roiAlign = "RoiAlign", compress = "Compress", unique = "Unique", nonZero = "NonZero"
     // Generators
     case hannWindow = "HannWindow", hammingWindow = "HammingWindow", blackmanWindow = "BlackmanWindow"
     // Control flow and recurrence
-    case `if` = "If", loop = "Loop", scan = "Scan", lstm = "LSTM"
+    case `if` = "If", loop = "Loop", scan = "Scan", lstm = "LSTM", gru = "GRU", rnn = "RNN"
 }
 
 extension OpKind {
@@ -74,13 +76,13 @@ extension OpKind {
             return 6
         case .expand, .scan: return 8
         case .constantOfShape, .where, .erf, .sign, .shrink, .sinh, .cosh, .asinh, .acosh, .atanh, .isNaN,
-             .meanVarianceNormalization, .maxUnpool, .scatter, .oneHot, .eyeLike:
+             .meanVarianceNormalization, .maxUnpool, .scatter, .oneHot, .eyeLike, .compress, .nonZero:
             return 9
-        case .resize, .mod, .thresholdedRelu, .isInf, .reverseSequence, .quantizeLinear, .dequantizeLinear,
+        case .resize, .mod, .thresholdedRelu, .isInf, .reverseSequence, .nonMaxSuppression, .roiAlign, .quantizeLinear, .dequantizeLinear,
              .matMulInteger, .convInteger, .qLinearMatMul, .qLinearConv:
             return 10
         case .range, .round, .det, .bitShift, .dynamicQuantizeLinear, .gatherElements, .scatterElements, .gatherND,
-             .scatterND, .cumSum:
+             .scatterND, .cumSum, .unique:
             return 11
         case .greaterOrEqual, .lessOrEqual, .celu, .einsum, .negativeLogLikelihoodLoss, .softmaxCrossEntropyLoss: return 12
         case .hardSwish, .trilu: return 14

@@ -8,10 +8,15 @@ public enum OperatorRegistry {
     /// The highest default-domain opset the engine knows.
     public static let maximumOpset = 21
 
+    /// ONNX Runtime's contrib domain, and the one operator of it the engine runs (version 1): what its dynamic
+    /// quantizer writes for an `LSTM`.
+    static let microsoftDomain = "com.microsoft", dynamicQuantizeLSTM = "DynamicQuantizeLSTM"
+
     /// True when the engine implements `opType` of `domain` (`""` or `ai.onnx` for the default
     /// domain) in the given opset version. Attribute values and element types can still be
     /// refused when a node is built or planned.
     public static func supports(opType: String, domain: String = "", opset: Int) -> Bool {
+        if domain == microsoftDomain { return opType == dynamicQuantizeLSTM && opset == 1 }
         guard domain.isEmpty || domain == "ai.onnx", let kind = OpKind(rawValue: opType) else { return false }
         return opset >= kind.earliestOpset && opset <= kind.latestOpset
     }
@@ -32,8 +37,11 @@ public enum OperatorRegistry {
             default: throw EngineError(.unsupportedOperator, "unknown internal operator '\(node.opType)' (node '\(node.displayName)')")
             }
         }
+        if domain == microsoftDomain && node.opType == dynamicQuantizeLSTM && opset == 1 {
+            return try LSTMOperator(OpContext(node: node, opset: opset), quantizedWeights: true)
+        }
         guard domain.isEmpty else {
-            throw EngineError(.unsupportedOperator, "unsupported operator '\(domain).\(node.opType)' (node '\(node.displayName)', domain '\(domain)' opset \(opset)); only the default ai.onnx domain is implemented")
+            throw EngineError(.unsupportedOperator, "unsupported operator '\(domain).\(node.opType)' (node '\(node.displayName)', domain '\(domain)' opset \(opset)); only the default ai.onnx domain and com.microsoft.DynamicQuantizeLSTM (version 1) are implemented")
         }
         guard let kind = OpKind(rawValue: node.opType) else {
             throw EngineError(.unsupportedOperator, "unsupported operator '\(node.opType)' (node '\(node.displayName)', opset \(opset))")
@@ -121,6 +129,13 @@ public enum OperatorRegistry {
         case .loop: return try LoopOperator(c)
         case .scan: return try ScanOperator(c)
         case .lstm: return try LSTMOperator(c)
+        case .gru: return try GRUOperator(c)
+        case .rnn: return try RNNOperator(c)
+        case .nonMaxSuppression: return try NonMaxSuppressionOperator(c)
+        case .roiAlign: return try RoiAlignOperator(c)
+        case .compress: return try CompressOperator(c)
+        case .unique: return try UniqueOperator(c)
+        case .nonZero: return NonZeroOperator(c)
         }
     }
 }

@@ -86,6 +86,9 @@ public final class InferenceSession: @unchecked Sendable {
     private lazy var streams = BatchStreams(context: context)
     /// The graph split into the nodes that run in slices and a tail that runs whole, by the tail's first node.
     private var splits: [Int: (head: GraphSegment, tail: GraphSegment)] = [:]
+    /// How a graph with output shapes that depend on values computed while running (NonMaxSuppression) runs;
+    /// nil for every other graph.
+    private let staged: StagedGraph?
     private let lock = NSLock()
 
     /// Prepares `model` for running; throws `.unsupportedOperator` etc. before any run.
@@ -119,6 +122,8 @@ public final class InferenceSession: @unchecked Sendable {
         nodes = graph.nodes
         operators = try nodes.map { try OperatorRegistry.make($0, opsets: model.opsetImports) }
         planTimeInputs = planTimeGraphInputs(graph, nodes: nodes, operators: operators)
+        staged = StagedGraph.needed(operators)
+            ? StagedGraph(GraphSegment(graph: graph, nodes: nodes, operators: operators), context: context) : nil
         inputs = graph.inputs
         outputs = graph.outputs
     }
@@ -130,6 +135,7 @@ public final class InferenceSession: @unchecked Sendable {
         let signature = try validate(feeds)
         lock.lock()
         defer { lock.unlock() }
+        if let staged { return try staged.run(feeds) }
         let slicing = try slicing(for: feeds, signature: signature)
         guard slicing.items < slicing.batch else { return try plan(for: feeds, signature: signature).execute(feeds, context: context) }
         let head = try runSlices(slicing, feeds: feeds)
@@ -168,6 +174,9 @@ public final class InferenceSession: @unchecked Sendable {
         let signature = try validate(feeds)
         lock.lock()
         defer { lock.unlock() }
+        guard staged == nil else {
+            throw EngineError(.dataDependentShape, "per-node times are not available for a model whose shapes depend on values computed while running (NonMaxSuppression, Compress, Unique); time whole runs instead")
+        }
         let slicing = try slicing(for: feeds, signature: signature)
         let parts = slicing.ranges.map { BatchSlicing.slice(feeds, $0) }
         let slicePlans = try parts.map { part in
@@ -229,7 +238,7 @@ public final class InferenceSession: @unchecked Sendable {
         if let known = slicings[signature] { return known }
         let batch = feeds.values.first?.shape.first ?? 1
         var decided = BatchSlicing(batch: batch, items: batch)
-        if let budget = options.sliceBudget, batch > 1, planTimeInputs.isEmpty,
+        if let budget = options.sliceBudget, batch > 1, planTimeInputs.isEmpty, staged == nil,
            feeds.values.allSatisfy({ $0.shape.first == batch }), plans[signature] == nil {
             let planner = Planner(graph: graph, nodes: nodes, operators: operators, context: context)
             let shapes = inputShapes(feeds)

@@ -21,6 +21,10 @@ struct Planner {
         let folded: Int
         /// The `varying` inputs and every value computed from their contents: never constants of the plan.
         var varying: Set<String> = []
+        /// With `stopsAtValueShapedNodes`, the first node whose output shapes depend on contents known only while
+        /// running (`ValueShapedOperator`): inference stopped there, `pending` holds the nodes before it and `specs`
+        /// their values.
+        var stop: Int? = nil
     }
 
     /// `inputValues` holds the contents of the inputs that decide shapes (`planTimeGraphInputs`).
@@ -30,12 +34,15 @@ struct Planner {
     }
 
     /// Infers every value's type and shape and evaluates the nodes whose inputs are all known, without
-    /// placing anything in memory.
+    /// placing anything in memory. A node whose output shapes depend on contents known only while running stops the
+    /// inference there when `stopsAtValueShapedNodes` (the main graph, run in stages by `StagedGraph`), and is refused
+    /// with `dataDependentShape` otherwise (a sub-graph).
     ///
     /// `varying` names inputs whose `inputValues` hold only this run's contents (a loop body's iteration count):
     /// they decide shapes while planning, but the nodes that read them still run every time, and those whose
     /// output shapes came from such contents check them before each run (`Plan.ShapeChange`).
-    func infer(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:], varying: Set<String> = []) throws -> Inference {
+    func infer(inputShapes: [String: (DataType, [Int])], inputValues: [String: Tensor] = [:], varying: Set<String> = [],
+               stopsAtValueShapedNodes: Bool = false) throws -> Inference {
         var varyingValues = varying
         var specs: [String: ValueSpec] = [:]
         for (name, t) in graph.initializers { specs[name] = ValueSpec(known: t) }
@@ -53,6 +60,13 @@ struct Planner {
                     throw EngineError.node(.internalError, "input '\(name)' has no type while planning", node, opset: 0)
                 }
                 return spec
+            }
+            if let valueShaped = op as? ValueShapedOperator, !inputs.allSatisfy({ $0 == nil || $0!.value != nil }) {
+                try attributingErrors(to: node) { try valueShaped.checkInputs(inputs) }
+                guard stopsAtValueShapedNodes else {
+                    throw EngineError(.dataDependentShape, "output shapes depend on values computed while running, which only the model's main graph supports (not a sub-graph)").located(in: node)
+                }
+                return Inference(specs: specs, pending: pending, folded: folded, varying: varyingValues, stop: index)
             }
             var outputs = try attributingErrors(to: node) {
                 let outputs = try op.inferOutputs(inputs)

@@ -41,6 +41,35 @@ final class LoopScanTests: XCTestCase {
         }
     }
 
+    /// A node whose output shape depends on contents (NonZero) over a value that changes every iteration: each
+    /// iteration keeps a different number of indices, so the body's plan must follow them.
+    func testLoopBodyWithAValueShapedNodeOverTheIterationNumber() throws {
+        let body = TestGraph(
+            nodes: [
+                TestNode("Identity", ["cond_in"], ["cond_out"]),
+                TestNode("Less", ["positions", "i"], ["below"]),
+                TestNode("NonZero", ["below"], ["kept"]),
+                TestNode("ReduceSum", ["kept"], ["sum"], ["keepdims": .int(0)]),
+                TestNode("Cast", ["sum"], ["sum_f"], ["to": .int(1)]),
+                TestNode("Add", ["acc_in", "sum_f"], ["acc_out"]),
+            ],
+            outputs: ["cond_out", "acc_out"],
+            initializers: [("positions", .i64([6], [0, 1, 2, 3, 4, 5]))],
+            inputs: [.init(name: "i", type: .int64, dims: []), .init(name: "cond_in", type: .bool, dims: []),
+                     .init(name: "acc_in", type: .float, dims: [])])
+        var m = TestModel()
+        m.nodes = [TestNode("Loop", ["trips", "", "x"], ["acc"], name: "kept_positions", ["body": .graph(body)])]
+        m.inputs = [.init(name: "x", type: .float, dims: []), .init(name: "trips", type: .int64, dims: [])]
+        m.outputs = [.init(name: "acc", type: .float, dims: nil)]
+        let session = try InferenceSession(model: ONNXModel(data: m.data()), options: .init(threads: 1))
+        for trips in [0, 1, 4, 6] {
+            // Iteration i keeps positions 0..<i, whose sum is i (i - 1) / 2.
+            let expected = Float((0..<trips).reduce(0) { $0 + $1 * ($1 - 1) / 2 })
+            let y = try session.run(["x": .f([], [0]), "trips": .i64([], [trips])])["acc"]!
+            XCTAssertEqual(y.floats, [expected], "\(trips) iterations")
+        }
+    }
+
     /// A weight carried through the loop by Paddle2ONNX's copy chain (Unsqueeze, Add of zero, Squeeze) is passed
     /// through, and the product read only from it runs once per run: each run must see its own weight.
     func testLoopReadsEachRunsCarriedWeight() throws {

@@ -46,6 +46,8 @@ struct TestModel {
     }
 
     var opset = 13
+    /// Opset imports of other domains (`com.microsoft`: 1).
+    var domainOpsets: [String: Int] = [:]
     var nodes: [TestNode] = []
     var inputs: [Value] = []
     var outputs: [Value] = []
@@ -116,6 +118,7 @@ struct TestModel {
         w.int(1, 8)
         w.string(2, producer)
         w.message(8) { $0.string(1, ""); $0.int(2, opset) }
+        for (domain, version) in domainOpsets.sorted(by: { $0.key < $1.key }) { w.message(8) { $0.string(1, domain); $0.int(2, version) } }
         w.message(7) { g in
             for n in nodes {
                 g.message(1) { TestModel.node(&$0, n) }
