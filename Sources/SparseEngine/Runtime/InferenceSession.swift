@@ -178,9 +178,11 @@ public final class InferenceSession: @unchecked Sendable {
             throw EngineError(.dataDependentShape, "per-node times are not available for a model whose shapes depend on values computed while running (NonMaxSuppression, Compress, Unique); time whole runs instead")
         }
         let slicing = try slicing(for: feeds, signature: signature)
-        let parts = slicing.ranges.map { BatchSlicing.slice(feeds, $0) }
+        // A batch run whole is not sliced: its inputs need not even have a batch axis (a scalar sample rate).
+        let sliced = slicing.items < slicing.batch
+        let parts = sliced ? slicing.ranges.map { BatchSlicing.slice(feeds, $0) } : [feeds]
         let slicePlans = try parts.map { part in
-            slicing.items < slicing.batch ? try slicePlan(for: part, slicing) : try plan(for: part, signature: signature)
+            sliced ? try slicePlan(for: part, slicing) : try plan(for: part, signature: signature)
         }
         let first = slicePlans[0]
         var headSeconds = [Double](repeating: 0, count: first.steps.count)

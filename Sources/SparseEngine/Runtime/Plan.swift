@@ -103,12 +103,14 @@ final class Plan {
     }
 
     /// Infers step `index`'s outputs again from this run's operands (contents only where the operator reads them
-    /// while planning) and throws `ShapeChange` unless they have the planned shapes.
+    /// while planning; all of them for a `ValueShapedOperator`) and throws `ShapeChange` unless they have the planned
+    /// shapes.
     private func checkShapes(_ index: Int) throws {
         let step = steps[index]
         let planTime = step.op.planTimeInputs
+        let readsAllContents = step.op is ValueShapedOperator
         let specs = stepInputs[index].enumerated().map { position, tensor in
-            tensor.map { planTime.contains(position) ? ValueSpec(known: $0) : ValueSpec($0.dataType, $0.shape) }
+            tensor.map { readsAllContents || planTime.contains(position) ? ValueSpec(known: $0) : ValueSpec($0.dataType, $0.shape) }
         }
         let inferred = try attributingErrors(to: step.node) { try step.op.inferOutputs(specs) }
         guard zip(inferred, stepOutputs[index]).allSatisfy({ $0.shape == $1.shape }) else { throw ShapeChange() }

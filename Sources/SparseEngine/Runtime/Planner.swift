@@ -86,7 +86,8 @@ struct Planner {
                 for i in outputs.indices { outputs[i].value = tensors[i] }
             }
             if !op.readsOnlyInputShapes, node.inputs.contains(where: { varyingValues.contains($0) }) {
-                let checksShapes = op.planTimeInputs.contains { $0 < node.inputs.count && varyingValues.contains(node.inputs[$0]) }
+                let checksShapes = op is ValueShapedOperator
+                    || op.planTimeInputs.contains { $0 < node.inputs.count && varyingValues.contains(node.inputs[$0]) }
                 pending.append(Inference.Pending(index: index, outputs: names, checksShapes: checksShapes))
                 varyingValues.formUnion(names)
             } else if knownOutputs || outputs.allSatisfy({ $0.value != nil }) {

@@ -41,32 +41,58 @@ final class LoopScanTests: XCTestCase {
         }
     }
 
-    /// A node whose output shape depends on contents (NonZero) over a value that changes every iteration: each
-    /// iteration keeps a different number of indices, so the body's plan must follow them.
-    func testLoopBodyWithAValueShapedNodeOverTheIterationNumber() throws {
+    /// A loop over `trips` iterations whose body keeps the positions below the iteration number (NonZero, an output
+    /// shape that depends on contents) and adds their sum to the carried total; with `slicesAtTheIteration`, the body
+    /// also slices `positions` at the iteration number and adds that element.
+    private func keptPositionsModel(slicesAtTheIteration: Bool) -> TestModel {
+        var nodes = [
+            TestNode("Identity", ["cond_in"], ["cond_out"]),
+            TestNode("Less", ["positions", "i"], ["below"]),
+            TestNode("NonZero", ["below"], ["kept"]),
+            TestNode("ReduceSum", ["kept"], ["kept_sum"], ["keepdims": .int(0)]),
+        ]
+        if slicesAtTheIteration {
+            nodes += [
+                TestNode("Unsqueeze", ["i", "axes"], ["start"]),
+                TestNode("Add", ["i", "one"], ["next"]),
+                TestNode("Unsqueeze", ["next", "axes"], ["end"]),
+                TestNode("Slice", ["positions", "start", "end"], ["piece"]),
+                TestNode("ReduceSum", ["piece"], ["piece_sum"], ["keepdims": .int(0)]),
+                TestNode("Add", ["kept_sum", "piece_sum"], ["sum"]),
+            ]
+        } else {
+            nodes.append(TestNode("Identity", ["kept_sum"], ["sum"]))
+        }
+        nodes += [TestNode("Cast", ["sum"], ["sum_f"], ["to": .int(1)]), TestNode("Add", ["acc_in", "sum_f"], ["acc_out"])]
         let body = TestGraph(
-            nodes: [
-                TestNode("Identity", ["cond_in"], ["cond_out"]),
-                TestNode("Less", ["positions", "i"], ["below"]),
-                TestNode("NonZero", ["below"], ["kept"]),
-                TestNode("ReduceSum", ["kept"], ["sum"], ["keepdims": .int(0)]),
-                TestNode("Cast", ["sum"], ["sum_f"], ["to": .int(1)]),
-                TestNode("Add", ["acc_in", "sum_f"], ["acc_out"]),
-            ],
-            outputs: ["cond_out", "acc_out"],
-            initializers: [("positions", .i64([6], [0, 1, 2, 3, 4, 5]))],
+            nodes: nodes, outputs: ["cond_out", "acc_out"],
+            initializers: [("positions", .i64([6], [0, 1, 2, 3, 4, 5])), ("axes", .i64([1], [0])), ("one", .i64([], [1]))],
             inputs: [.init(name: "i", type: .int64, dims: []), .init(name: "cond_in", type: .bool, dims: []),
                      .init(name: "acc_in", type: .float, dims: [])])
         var m = TestModel()
         m.nodes = [TestNode("Loop", ["trips", "", "x"], ["acc"], name: "kept_positions", ["body": .graph(body)])]
         m.inputs = [.init(name: "x", type: .float, dims: []), .init(name: "trips", type: .int64, dims: [])]
         m.outputs = [.init(name: "acc", type: .float, dims: nil)]
-        let session = try InferenceSession(model: ONNXModel(data: m.data()), options: .init(threads: 1))
+        return m
+    }
+
+    /// NonZero over a value that changes every iteration: where the iteration number is read while planning (it
+    /// decides a Slice), each iteration keeps a different number of indices and the body's plan must follow them;
+    /// where nothing else reads it while planning, the node is refused by name, as in any sub-graph.
+    func testLoopBodyWithAValueShapedNodeOverTheIterationNumber() throws {
+        let session = try InferenceSession(model: ONNXModel(data: keptPositionsModel(slicesAtTheIteration: true).data()),
+                                           options: .init(threads: 1))
         for trips in [0, 1, 4, 6] {
-            // Iteration i keeps positions 0..<i, whose sum is i (i - 1) / 2.
-            let expected = Float((0..<trips).reduce(0) { $0 + $1 * ($1 - 1) / 2 })
+            // Iteration i keeps positions 0..<i, whose sum is i (i - 1) / 2, and slices position i.
+            let sum: Int = (0..<trips).map { (i: Int) -> Int in i * (i - 1) / 2 + i }.reduce(0, +)
             let y = try session.run(["x": .f([], [0]), "trips": .i64([], [trips])])["acc"]!
-            XCTAssertEqual(y.floats, [expected], "\(trips) iterations")
+            XCTAssertEqual(y.floats, [Float(sum)], "\(trips) iterations")
+        }
+        let refused = try InferenceSession(model: ONNXModel(data: keptPositionsModel(slicesAtTheIteration: false).data()),
+                                           options: .init(threads: 1))
+        XCTAssertThrowsError(try refused.run(["x": .f([], [0]), "trips": .i64([], [3])])) { error in
+            XCTAssertEqual((error as? EngineError)?.code, .dataDependentShape)
+            XCTAssertTrue("\(error)".contains("'kept'"), "\(error)")
         }
     }
 

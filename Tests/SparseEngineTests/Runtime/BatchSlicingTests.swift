@@ -220,6 +220,21 @@ final class BatchSlicingTests: XCTestCase {
         assertClose(try early.run(["x": x])["y"]!.floats, expected, tolerance: 1e-5)
     }
 
+    /// A model with a scalar input (a sample rate) beside a batched one runs whole, and its profile must not slice
+    /// the scalar (it crashed indexing the missing batch axis).
+    func testProfileOfAModelWithAScalarInput() throws {
+        var m = TestModel()
+        m.nodes = [TestNode("Mul", ["x", "rate"], ["y"])]
+        m.inputs = [.init(name: "x", type: .float, dims: [2, 3]), .init(name: "rate", type: .float, dims: [])]
+        m.outputs = [.init(name: "y", type: .float, dims: nil)]
+        let session = try InferenceSession(model: ONNXModel(data: m.data()), options: .init(threads: 2))
+        let feeds = ["x": Tensor.f([2, 3], [1, 2, 3, 4, 5, 6]), "rate": Tensor.f([], [2])]
+        XCTAssertEqual(try session.run(feeds)["y"]!.floats, [2, 4, 6, 8, 10, 12])
+        let profile = try session.profile(feeds, runs: 2)
+        XCTAssertEqual(profile.map(\.opType), ["Mul"])
+        XCTAssertEqual(profile.first?.outputShape, [2, 3])
+    }
+
     /// A model over `x` [N, 6] (or another input name) with these nodes and constants, output `y`. A second
     /// output, `x` concatenated 16 times, gives every item more intermediate bytes than the constants take, as in
     /// real models, so the weights do not keep the batch whole (`InferenceSession`'s slicing rule).
