@@ -73,7 +73,9 @@ struct QuantizedConvOperator: Operator {
         let sideBySide = passImages > 1 && phaseHeight == g.outH && phaseWidth == g.outW
             && (g.kH - 1) * g.dilationH < s && (g.kW - 1) * g.dilationW < s
         let planeImages = sideBySide ? passImages : 1
-        let groupStride = planeImages * phaseHeight * phaseWidth + phaseWidth + nr
+        // Each group's rows start on a 64-byte line (the buffer is aligned): a microkernel's 64-byte activation load that
+        // crosses two lines costs two.
+        let groupStride = (planeImages * phaseHeight * phaseWidth + phaseWidth + nr + 15) & ~15
         // A block of packed input: one image's planes, or the pass's images side by side.
         let blockBytes = groups * phases * groupStride * 4
         var offsets = [Int32]()
