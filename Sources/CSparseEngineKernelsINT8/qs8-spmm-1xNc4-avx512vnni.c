@@ -2,7 +2,9 @@
    T zmm accumulators. Each step is one nonzero weight dword of the row (4 K values: a group of 4 input channels at
    one tap) broadcast against its group's T runs of 16 pixels (`vpdpbusd` with the activations loaded). The
    widths 128, 64 and 32 share one body, unrolled at compile time; the `minmax_fp32` variants requantize each row
-   in registers at the end of the last span of K and store its bytes (no int32 tile, no second pass). */
+   in registers at the end of the last span of K and store its bytes (no int32 tile, no second pass). Where the groups
+   lie a fixed stride apart (`group_bytes`: a pointwise convolution's packed input), the minmax variants compute a step's
+   address from its group instead of reading the offset table, one dependent load fewer per step. */
 #include "zoo_qs8_kernels.h"
 
 #if defined(__x86_64__)
@@ -47,14 +49,14 @@ void store_requantized(const size_t tiles, const __m512i *acc, int biased, const
 static inline __attribute__((always_inline, target("avx512f,avx512bw,avx512vnni")))
 void spmm_rows(const size_t tiles, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
                const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c,
-               size_t ldc, int accumulate, const epilogue *e) {
+               size_t ldc, int accumulate, const epilogue *e, const int strided, size_t group_bytes) {
     for (size_t r = 0; r < rows; r++, starts += starts_stride, c += ldc) {
         __m512i acc[8];
         /* The requantizing kernel starts a row that has no earlier span from its bias. */
         const __m512i init = e && !accumulate ? _mm512_set1_epi32(e->bias[r]) : _mm512_setzero_si512();
         for (size_t t = 0; t < tiles; t++) acc[t] = accumulate ? _mm512_loadu_si512(c + 16 * t) : init;
         for (int32_t s = starts[0], end = starts[span]; s < end; s++) {
-            const uint8_t *p = a + offsets[groups[s]];
+            const uint8_t *p = a + (strided ? (size_t)groups[s] * group_bytes : (size_t)(ptrdiff_t)offsets[groups[s]]);
             const __m512i w = _mm512_set1_epi32(weights[s]);
             for (size_t t = 0; t < tiles; t++) acc[t] = _mm512_dpbusd_epi32(acc[t], _mm512_loadu_si512(p + 64 * t), w);
         }
@@ -71,15 +73,20 @@ void spmm_rows(const size_t tiles, size_t rows, const int32_t *starts, size_t st
     void qs8_spmm_1x##width##c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,            \
         const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,     \
         int accumulate) {                                                                                                     \
-        spmm_rows(tiles, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate, NULL);           \
+        spmm_rows(tiles, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate, NULL, 0, 0);     \
     }                                                                                                                         \
     __attribute__((target("avx512f,avx512bw,avx512vnni")))                                                                    \
     void qs8_spmm_minmax_fp32_1x##width##c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span, \
         const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c,                  \
         size_t ldc, int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,   \
-        int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {                                                 \
+        int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy, size_t group_bytes) {                             \
         const epilogue e = {stores, nstores, bias, scale, zero_point, lo, hi, y, ldy};                                        \
-        spmm_rows(tiles, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate, &e);             \
+        if (group_bytes) {                                                                                                    \
+            spmm_rows(tiles, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate, &e, 1,       \
+                      group_bytes);                                                                                           \
+        } else {                                                                                                              \
+            spmm_rows(tiles, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate, &e, 0, 0);   \
+        }                                                                                                                     \
     }
 
 SPMM_KERNELS(128, 8)
@@ -96,10 +103,10 @@ SPMM_KERNELS(32, 2)
     void qs8_spmm_minmax_fp32_1x##width##c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span, \
         const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c,                  \
         size_t ldc, int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,   \
-        int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {                                                 \
+        int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy, size_t group_bytes) {                             \
         (void)rows; (void)starts; (void)starts_stride; (void)span; (void)groups; (void)weights; (void)a; (void)offsets;       \
         (void)c; (void)ldc; (void)accumulate; (void)stores; (void)nstores; (void)bias; (void)scale; (void)zero_point;        \
-        (void)lo; (void)hi; (void)y; (void)ldy; __builtin_trap();                                                             \
+        (void)lo; (void)hi; (void)y; (void)ldy; (void)group_bytes; __builtin_trap();                                                             \
     }
 
 SPMM_KERNELS(128, 8)

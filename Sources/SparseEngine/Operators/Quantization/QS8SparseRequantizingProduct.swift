@@ -16,9 +16,11 @@ struct QS8SparseRequantizingProduct {
 
     /// The row tiles `tiles` over one tile of packed activations, `QS8TileProduct.sparseTilesPerCall` of them a call: the
     /// sums of the spans before the last go through `acc` (32 × `kernel.nr`), the last span's rows are requantized through
-    /// `stores` (byte offsets from `y`, row r at `y + r·ldy`).
-    func compute(tiles: Range<Int>, activations: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>, acc: UnsafeMutablePointer<Int32>,
-                 stores: QS8SpmmStores, y: UnsafeMutablePointer<UInt8>, ldy: Int) {
+    /// `stores` (byte offsets from `y`, row r at `y + r·ldy`). A nonzero `groupBytes` says every group's activations lie that
+    /// many bytes after the previous group's (`offsets[g] = g · groupBytes`, a pointwise convolution): the kernel's last span
+    /// then computes each step's address instead of reading the table, one dependent load fewer per step.
+    func compute(tiles: Range<Int>, activations: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>, groupBytes: Int = 0,
+                 acc: UnsafeMutablePointer<Int32>, stores: QS8SpmmStores, y: UnsafeMutablePointer<UInt8>, ldy: Int) {
         let w = weights, nr = kernel.nr
         for tile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: QS8TileProduct.sparseTilesPerCall) {
             let row0 = tile * 8, rows = min(8 * QS8TileProduct.sparseTilesPerCall, w.rows - row0)
@@ -29,7 +31,7 @@ struct QS8SparseRequantizingProduct {
                 } else {
                     kernel.runRequantize(rows, starts, w.chunks + 1, count, w.stepGroups, w.stepWeights, activations, offsets, acc, nr,
                                          first > 0, stores.entries, stores.count, bias + row0, scale + row0, zeroPoint, low, high,
-                                         y + row0 * ldy, ldy)
+                                         y + row0 * ldy, ldy, groupBytes)
                 }
             }
         }

@@ -78,6 +78,9 @@ struct QuantizedConvOperator: Operator {
         let groupStride = (planeImages * phaseHeight * phaseWidth + phaseWidth + nr + 15) & ~15
         // A block of packed input: one image's planes, or the pass's images side by side.
         let blockBytes = groups * phases * groupStride * 4
+        // A pointwise layer's groups are one group stride apart (one phase, no tap shift): the sparse kernels compute the
+        // address of each step's group instead of reading `offsets`.
+        let uniformGroupBytes = g.kH * g.kW == 1 ? groupStride * 4 : 0
         var offsets = [Int32]()
         offsets.reserveCapacity(g.kH * g.kW * groups)
         for ky in 0..<g.kH {
@@ -157,8 +160,8 @@ struct QuantizedConvOperator: Operator {
                             if let sparseRequantizing {
                                 stores.removeAll()
                                 runs.forEach { start, end, yRun in stores.append(start: start - q0, end: end - q0, yOffset: yRun - runs.y) }
-                                sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, acc: acc, stores: stores,
-                                                           y: runs.y.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
+                                sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, groupBytes: uniformGroupBytes,
+                                                           acc: acc, stores: stores, y: runs.y.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
                                 continue
                             }
                             for tile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tilesPerCall) {
@@ -185,8 +188,8 @@ struct QuantizedConvOperator: Operator {
                             Self.forEachOutputRun(q0, q1, phaseWidth: phaseWidth, outW: g.outW) { start, end, pixel in
                                 stores.append(start: start - q0, end: end - q0, yOffset: pixel)
                             }
-                            sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, acc: acc, stores: stores,
-                                                       y: yImage.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
+                            sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, groupBytes: uniformGroupBytes,
+                                                       acc: acc, stores: stores, y: yImage.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
                             continue
                         }
                         for tile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tilesPerCall) {
