@@ -117,6 +117,14 @@ struct QuantizedConvOperator: Operator {
         // int32 outputs go through the tile product and `QS8Layer.finish`.
         layer.withRequantizingProduct(kernels) { requantizing in layer.withSparseRequantizingProduct(kernels, columns: virtualPixels) { sparseRequantizing in
           offsets.withUnsafeBufferPointer { offsets in
+            // A sparse layer with several taps looks each step's group up in `offsets` once per run, not once per pixel tile.
+            let stepOffsets: UnsafeMutablePointer<UInt32>? = sparseRequantizing.flatMap { product in
+                guard uniformGroupBytes == 0 else { return nil }
+                let steps = UnsafeMutableRawPointer(context.sharedFloats(.second, max(1, product.weights.nonzeroGroups)))
+                    .assumingMemoryBound(to: UInt32.self)
+                product.stepOffsets(offsets.baseAddress!, into: steps)
+                return steps
+            }
             for first in stride(from: 0, to: images, by: passImages) {
                 let count = min(passImages, images - first), blocks = sideBySide ? 1 : count
                 // Columns of a block's phase rows, and its pixel tiles.
@@ -161,7 +169,8 @@ struct QuantizedConvOperator: Operator {
                                 stores.removeAll()
                                 runs.forEach { start, end, yRun in stores.append(start: start - q0, end: end - q0, yOffset: yRun - runs.y) }
                                 sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, groupBytes: uniformGroupBytes,
-                                                           acc: acc, stores: stores, y: runs.y.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
+                                                           stepOffsets: stepOffsets, acc: acc, stores: stores,
+                                                           y: runs.y.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
                                 continue
                             }
                             for tile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tilesPerCall) {
@@ -189,7 +198,8 @@ struct QuantizedConvOperator: Operator {
                                 stores.append(start: start - q0, end: end - q0, yOffset: pixel)
                             }
                             sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, groupBytes: uniformGroupBytes,
-                                                       acc: acc, stores: stores, y: yImage.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
+                                                       stepOffsets: stepOffsets, acc: acc, stores: stores,
+                                                       y: yImage.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
                             continue
                         }
                         for tile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tilesPerCall) {
