@@ -74,8 +74,10 @@ struct QuantizedConvOperator: Operator {
             && (g.kH - 1) * g.dilationH < s && (g.kW - 1) * g.dilationW < s
         let planeImages = sideBySide ? passImages : 1
         // Each group's rows start on a 64-byte line (the buffer is aligned): a microkernel's 64-byte activation load that
-        // crosses two lines costs two.
-        let groupStride = (planeImages * phaseHeight * phaseWidth + phaseWidth + nr + 15) & ~15
+        // crosses two lines costs two. An odd number of lines apart, so that consecutive groups spread over every L1 set (a
+        // stride of 40 lines used 8 of the 64).
+        let groupLines = (planeImages * phaseHeight * phaseWidth + phaseWidth + nr + 15) / 16
+        let groupStride = 16 * (groupLines | 1)
         // A block of packed input: one image's planes, or the pass's images side by side.
         let blockBytes = groups * phases * groupStride * 4
         // A pointwise layer's groups are one group stride apart (one phase, no tap shift): the sparse kernels compute the
