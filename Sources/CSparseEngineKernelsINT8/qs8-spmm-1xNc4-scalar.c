@@ -1,17 +1,19 @@
 /* The portable sparse INT8 microkernel, output rows one after another, each over `nr` pixels: the reference the vector kernels must
    match exactly. The AVX2 set runs the same body compiled for AVX2, which the compiler vectorizes over pixels. The
-   `minmax_fp32` variants keep the sums in c and requantize the stores' lanes with qs8_requantize__scalar. */
+   `minmax_fp32` variants keep the sums in c and requantize the stores' lanes with qs8_requantize__scalar; with a nonzero
+   `group_bytes` they place group g at g * group_bytes instead of reading the offset table, as the AVX-512 ones. */
 #include "zoo_qs8_kernels.h"
 
 static inline __attribute__((always_inline))
 void spmm_rows(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span, const uint32_t *groups,
-               const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc, int accumulate) {
+               const int32_t *weights, const uint8_t *a, const int32_t *offsets, size_t group_bytes, int32_t *c, size_t ldc,
+               int accumulate) {
     for (size_t r = 0; r < rows; r++, starts += starts_stride, c += ldc) {
         if (!accumulate) {
             for (size_t p = 0; p < nr; p++) c[p] = 0;
         }
         for (int32_t s = starts[0], end = starts[span]; s < end; s++) {
-            const uint8_t *x = a + offsets[groups[s]];
+            const uint8_t *x = a + (group_bytes ? (size_t)groups[s] * group_bytes : (size_t)(ptrdiff_t)offsets[groups[s]]);
             const int32_t d = weights[s];
             const int32_t w0 = (int8_t)d, w1 = (int8_t)(d >> 8), w2 = (int8_t)(d >> 16), w3 = (int8_t)(d >> 24);
             for (size_t p = 0; p < nr; p++) {
@@ -39,14 +41,14 @@ static void store_requantized(size_t rows, const int32_t *c, size_t ldc, const q
 void qs8_spmm_1xNc4__scalar(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate) {
-    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
+    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, 0, c, ldc, accumulate);
 }
 
 void qs8_spmm_minmax_fp32_1xNc4__scalar(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
-    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
-    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy, size_t group_bytes) {
+    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, group_bytes, c, ldc, accumulate);
     store_requantized(rows, c, ldc, stores, nstores, bias, scale, zero_point, lo, hi, y, ldy);
 }
 
@@ -60,14 +62,14 @@ AVX2_TARGET
 void qs8_spmm_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate) {
-    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
+    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, 0, c, ldc, accumulate);
 }
 
 AVX2_TARGET
 void qs8_spmm_minmax_fp32_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
-    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy) {
-    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, c, ldc, accumulate);
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy, size_t group_bytes) {
+    spmm_rows(nr, rows, starts, starts_stride, span, groups, weights, a, offsets, group_bytes, c, ldc, accumulate);
     store_requantized(rows, c, ldc, stores, nstores, bias, scale, zero_point, lo, hi, y, ldy);
 }

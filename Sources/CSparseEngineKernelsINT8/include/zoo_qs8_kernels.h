@@ -86,29 +86,31 @@ typedef struct {
 
 /* The sparse microkernels with the requantization (as qs8_requantize) in the epilogue: the sums of the given span
    continue c when `accumulate` is nonzero (earlier spans of K), and instead of going back to c each row is
-   requantized with bias[r], scale[r] and written as bytes through `stores` (`nstores` of them); AVX-512 only reads c. */
+   requantized with bias[r], scale[r] and written as bytes through `stores` (`nstores` of them); AVX-512 only reads c.
+   A nonzero `group_bytes` says group g's activations start at a + g * group_bytes (a pointwise convolution's packed
+   input): `offsets` is then not read. */
 void qs8_spmm_minmax_fp32_1x128c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
-    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy, size_t group_bytes);
 void qs8_spmm_minmax_fp32_1x64c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
-    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy, size_t group_bytes);
 void qs8_spmm_minmax_fp32_1x32c4__avx512vnni(size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
-    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy, size_t group_bytes);
 /* The same for any NR = `nr`, portable C and the same C compiled for AVX2: the sums go through c (so c is written), then
    qs8_requantize__scalar writes each store's lanes. */
 void qs8_spmm_minmax_fp32_1xNc4__scalar(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
-    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy, size_t group_bytes);
 void qs8_spmm_minmax_fp32_1xNc4__avx2(size_t nr, size_t rows, const int32_t *starts, size_t starts_stride, size_t span,
     const uint32_t *groups, const int32_t *weights, const uint8_t *a, const int32_t *offsets, int32_t *c, size_t ldc,
     int accumulate, const qs8_spmm_store *stores, size_t nstores, const int32_t *bias, const float *scale,
-    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy);
+    int32_t zero_point, int32_t lo, int32_t hi, uint8_t *y, size_t ldy, size_t group_bytes);
 
 /* Requantization of a rows x cols block of accumulators:
    y[r * ldy_row + p * ldy_col] = clamp(round_half_even((acc[r * ldacc + p] + bias[r]) * scale[r]) + zero_point,

@@ -56,10 +56,12 @@ struct QS8KernelSet: @unchecked Sendable {
 
     /// Signature of a sparse INT8 microkernel that requantizes in its epilogue (`qs8_spmm_minmax_fp32_*`): `(rows, chunkStarts,
     /// startsStride, span, groups, weights, activations, groupOffsets, acc, ldacc, accumulate, stores, storeCount, bias, scale,
-    /// zeroPoint, lo, hi, y, ldy)`; see `zoo_qs8_kernels.h`.
+    /// zeroPoint, lo, hi, y, ldy, groupBytes)`, a nonzero `groupBytes` placing group g at g·groupBytes instead of its offset;
+    /// see `zoo_qs8_kernels.h`.
     typealias SpmmRequantizeMicrokernel = (Int, UnsafePointer<Int32>, Int, Int, UnsafePointer<UInt32>, UnsafePointer<Int32>, UnsafePointer<UInt8>,
                                            UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int, Bool, UnsafePointer<qs8_spmm_store>, Int,
-                                           UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>, Int) -> Void
+                                           UnsafePointer<Int32>, UnsafePointer<Float>, Int32, Int32, Int32, UnsafeMutablePointer<UInt8>, Int,
+                                           Int) -> Void
 
     /// A sparse microkernel of one width: output rows × `nr` pixels (or tokens), each from its nonzero weight groups, to
     /// int32 sums (`run`) or, in the last span of K, to requantized bytes (`runRequantize`).
@@ -113,7 +115,7 @@ struct QS8KernelSet: @unchecked Sendable {
         spmm: [SparseRowKernel(nr: 8, name: "qs8_spmm_1x8c4__scalar",
                                run: { qs8_spmm_1xNc4__scalar(8, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
                                runRequantize: { qs8_spmm_minmax_fp32_1xNc4__scalar(8, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0,
-                                                                                   $11, $12, $13, $14, $15, $16, $17, $18, $19) })],
+                                                                                   $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) })],
         quantize: { qs8_vquantize__scalar($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5) },
         add: { qs8_vadd__scalar($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) },
@@ -128,7 +130,7 @@ struct QS8KernelSet: @unchecked Sendable {
         spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx2",
                                run: { qs8_spmm_1xNc4__avx2(32, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
                                runRequantize: { qs8_spmm_minmax_fp32_1xNc4__avx2(32, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0,
-                                                                                 $11, $12, $13, $14, $15, $16, $17, $18, $19) })],
+                                                                                 $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) })],
         quantize: scalar.quantize, dequantize: scalar.dequantize,
         add: scalar.add, lookup: scalar.lookup, requantizeFloats: scalar.requantizeFloats, softmax: scalar.softmax)
     /// AVX-512 VNNI: `vpdpbusd`; the lookup with VBMI's `vpermi2b` where the CPU has it.
@@ -143,15 +145,15 @@ struct QS8KernelSet: @unchecked Sendable {
         spmm: [SparseRowKernel(nr: 32, name: "qs8_spmm_1x32c4__avx512vnni",
                                run: { qs8_spmm_1x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
                                runRequantize: { qs8_spmm_minmax_fp32_1x32c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0, $11, $12,
-                                                                                       $13, $14, $15, $16, $17, $18, $19) }),
+                                                                                       $13, $14, $15, $16, $17, $18, $19, $20) }),
                SparseRowKernel(nr: 64, name: "qs8_spmm_1x64c4__avx512vnni",
                                run: { qs8_spmm_1x64c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
                                runRequantize: { qs8_spmm_minmax_fp32_1x64c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0, $11, $12,
-                                                                                       $13, $14, $15, $16, $17, $18, $19) }),
+                                                                                       $13, $14, $15, $16, $17, $18, $19, $20) }),
                SparseRowKernel(nr: 128, name: "qs8_spmm_1x128c4__avx512vnni",
                                run: { qs8_spmm_1x128c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0) },
                                runRequantize: { qs8_spmm_minmax_fp32_1x128c4__avx512vnni($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 ? 1 : 0, $11, $12,
-                                                                                       $13, $14, $15, $16, $17, $18, $19) })],
+                                                                                       $13, $14, $15, $16, $17, $18, $19, $20) })],
         quantize: { qs8_vquantize__avx512($0, $1, $2, $3, $4, $5, $6) },
         dequantize: { qs8_vdequantize__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5) },
         add: { qs8_vadd__avx512($0, $1, $2 ? 1 : 0, $3, $4, $5, $6 ? 1 : 0, $7, $8, $9, $10, $11, $12, $13) },

@@ -66,36 +66,49 @@ final class QS8SparseKernelTests: XCTestCase {
             let sparse = QS8SparseWeights(rows: rows, depth: depth) { w[$0][$1] }
             let kgroups = (depth + 3) / 4, span = 4 * 128 + 4 * 24
             let activations = (0..<(kgroups * span)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-            let offsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 24)) }
+            let shiftedOffsets = (0..<kgroups).map { Int32($0 * span + 4 * Int(random.next() % 24)) }
             let bias = (0..<24).map { _ in Int32(random.next() % 20001) - 10000 }
             let scale = (0..<24).map { [Float(0.5), 0.25, 0.0137, 0.00041][$0 % 4] }
-            for kernels in QS8KernelSet.available {
-                let kernel = kernels.spmm(columns: columns), nr = kernel.nr
-                // Runs (start, end) of the tile's columns; run i is stored i bytes to the right of its columns.
-                let runs = [(0, nr / 4 + 1), (nr / 4 + 2, nr / 2 + 3), (nr / 2 + 3, nr - 1)].filter { $0.1 > $0.0 && $0.1 <= nr }
-                let ldy = nr + runs.count
-                for (zero, low, high) in [(100, 0, 255), (100, 100, 255), (-5, -128, 127)] as [(Int32, Int32, Int32)] {
-                    var y = [UInt8](repeating: 0xAA, count: rows * ldy), acc = [Int32](repeating: 0, count: 32 * nr)
-                    let storage = UnsafeMutablePointer<qs8_spmm_store>.allocate(capacity: QS8SpmmStores.capacity(nr: nr))
-                    defer { storage.deallocate() }
-                    var stores = QS8SpmmStores(storage)
-                    for (i, run) in runs.enumerated() { stores.append(start: run.0, end: run.1, yOffset: run.0 + i) }
-                    bias.withUnsafeBufferPointer { b in scale.withUnsafeBufferPointer { s in
-                        let product = QS8SparseRequantizingProduct(kernel: kernel, weights: sparse, span: QS8TileProduct.span(sparse, nr: nr),
-                                                                   bias: b.baseAddress!, scale: s.baseAddress!, zeroPoint: zero, low: low, high: high)
-                        product.compute(tiles: 0..<3, activations: activations, offsets: offsets, acc: &acc, stores: stores, y: &y, ldy: ldy)
-                    } }
-                    for r in 0..<rows {
-                        var expected = [UInt8](repeating: 0xAA, count: ldy)
-                        for (i, run) in runs.enumerated() {
-                            for p in run.0..<run.1 {
-                                var sum: Int32 = 0
-                                for k in 0..<depth { sum += Int32(w[r][k]) * Int32(activations[Int(offsets[k / 4]) + 4 * p + k % 4]) }
-                                let v = min(max(Float(sum &+ bias[r]) * scale[r], Float(low - zero)), Float(high - zero))
-                                expected[p + i] = UInt8(truncatingIfNeeded: Int32(v.rounded(.toNearestOrEven)) + zero)
+            // Groups at their own offsets, and a fixed stride apart given as `groupBytes` with K in one span (as the
+            // convolutions run it) and a table of wrong offsets, which the kernels must not read.
+            for uniform in [false, true] {
+                let offsets = uniform ? (0..<kgroups).map { Int32($0 * span) } : shiftedOffsets
+                let kernelOffsets = uniform ? [Int32](repeating: 0, count: kgroups) : offsets
+                for kernels in QS8KernelSet.available {
+                    let kernel = kernels.spmm(columns: columns), nr = kernel.nr
+                    // Runs (start, end) of the tile's columns; run i is stored i bytes to the right of its columns. And the whole tile
+                    // as one run (every vector whole, consecutive: the AVX-512 kernels' store without checks).
+                    let shiftedRuns = [(0, nr / 4 + 1), (nr / 4 + 2, nr / 2 + 3), (nr / 2 + 3, nr - 1)].filter { $0.1 > $0.0 && $0.1 <= nr }
+                    for runs in [shiftedRuns, [(0, nr)]] {
+                        let ldy = nr + runs.count
+                        for (zero, low, high) in [(100, 0, 255), (100, 100, 255), (-5, -128, 127)] as [(Int32, Int32, Int32)] {
+                            var y = [UInt8](repeating: 0xAA, count: rows * ldy), acc = [Int32](repeating: 0, count: 32 * nr)
+                            let storage = UnsafeMutablePointer<qs8_spmm_store>.allocate(capacity: QS8SpmmStores.capacity(nr: nr))
+                            defer { storage.deallocate() }
+                            var stores = QS8SpmmStores(storage)
+                            for (i, run) in runs.enumerated() { stores.append(start: run.0, end: run.1, yOffset: run.0 + i) }
+                            bias.withUnsafeBufferPointer { b in scale.withUnsafeBufferPointer { s in
+                                let chunksPerCall = uniform ? max(1, sparse.chunks) : QS8TileProduct.span(sparse, nr: nr)
+                                let product = QS8SparseRequantizingProduct(kernel: kernel, weights: sparse, span: chunksPerCall,
+                                                                           bias: b.baseAddress!, scale: s.baseAddress!, zeroPoint: zero,
+                                                                           low: low, high: high)
+                                product.compute(tiles: 0..<3, activations: activations, offsets: kernelOffsets,
+                                                groupBytes: uniform ? span : 0, acc: &acc, stores: stores, y: &y, ldy: ldy)
+                            } }
+                            for r in 0..<rows {
+                                var expected = [UInt8](repeating: 0xAA, count: ldy)
+                                for (i, run) in runs.enumerated() {
+                                    for p in run.0..<run.1 {
+                                        var sum: Int32 = 0
+                                        for k in 0..<depth { sum += Int32(w[r][k]) * Int32(activations[Int(offsets[k / 4]) + 4 * p + k % 4]) }
+                                        let v = min(max(Float(sum &+ bias[r]) * scale[r], Float(low - zero)), Float(high - zero))
+                                        expected[p + i] = UInt8(truncatingIfNeeded: Int32(v.rounded(.toNearestOrEven)) + zero)
+                                    }
+                                }
+                                XCTAssertEqual(Array(y[(r * ldy)..<((r + 1) * ldy)]), expected,
+                                               "\(kernel.name) K \(depth) row \(r) zero \(zero) low \(low) uniform \(uniform) runs \(runs.count)")
                             }
                         }
-                        XCTAssertEqual(Array(y[(r * ldy)..<((r + 1) * ldy)]), expected, "\(kernel.name) K \(depth) row \(r) zero \(zero) low \(low)")
                     }
                 }
             }

@@ -16,9 +16,15 @@ struct QS8SparseRequantizingProduct {
 
     /// The row tiles `tiles` over one tile of packed activations, `QS8TileProduct.sparseTilesPerCall` of them a call: the
     /// sums of the spans before the last go through `acc` (32 × `kernel.nr`), the last span's rows are requantized through
-    /// `stores` (byte offsets from `y`, row r at `y + r·ldy`).
-    func compute(tiles: Range<Int>, activations: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>, acc: UnsafeMutablePointer<Int32>,
-                 stores: QS8SpmmStores, y: UnsafeMutablePointer<UInt8>, ldy: Int) {
+    /// `stores` (byte offsets from `y`, row r at `y + r·ldy`). A nonzero `groupBytes` says every group's activations lie that
+    /// many bytes after the previous group's (`offsets[g] = g · groupBytes`, a pointwise convolution): the kernel's last span
+    /// then computes each step's address instead of reading the table, one dependent load fewer per step. `stepOffsets`, where
+    /// given, are every step's byte offset (`offsets` of its group, looked up once per run by `stepOffsets(_:into:)`): the last
+    /// span reads them as groups one byte apart, for the same saving on any layer.
+    func compute(tiles: Range<Int>, activations: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>, groupBytes: Int = 0,
+                 stepOffsets: UnsafePointer<UInt32>? = nil, acc: UnsafeMutablePointer<Int32>, stores: QS8SpmmStores,
+                 y: UnsafeMutablePointer<UInt8>, ldy: Int) {
+        let lastSpanGroups = stepOffsets ?? weights.stepGroups, lastSpanGroupBytes = stepOffsets == nil ? groupBytes : 1
         let w = weights, nr = kernel.nr
         for tile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: QS8TileProduct.sparseTilesPerCall) {
             let row0 = tile * 8, rows = min(8 * QS8TileProduct.sparseTilesPerCall, w.rows - row0)
@@ -27,12 +33,18 @@ struct QS8SparseRequantizingProduct {
                 if first + span < w.chunks {
                     kernel.run(rows, starts, w.chunks + 1, count, w.stepGroups, w.stepWeights, activations, offsets, acc, nr, first > 0)
                 } else {
-                    kernel.runRequantize(rows, starts, w.chunks + 1, count, w.stepGroups, w.stepWeights, activations, offsets, acc, nr,
+                    kernel.runRequantize(rows, starts, w.chunks + 1, count, lastSpanGroups, w.stepWeights, activations, offsets, acc, nr,
                                          first > 0, stores.entries, stores.count, bias + row0, scale + row0, zeroPoint, low, high,
-                                         y + row0 * ldy, ldy)
+                                         y + row0 * ldy, ldy, lastSpanGroupBytes)
                 }
             }
         }
+    }
+
+    /// Writes every step's byte offset, `offsets[group]`, into `into` (`weights.nonzeroGroups` entries), for `compute`.
+    func stepOffsets(_ offsets: UnsafePointer<Int32>, into: UnsafeMutablePointer<UInt32>) {
+        let groups = weights.stepGroups
+        for step in 0..<weights.nonzeroGroups { into[step] = UInt32(bitPattern: offsets[Int(groups[step])]) }
     }
 }
 

@@ -73,9 +73,16 @@ struct QuantizedConvOperator: Operator {
         let sideBySide = passImages > 1 && phaseHeight == g.outH && phaseWidth == g.outW
             && (g.kH - 1) * g.dilationH < s && (g.kW - 1) * g.dilationW < s
         let planeImages = sideBySide ? passImages : 1
-        let groupStride = planeImages * phaseHeight * phaseWidth + phaseWidth + nr
+        // Each group's rows start on a 64-byte line (the buffer is aligned): a microkernel's 64-byte activation load that
+        // crosses two lines costs two. An odd number of lines apart, so that consecutive groups spread over every L1 set (a
+        // stride of 40 lines used 8 of the 64).
+        let groupLines = (planeImages * phaseHeight * phaseWidth + phaseWidth + nr + 15) / 16
+        let groupStride = 16 * (groupLines | 1)
         // A block of packed input: one image's planes, or the pass's images side by side.
         let blockBytes = groups * phases * groupStride * 4
+        // A pointwise layer's groups are one group stride apart (one phase, no tap shift): the sparse kernels compute the
+        // address of each step's group instead of reading `offsets`.
+        let uniformGroupBytes = g.kH * g.kW == 1 ? groupStride * 4 : 0
         var offsets = [Int32]()
         offsets.reserveCapacity(g.kH * g.kW * groups)
         for ky in 0..<g.kH {
@@ -112,6 +119,14 @@ struct QuantizedConvOperator: Operator {
         // int32 outputs go through the tile product and `QS8Layer.finish`.
         layer.withRequantizingProduct(kernels) { requantizing in layer.withSparseRequantizingProduct(kernels, columns: virtualPixels) { sparseRequantizing in
           offsets.withUnsafeBufferPointer { offsets in
+            // A sparse layer with several taps looks each step's group up in `offsets` once per run, not once per pixel tile.
+            let stepOffsets: UnsafeMutablePointer<UInt32>? = sparseRequantizing.flatMap { product in
+                guard uniformGroupBytes == 0 else { return nil }
+                let steps = UnsafeMutableRawPointer(context.sharedFloats(.second, max(1, product.weights.nonzeroGroups)))
+                    .assumingMemoryBound(to: UInt32.self)
+                product.stepOffsets(offsets.baseAddress!, into: steps)
+                return steps
+            }
             for first in stride(from: 0, to: images, by: passImages) {
                 let count = min(passImages, images - first), blocks = sideBySide ? 1 : count
                 // Columns of a block's phase rows, and its pixel tiles.
@@ -155,7 +170,8 @@ struct QuantizedConvOperator: Operator {
                             if let sparseRequantizing {
                                 stores.removeAll()
                                 runs.forEach { start, end, yRun in stores.append(start: start - q0, end: end - q0, yOffset: yRun - runs.y) }
-                                sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, acc: acc, stores: stores,
+                                sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, groupBytes: uniformGroupBytes,
+                                                           stepOffsets: stepOffsets, acc: acc, stores: stores,
                                                            y: runs.y.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
                                 continue
                             }
@@ -183,7 +199,8 @@ struct QuantizedConvOperator: Operator {
                             Self.forEachOutputRun(q0, q1, phaseWidth: phaseWidth, outW: g.outW) { start, end, pixel in
                                 stores.append(start: start - q0, end: end - q0, yOffset: pixel)
                             }
-                            sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, acc: acc, stores: stores,
+                            sparseRequantizing.compute(tiles: tiles, activations: image, offsets: offsets.baseAddress!, groupBytes: uniformGroupBytes,
+                                                       stepOffsets: stepOffsets, acc: acc, stores: stores,
                                                        y: yImage.assumingMemoryBound(to: UInt8.self), ldy: outPlane)
                             continue
                         }
