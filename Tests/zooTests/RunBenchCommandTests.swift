@@ -201,4 +201,18 @@ final class RunBenchCommandTests: XCTestCase {
         let badScenario = try zoo.start(["bench", model, "-s", "sideways"]).wait()
         XCTAssertEqual(badScenario.status, 64)
     }
+
+    /// A model that runs in stages (NonZero over an input: its output shape depends on the contents) has no per-layer
+    /// profile; `--profile` says so and the measurement is still reported.
+    func testBenchProfileOfAStagedModelWarnsAndReports() throws {
+        let model = ONNXTestModel(nodes: [.init("NonZero", ["a"], ["kept"])], inputs: [.init("a", dims: [2, 3])],
+                                  outputs: [.init("kept", elementType: 7, dims: [2, "count"])])
+        let path = directory.path("staged.onnx")
+        try model.data().write(to: URL(fileURLWithPath: path))
+        let result = try zoo.start(["bench", path, "-t", "0.2", "-w", "0", "-ncores", "1", "-q", "--profile", "2"]).wait()
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("Throughput (items/sec): "), result.stdout)
+        XCTAssertTrue(result.stderr.contains("no per-layer profile"), result.stderr)
+        XCTAssertFalse(result.stdout.contains("Profile:"), result.stdout)
+    }
 }

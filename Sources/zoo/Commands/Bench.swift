@@ -93,7 +93,7 @@ extension Zoo {
                     log("Generating input '\(input.name)', type = \(input.dataType), shape = \(shape)")
                 }
                 let measurement = try benchmark.run(log: log)
-                let timings = try profile.map { try benchmark.profile(runs: $0) }
+                let timings = try profile.flatMap(profileOrWarn(benchmark))
                 let report = BenchmarkReport(benchmark: benchmark, measurement: measurement, originalModelPath: model,
                                              modelPath: path, version: ZooVersion.current, profile: timings)
                 if let exportPath {
@@ -107,6 +107,19 @@ extension Zoo {
                     try printJSON(report)
                 } else {
                     print(report.text)
+                }
+            }
+        }
+
+        /// The per-node profile over `runs` runs, or nil with a warning for a model that runs in stages (its shapes
+        /// depend on values computed while running), so that the measurement is still reported.
+        private func profileOrWarn(_ benchmark: Benchmark) -> (Int) throws -> [NodeTiming]? {
+            { runs in
+                do {
+                    return try benchmark.profile(runs: runs)
+                } catch let error as EngineError where error.code == .dataDependentShape {
+                    printWarning("no per-layer profile: \(error)")
+                    return nil
                 }
             }
         }

@@ -135,6 +135,41 @@ final class QuantizedLinearOperatorTests: XCTestCase {
         }
     }
 
+    /// uint8 weights far from their zero points (ONNX Runtime's dynamic quantizer with QUInt8 weights: w − z spans
+    /// −255...255) are packed less 128 and the int32 sums corrected: exact, per-tensor and per-column zero points.
+    func testMatMulIntegerOfUInt8WeightsFarFromTheirZeroPoints() throws {
+        for (aType, rows, n, weightZero) in [(DataType.uint8, 7, 21, [3]), (.int8, 45, 40, (0..<40).map { ($0 * 37) % 256 })] {
+            let k = 29
+            let a = try tensor(aType, [rows, k], bytes(rows * k, seed: 3))
+            let b = try tensor(.uint8, [k, n], bytes(k * n, seed: 4))
+            let zero = try Tensor(shape: [weightZero.count], scalars: weightZero.map { UInt8($0) })
+            let i = OpContext(node: Node(opType: "MatMulInteger", inputs: [], outputs: ["y"]), opset: 13)
+            let inputs: [Tensor?] = [a, b, try tensor(aType, [], [aType == .int8 ? 250 : 131]), weightZero.count == 1 ? try zero.reshaped([]) : zero]
+            try check(try outputs(QuantizedMatMulOperator(.matMulInteger, i), IntegerLinearOperator(.matMulInteger, i), inputs),
+                      "MatMulInteger \(aType), weight zero points \(weightZero.prefix(3))")
+        }
+    }
+
+    /// A dynamically quantized layer: the activations' zero point is an input of each run (`DynamicQuantizeLinear`'s),
+    /// the weights constants. The packing is kept across runs and each run's zero point used.
+    func testMatMulIntegerWithAZeroPointThatChangesEveryRun() throws {
+        var m = TestModel()
+        m.nodes = [TestNode("MatMulInteger", ["a", "b", "a_zero", "b_zero"], ["y"])]
+        m.inputs = [.init(name: "a", type: .uint8, dims: [5, 29]), .init(name: "a_zero", type: .uint8, dims: [])]
+        m.outputs = [.init(name: "y", type: .int32, dims: nil)]
+        let b = try tensor(.uint8, [29, 33], bytes(29 * 33, seed: 6)), bZero = try tensor(.uint8, [], [200])
+        m.initializers = [("b", b), ("b_zero", bZero)]
+        let session = try InferenceSession(model: ONNXModel(data: m.data()), options: .init(threads: 2))
+        let reference = try IntegerLinearOperator(.matMulInteger, OpContext(node: Node(opType: "MatMulInteger", inputs: [], outputs: ["y"]), opset: 13))
+        for (run, zero) in [17, 140, 17, 255].enumerated() {
+            let a = try tensor(.uint8, [5, 29], bytes(5 * 29, seed: UInt64(10 + run))), aZero = try tensor(.uint8, [], [UInt8(zero)])
+            let expected = try Tensor(zeros: .int32, shape: [5, 33])
+            try reference.run([a, b, aZero, bZero], [expected], KernelContext(pool: ThreadPool(threads: 1)))
+            let y = try session.run(["a": a, "a_zero": aZero])["y"]!
+            XCTAssertEqual(try y.scalars(Int32.self), try expected.scalars(Int32.self), "run \(run), zero point \(zero)")
+        }
+    }
+
     /// Two images whose packed inputs are too large for one pass (more than 512 KiB each).
     func testQLinearMatMulOfFewRowsOnTheChannelLanes() throws {
         // 1–8 tokens (a classifier at batch 1, a batch slice): features in blocks of 32 with a partial last one, K not a

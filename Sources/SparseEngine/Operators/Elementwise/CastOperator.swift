@@ -40,6 +40,7 @@ func castTensor(_ x: Tensor, into out: Tensor) throws {
         out.rawPointer.copyMemory(from: x.rawPointer, byteCount: x.byteCount)
         return
     }
+    if castsDirectly(x, into: out) { return }
     if x.dataType == .float && out.dataType == .float16 {
         let s = x.pointer(Float.self), d = out.pointer(UInt16.self)
         for i in 0..<n { d[i] = floatToHalf(s[i]) }
@@ -84,4 +85,24 @@ func castTensor(_ x: Tensor, into out: Tensor) throws {
     default:
         try writeDoubles(values, to: out)
     }
+}
+
+/// The common conversions to float (from int32, int64, int8, uint8, double) and from float to double, element by
+/// element without the round trip through an array of doubles (a dynamically quantized layer casts its int32 sums to
+/// float). false when the pair is not one of them.
+private func castsDirectly(_ x: Tensor, into out: Tensor) -> Bool {
+    func convert<Source, Target>(_ source: Source.Type, _ target: Target.Type, _ transform: (Source) -> Target) {
+        let s = x.pointer(Source.self), d = out.pointer(Target.self)
+        for i in 0..<x.count { d[i] = transform(s[i]) }
+    }
+    switch (x.dataType, out.dataType) {
+    case (.int32, .float): convert(Int32.self, Float.self) { Float($0) }
+    case (.int64, .float): convert(Int64.self, Float.self) { Float($0) }
+    case (.int8, .float): convert(Int8.self, Float.self) { Float($0) }
+    case (.uint8, .float): convert(UInt8.self, Float.self) { Float($0) }
+    case (.double, .float): convert(Double.self, Float.self) { Float($0) }
+    case (.float, .double): convert(Float.self, Double.self) { Double($0) }
+    default: return false
+    }
+    return true
 }

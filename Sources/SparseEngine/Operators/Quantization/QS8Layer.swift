@@ -7,7 +7,8 @@ import Foundation
 ///
 /// The kernels multiply uint8 activations by int8 weights. int8 activations are shifted by +128 as they are
 /// packed (`flip`), their zero point with them. Weights must be int8 after subtracting their zero point; a
-/// layer whose weights do not fit (uint8 weights far from their zero point) is left to the reference operator.
+/// `MatMulInteger` whose uint8 weights do not fit is packed less 128 and corrected (`WeightRecentering`), other
+/// layers whose weights do not fit are left to the reference operator.
 struct QS8Layer {
     /// The packed weights, rows = output channels.
     let weights: QS8Weights
@@ -76,9 +77,17 @@ struct QS8Layer {
                 ldyRow: Int, ldyCol: Int, kernels: QS8KernelSet) {
         guard let q = requantization else {
             let out = y.assumingMemoryBound(to: Int32.self) + row0 * ldyRow
-            for r in 0..<rows {
-                let b = bias[row0 + r]
-                for p in 0..<cols { out[r * ldyRow + p * ldyCol] = acc[r * ldacc + p] &+ b }
+            if ldyRow == 1 {
+                // Y row-major over these rows (a MatMul's features): write each column's rows in order, not one
+                // cache line per value.
+                for p in 0..<cols {
+                    for r in 0..<rows { out[r + p * ldyCol] = acc[r * ldacc + p] &+ bias[row0 + r] }
+                }
+            } else {
+                for r in 0..<rows {
+                    let b = bias[row0 + r]
+                    for p in 0..<cols { out[r * ldyRow + p * ldyCol] = acc[r * ldacc + p] &+ b }
+                }
             }
             return
         }
@@ -135,29 +144,51 @@ struct ChannelLaneRun {
     let y: UnsafeMutablePointer<UInt8>
 }
 
-/// A layer's `QS8Layer` (packed weights, bias, scales), made on first use and kept while every operand but the
+/// A layer's packed weights and its `QS8Layer` (bias, scales), made on first use and kept while every operand but the
 /// activations is a constant of the session (in any model whose weights and quantization parameters are
-/// initializers): the next runs skip reading the parameters and building the epilogue. A layer whose operands
-/// are computed at run time is made anew every run.
-final class QS8LayerCache: @unchecked Sendable {
+/// initializers): the next runs skip reading the parameters and building the epilogue. When only the activations'
+/// zero point changes from run to run (a dynamically quantized model's, computed by `DynamicQuantizeLinear`), the
+/// packing is kept and only the layer is made anew, which takes a pass over its rows. A layer whose other operands
+/// are computed at run time is packed anew every run.
+///
+/// `Packing` is what `pack` makes of the weights (nil inside: the kernels cannot hold them); `Layer` is what `make`
+/// builds from it for this run's operands.
+final class QS8LayerCache<Packing, Layer>: @unchecked Sendable {
     private let lock = NSLock()
     private var address: UInt = 0
-    private var cached: QS8Layer??
+    private var packing: Packing?
+    private var cached: Layer??
 
-    /// The layer for `inputs` (activations first, then the node's other operands, `weight` among them), from
-    /// `build` (nil = the kernels cannot run it).
-    func layer(for inputs: [Tensor?], weight: Tensor, _ context: KernelContext, build: () throws -> QS8Layer?) rethrows -> QS8Layer? {
-        let constant = inputs.dropFirst().allSatisfy { tensor in
-            tensor.map { context.gemmWorkspace.isConstant($0.rawPointer, byteCount: $0.byteCount) } ?? true
+    /// The position of the activations' zero point among the inputs of every quantized linear node (`QLinearConv`,
+    /// `QLinearMatMul`, `ConvInteger`, `MatMulInteger`).
+    static var inputZeroIndex: Int { 2 }
+
+    /// The layer for `inputs` (activations first, then the node's other operands, `weight` among them): `make` of
+    /// `pack`'s packing (nil = the kernels cannot run it).
+    func layer(for inputs: [Tensor?], weight: Tensor, _ context: KernelContext, pack: () throws -> Packing,
+               make: (Packing) throws -> Layer?) rethrows -> Layer? {
+        func isConstant(_ index: Int) -> Bool {
+            inputs[index].map { context.gemmWorkspace.isConstant($0.rawPointer, byteCount: $0.byteCount) } ?? true
         }
-        guard constant else { return try build() }
+        let zeroIndex = Self.inputZeroIndex
+        guard inputs.indices.dropFirst().allSatisfy({ $0 == zeroIndex || isConstant($0) }) else { return try make(try pack()) }
+        let zeroIsConstant = zeroIndex >= inputs.count || isConstant(zeroIndex)
         lock.lock()
         defer { lock.unlock() }
         let key = UInt(bitPattern: weight.rawPointer)
-        if key == address, let cached { return cached }
-        let fresh = try build()
-        address = key
-        cached = .some(fresh)
+        if key != address {
+            address = key
+            packing = nil
+            cached = nil
+        }
+        if zeroIsConstant, let cached { return cached }
+        let packed: Packing
+        if let packing { packed = packing } else {
+            packed = try pack()
+            packing = packed
+        }
+        let fresh = try make(packed)
+        if zeroIsConstant { cached = .some(fresh) }
         return fresh
     }
 }

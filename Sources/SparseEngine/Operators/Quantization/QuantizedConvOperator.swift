@@ -16,7 +16,7 @@ struct QuantizedConvOperator: Operator {
     let group: Int
     let relu: Bool
     let sparse: Bool
-    private let cache = QS8LayerCache()
+    private let cache = QS8LayerCache<QS8Weights?, QS8Layer>()
 
     init(_ kind: OpKind, _ c: OpContext) throws {
         self.kind = kind
@@ -36,17 +36,17 @@ struct QuantizedConvOperator: Operator {
               let window = try? SpatialWindow(spatial: Array(x.shape[2...]), kernel: Array(w.shape[2...]), attributes: attributes, c: c),
               window.strides.allSatisfy({ $0 == window.strides[0] })
         else { return try runReference(inputs, outputs, context) }
-        let layer = try cache.layer(for: inputs, weight: w, context) {
+        let m = w.shape[0]
+        let layer = try cache.layer(for: inputs, weight: w, context, pack: {
             let operands = try QuantizedOperands(kind, inputs, outputType: y.dataType)
-            let channels = x.shape[1], m = w.shape[0], groups = (channels + 3) / 4, taps = w.shape[2...].reduce(1, *)
+            let channels = x.shape[1], groups = (channels + 3) / 4, taps = w.shape[2...].reduce(1, *)
             // K order: (tap, group of 4 channels, channel in group); padding channels weigh nothing.
-            let packed = QS8Layer.packWeights(rows: m, depth: taps * groups * 4, weightZero: operands.weightZero, sparse: sparse) { row, k in
+            return QS8Layer.packWeights(rows: m, depth: taps * groups * 4, weightZero: operands.weightZero, sparse: sparse) { row, k in
                 let channel = (k % (groups * 4)), tap = k / (groups * 4)
                 guard channel < channels else { return operands.weightZero.count == 1 ? operands.weightZero[0] : operands.weightZero[row] }
                 return operands.weight((row * channels + channel) * taps + tap)
             }
-            return operands.layer(rows: m, packed: packed, relu: relu)
-        }
+        }, make: { packed in try QuantizedOperands(kind, inputs, outputType: y.dataType).layer(rows: m, packed: packed, relu: relu) })
         guard let layer else { return try runReference(inputs, outputs, context) }
         convolve(x, ConvGeometry(window), layer, y, context)
     }

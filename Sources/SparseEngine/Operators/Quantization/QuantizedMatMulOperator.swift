@@ -2,7 +2,9 @@
 /// A (tokens, over every batch) are packed in tiles, each row's 4 K bytes together (`qu8_pack_rows_x4`) and the
 /// product is computed transposed, Yᵀ = Bᵀ·Aᵀ, so the kernels' vectors run over tokens; the epilogue writes Y
 /// back row-major. `QDQFusion` also gives it a Gemm's int32 bias (input #8, an engine extension) and a Relu
-/// (`zoo.activation`). Other shapes, and weights the kernels cannot hold, run on the reference operator. A layer
+/// (`zoo.activation`). uint8 weights far from their zero point (`MatMulInteger`) are packed less 128 and their
+/// outputs corrected (`WeightRecentering`); other shapes, and other weights the kernels cannot hold, run on the reference
+/// operator. A layer
 /// marked by `QuantizedSparseSelection` keeps only its nonzero weight groups and runs on the sparse microkernels. Up to 8
 /// rows of A (a classifier at batch 1, or in a batch slice) run on the channel-lane microkernel, its vectors over output
 /// features.
@@ -12,7 +14,7 @@ struct QuantizedMatMulOperator: Operator {
     let reference: IntegerLinearOperator
     let relu: Bool
     let sparse: Bool
-    private let cache = QS8LayerCache()
+    private let cache = QS8LayerCache<RecenteredWeights?, (layer: QS8Layer, recentering: WeightRecentering?)>()
 
     init(_ kind: OpKind, _ c: OpContext) throws {
         self.kind = kind
@@ -29,15 +31,32 @@ struct QuantizedMatMulOperator: Operator {
         guard let a = inputs[0], let b = inputs[kind == .matMulInteger ? 1 : 3], b.rank == 2, a.rank >= 2, a.shape[a.rank - 1] == b.shape[0]
         else { return try runReference(inputs, outputs, context) }
         let depth = b.shape[0], n = b.shape[1]
-        let layer = try cache.layer(for: inputs, weight: b, context) {
-            let operands = try QuantizedOperands(kind, inputs, outputType: y.dataType)
-            let packed = QS8Layer.packWeights(rows: n, depth: depth, weightZero: operands.weightZero, sparse: sparse) { row, k in
-                operands.weight(k * n + row)
+        let prepared = try cache.layer(for: inputs, weight: b, context, pack: {
+            try pack(inputs, depth: depth, features: n, outputType: y.dataType)
+        }, make: { packed in
+            try packed.flatMap { packed in
+                try QuantizedOperands(kind, inputs, outputType: y.dataType).layer(rows: n, packed: packed.weights, relu: relu)
+                    .map { (layer: $0, recentering: packed.recentering) }
             }
-            return operands.layer(rows: n, packed: packed, relu: relu)
+        })
+        guard let prepared else { return try runReference(inputs, outputs, context) }
+        multiply(a, rows: a.count / depth, depth: depth, prepared.layer, y, context)
+        prepared.recentering?.correct(y, activations: a, tokens: a.count / depth, depth: depth, prepared.layer, context)
+    }
+
+    /// B's weights packed for the kernels, less their zero points, or less 128 with the correction that makes up for
+    /// it (`WeightRecentering`: uint8 weights of a `MatMulInteger`, whose int32 outputs are corrected afterwards); nil
+    /// when they fit neither way.
+    private func pack(_ inputs: [Tensor?], depth: Int, features n: Int, outputType: DataType) throws -> RecenteredWeights? {
+        let operands = try QuantizedOperands(kind, inputs, outputType: outputType)
+        let weight = { (row: Int, k: Int) in operands.weight(k * n + row) }
+        if let packed = QS8Layer.packWeights(rows: n, depth: depth, weightZero: operands.weightZero, sparse: sparse, weight: weight) {
+            return RecenteredWeights(weights: packed, recentering: nil)
         }
-        guard let layer else { return try runReference(inputs, outputs, context) }
-        multiply(a, rows: a.count / depth, depth: depth, layer, y, context)
+        guard kind == .matMulInteger, operands.w.dataType == .uint8,
+              let packed = QS8Layer.packWeights(rows: n, depth: depth, weightZero: [WeightRecentering.packedZero], sparse: sparse, weight: weight)
+        else { return nil }
+        return RecenteredWeights(weights: packed, recentering: WeightRecentering(weightZero: operands.weightZero, features: n))
     }
 
     private func runReference(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
@@ -115,4 +134,11 @@ struct QuantizedMatMulOperator: Operator {
             }
         }
     }
+}
+
+/// A linear layer's packed weights and, when they were packed less 128 instead of their zero points, the correction of
+/// its outputs.
+struct RecenteredWeights {
+    let weights: QS8Weights
+    let recentering: WeightRecentering?
 }

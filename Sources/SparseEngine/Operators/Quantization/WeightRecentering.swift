@@ -1,0 +1,33 @@
+/// uint8 weights of a `MatMulInteger` that do not fit in int8 less their zero point z (ONNX Runtime's dynamic
+/// quantizer with `QUInt8` weights puts z anywhere in 0...255): they are packed less 128 instead, which always fits,
+/// and each int32 output is corrected afterwards, exactly:
+///
+///     Σₖ (a[t, k] − a₀)(w[k, n] − z[n]) = Σₖ (a[t, k] − a₀)(w[k, n] − 128) + (128 − z[n]) · Σₖ (a[t, k] − a₀)
+struct WeightRecentering {
+    /// The zero point the weights were packed less instead of their own.
+    static let packedZero = 128
+    /// Per output feature n: 128 − z[n].
+    let offsets: [Int32]
+
+    /// The correction for `features` output features with weight zero points `weightZero` (one, or one per feature).
+    init(weightZero: [Int], features: Int) {
+        offsets = (0..<features).map { Int32(Self.packedZero - (weightZero.count == 1 ? weightZero[0] : weightZero[$0])) }
+    }
+
+    /// Adds (128 − z[n]) · Σₖ (a[t, k] − a₀) to every int32 output y[t, n] (`tokens` rows of `depth` bytes in `a`, in the
+    /// layer's activation type; `layer` gives their zero point and the int8 flip).
+    func correct(_ y: Tensor, activations a: Tensor, tokens: Int, depth: Int, _ layer: QS8Layer, _ context: KernelContext) {
+        let n = offsets.count, flip = layer.flip, zero = layer.inputZero
+        let aBytes = a.rawPointer.assumingMemoryBound(to: UInt8.self), out = y.rawPointer.assumingMemoryBound(to: Int32.self)
+        offsets.withUnsafeBufferPointer { offsets in
+            context.pool.parallelFor(tokens) { t, _ in
+                let row = aBytes + t * depth
+                var sum: Int32 = 0
+                for k in 0..<depth { sum &+= Int32(row[k] ^ flip) }
+                let centered = sum &- Int32(depth) &* zero
+                let yRow = out + t * n
+                for f in 0..<n { yRow[f] &+= offsets[f] &* centered }
+            }
+        }
+    }
+}
