@@ -119,6 +119,22 @@ final class QuantizedLinearOperatorTests: XCTestCase {
         }
     }
 
+    /// uint8 weights far from their zero points, packed less 128 and corrected by each window's activation sum: padding,
+    /// strides and dilations decide which taps count; per-tensor and per-channel zero points, uint8 and int8 inputs.
+    func testConvIntegerOfUInt8WeightsFarFromTheirZeroPoints() throws {
+        for (i, g) in geometries.enumerated() {
+            let c = OpContext(node: Node(opType: "ConvInteger", inputs: [], outputs: ["y"],
+                                         attributes: ["strides": .ints([g.s, g.s]), "pads": .ints(g.pads), "dilations": .ints([g.d, g.d])]), opset: 13)
+            let xType: DataType = i % 2 == 0 ? .uint8 : .int8
+            let x = try tensor(xType, [g.n, 6, g.h, g.w], bytes(g.n * 6 * g.h * g.w, seed: UInt64(i) + 20))
+            let w = try tensor(.uint8, [9, 6, g.k, g.k], bytes(9 * 6 * g.k * g.k, seed: UInt64(i) + 25))
+            let weightZero = i % 3 == 0 ? try tensor(.uint8, [], [7]) : try tensor(.uint8, [9], (0..<9).map { UInt8(($0 * 61) % 256) })
+            let results = try outputs(QuantizedConvOperator(.convInteger, c), IntegerLinearOperator(.convInteger, c),
+                                      [x, w, try tensor(xType, [], [xType == .int8 ? 240 : 77]), weightZero])
+            try check(results, "geometry \(i), \(xType) input")
+        }
+    }
+
     func testQLinearMatMulAndMatMulInteger() throws {
         // (A's type, rows, columns of B): the last splits 12 tiles of columns unevenly between tasks.
         for (aType, rows, n) in [(DataType.uint8, 7, 21), (.int8, 45, 21), (.uint8, 20, 96)] {

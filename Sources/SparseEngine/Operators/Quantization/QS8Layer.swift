@@ -7,8 +7,8 @@ import Foundation
 ///
 /// The kernels multiply uint8 activations by int8 weights. int8 activations are shifted by +128 as they are
 /// packed (`flip`), their zero point with them. Weights must be int8 after subtracting their zero point; a
-/// `MatMulInteger` whose uint8 weights do not fit is packed less 128 and corrected (`WeightRecentering`), other
-/// layers whose weights do not fit are left to the reference operator.
+/// `MatMulInteger` or `ConvInteger` whose uint8 weights do not fit is packed less 128 and corrected
+/// (`WeightRecentering`), other layers whose weights do not fit are left to the reference operator.
 struct QS8Layer {
     /// The packed weights, rows = output channels.
     let weights: QS8Weights

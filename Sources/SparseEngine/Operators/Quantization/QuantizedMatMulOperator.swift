@@ -135,10 +135,3 @@ struct QuantizedMatMulOperator: Operator {
         }
     }
 }
-
-/// A linear layer's packed weights and, when they were packed less 128 instead of their zero points, the correction of
-/// its outputs.
-struct RecenteredWeights {
-    let weights: QS8Weights
-    let recentering: WeightRecentering?
-}

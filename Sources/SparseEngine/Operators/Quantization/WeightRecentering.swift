@@ -1,8 +1,10 @@
-/// uint8 weights of a `MatMulInteger` that do not fit in int8 less their zero point z (ONNX Runtime's dynamic
-/// quantizer with `QUInt8` weights puts z anywhere in 0...255): they are packed less 128 instead, which always fits,
-/// and each int32 output is corrected afterwards, exactly:
+/// uint8 weights of a `MatMulInteger` or `ConvInteger` that do not fit in int8 less their zero point z (ONNX Runtime's
+/// dynamic quantizer with `QUInt8` weights puts z anywhere in 0...255): they are packed less 128 instead, which always
+/// fits, and each int32 output is corrected afterwards, exactly:
 ///
 ///     Σₖ (a[t, k] − a₀)(w[k, n] − z[n]) = Σₖ (a[t, k] − a₀)(w[k, n] − 128) + (128 − z[n]) · Σₖ (a[t, k] − a₀)
+///
+/// where k runs over a row of A, or over a convolution window's channels and in-bounds taps.
 struct WeightRecentering {
     /// The zero point the weights were packed less instead of their own.
     static let packedZero = 128
@@ -30,4 +32,36 @@ struct WeightRecentering {
             }
         }
     }
+
+    /// Adds (128 − z[m]) · Σ (x − x₀) over each output pixel's window (every channel, the taps inside the image) to the
+    /// int32 output y[image, m, pixel] of a convolution of `x` (NCHW, in the layer's activation type) over `window`.
+    func correctConvolution(_ y: Tensor, input x: Tensor, window: SpatialWindow, _ layer: QS8Layer, _ context: KernelContext) {
+        let images = x.shape[0], channels = x.shape[1], inPlane = window.inputCount, plane = window.outputCount
+        let m = offsets.count, flip = layer.flip, zero = layer.inputZero, sources = window.sourceTable()
+        let xBytes = x.rawPointer.assumingMemoryBound(to: UInt8.self), out = y.rawPointer.assumingMemoryBound(to: Int32.self)
+        offsets.withUnsafeBufferPointer { offsets in
+            context.pool.parallelFor(images) { image, _ in
+                var channelSums = [Int32](repeating: 0, count: inPlane)
+                for c in 0..<channels {
+                    let row = xBytes + (image * channels + c) * inPlane
+                    for i in 0..<inPlane { channelSums[i] &+= Int32(row[i] ^ flip) &- zero }
+                }
+                var windowSums = [Int32](repeating: 0, count: plane)
+                for taps in sources {
+                    for p in 0..<plane where taps[p] >= 0 { windowSums[p] &+= channelSums[taps[p]] }
+                }
+                for f in 0..<m {
+                    let yPlane = out + (image * m + f) * plane
+                    for p in 0..<plane { yPlane[p] &+= offsets[f] &* windowSums[p] }
+                }
+            }
+        }
+    }
+}
+
+/// A layer's packed weights and, when they were packed less 128 instead of their zero points, the correction of its
+/// outputs.
+struct RecenteredWeights {
+    let weights: QS8Weights
+    let recentering: WeightRecentering?
 }
