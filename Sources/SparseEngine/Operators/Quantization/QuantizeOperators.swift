@@ -114,7 +114,8 @@ struct DynamicQuantizeLinearOperator: Operator {
         return [ValueSpec(.uint8, x.shape), ValueSpec(.float, []), ValueSpec(.uint8, [])]
     }
 
-    /// One pass for the range (NaNs ignored), one to quantize (a NaN becomes 0), in float as ONNX Runtime computes it.
+    /// One pass for the range (NaNs ignored), one to quantize on the QuantizeLinear vector kernel, in float as ONNX
+    /// Runtime computes it.
     func run(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {
         let x = inputs[0]!, count = x.count, values = x.pointer(Float.self), y = outputs[0].pointer(UInt8.self)
         var lo: Float = 0, hi: Float = 0
@@ -127,13 +128,8 @@ struct DynamicQuantizeLinearOperator: Operator {
         if scale == 0 {
             y.update(repeating: 0, count: count)
         } else {
-            // Adding and subtracting 1.5 · 2²³ rounds to the nearest integer, ties to even, for |v| < 2²² (here
-            // |v| ≤ 255), and unlike `rounded` it vectorizes.
-            let magic: Float = 12_582_912
-            for i in 0..<count {
-                let q = ((values[i] / scale + magic) - magic) + zeroPoint
-                y[i] = q >= 255 ? 255 : q > 0 ? UInt8(q) : 0
-            }
+            // x / scale, clamped, rounded half to even, plus the zero point: the QuantizeLinear vector kernel.
+            context.kernels.qs8.quantize(count, values, scale, Int32(zeroPoint), 0, 255, y)
         }
         outputs[1].pointer(Float.self)[0] = scale
         outputs[2].pointer(UInt8.self)[0] = UInt8(zeroPoint)
