@@ -173,6 +173,20 @@ final class LoopScanTests: XCTestCase {
         assertRefused(m, ["v": .f([2], [1, 2]), "go": .b([2], [true, true])], .invalidModel, mentioning: ["the_loop", "condition", "one bool"])
     }
 
+    /// A trip count of 2⁴⁰ over a scan output of 8 MB a slice: refused as out of memory once the slices outgrow the
+    /// machine, while planning, instead of following 2⁴⁰ iterations or failing at the allocation.
+    func testLoopWhoseScanOutputsOutgrowMemoryIsRefused() {
+        let body = TestGraph(
+            nodes: [TestNode("Identity", ["cond_in"], ["cond_out"]), TestNode("Identity", ["v_in"], ["v_next"]),
+                    TestNode("Expand", ["v_in", "wide"], ["slice"])],
+            outputs: ["cond_out", "v_next", "slice"],
+            initializers: [("wide", .i64([2], [1 << 20, 2]))],
+            inputs: iterationInputs)
+        var m = loopModel(body: body, outputs: ["v_out", "stacked"])
+        m.initializers = [("trips", .i64([], [1 << 40]))]
+        assertRefused(m, ["v": .f([2], [1, 2])], .outOfMemory, mentioning: ["the_loop", "scan outputs", "iterations"])
+    }
+
     func testLoopScanOutputWhoseShapeChangesIsRefused() {
         let body = TestGraph(
             nodes: [TestNode("Identity", ["cond_in"], ["cond_out"]), TestNode("Identity", ["v_in"], ["v_next"]),

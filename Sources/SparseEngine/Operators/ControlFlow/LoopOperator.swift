@@ -77,6 +77,7 @@ final class LoopOperator: Operator {
         var going = try condition?.value?.scalars(Bool.self)[0] ?? true
         var iterations = 0
         let slices = Array(firstOutputs.suffix(scanOutputCount))
+        let sliceBytes = slices.reduce(0) { $0 + $1.shape.reduce(1, *) * ($1.dataType.byteSize ?? 8) }
         while iterations < limit && going {
             inputs[0] = ValueSpec(known: Tensor(scalar: Int64(iterations)))
             let outputs = try body.inferOutputs(inputs, keepingValues: true)
@@ -90,6 +91,8 @@ final class LoopOperator: Operator {
             going = try next.scalars(Bool.self)[0]
             for k in 0...carriedCount { inputs[1 + k] = outputs[k] }
             iterations += 1
+            // A hostile trip count stops here, not after billions of iterations or at the allocation.
+            try MemoryLimit.check(iterations * sliceBytes, what: "the scan outputs of \(iterations) iterations")
         }
         let carried = (0..<carriedCount).map { ValueSpec(inputs[2 + $0].dataType, inputs[2 + $0].shape) }
         return carried + slices.map { ValueSpec($0.dataType, [iterations] + $0.shape) }
