@@ -16,7 +16,7 @@ struct QuantizedConvOperator: Operator {
     let group: Int
     let relu: Bool
     let sparse: Bool
-    private let cache = QS8LayerCache<RecenteredWeights?, (layer: QS8Layer, recentering: WeightRecentering?)>()
+    private let cache = QS8LayerCache<RecenteredWeights?, RecenteredLayer>()
 
     init(_ kind: OpKind, _ c: OpContext) throws {
         self.kind = kind
@@ -39,34 +39,22 @@ struct QuantizedConvOperator: Operator {
         let m = w.shape[0]
         let prepared = try cache.layer(for: inputs, weight: w, context, pack: {
             try pack(inputs, channels: x.shape[1], features: m, outputType: y.dataType)
-        }, make: { packed in
-            try packed.flatMap { packed in
-                try QuantizedOperands(kind, inputs, outputType: y.dataType).layer(rows: m, packed: packed.weights, relu: relu)
-                    .map { (layer: $0, recentering: packed.recentering) }
-            }
-        })
+        }, make: { try QuantizedOperands(kind, inputs, outputType: y.dataType).layer(rows: m, packed: $0, relu: relu) })
         guard let prepared else { return try runReference(inputs, outputs, context) }
         convolve(x, ConvGeometry(window), prepared.layer, y, context)
         prepared.recentering?.correctConvolution(y, input: x, window: window, prepared.layer, context)
     }
 
-    /// W packed for the kernels, K ordered (tap, group of 4 channels, channel in group), less the weights' zero points,
-    /// or less 128 with the correction that makes up for it (`WeightRecentering`: uint8 weights of a `ConvInteger`, whose
-    /// int32 outputs are corrected afterwards); nil when they fit neither way.
+    /// W packed for the kernels, K ordered (tap, group of 4 channels, channel in group) (`QuantizedOperands.packRecentering`).
     private func pack(_ inputs: [Tensor?], channels: Int, features m: Int, outputType: DataType) throws -> RecenteredWeights? {
         let operands = try QuantizedOperands(kind, inputs, outputType: outputType)
-        let w = operands.w, groups = (channels + 3) / 4, taps = w.shape[2...].reduce(1, *)
-        func packed(less zero: [Int]) -> QS8Weights? {
-            QS8Layer.packWeights(rows: m, depth: taps * groups * 4, weightZero: zero, sparse: sparse) { row, k in
-                let channel = (k % (groups * 4)), tap = k / (groups * 4)
-                // Padding channels weigh nothing.
-                guard channel < channels else { return zero.count == 1 ? zero[0] : zero[row] }
-                return operands.weight((row * channels + channel) * taps + tap)
-            }
+        let groups = (channels + 3) / 4, taps = operands.w.shape[2...].reduce(1, *)
+        return operands.packRecentering(rows: m, depth: taps * groups * 4, sparse: sparse) { row, k, zero in
+            let channel = (k % (groups * 4)), tap = k / (groups * 4)
+            // Padding channels weigh nothing.
+            guard channel < channels else { return zero.count == 1 ? zero[0] : zero[row] }
+            return operands.weight((row * channels + channel) * taps + tap)
         }
-        if let weights = packed(less: operands.weightZero) { return RecenteredWeights(weights: weights, recentering: nil) }
-        guard kind == .convInteger, w.dataType == .uint8, let weights = packed(less: [WeightRecentering.packedZero]) else { return nil }
-        return RecenteredWeights(weights: weights, recentering: WeightRecentering(weightZero: operands.weightZero, features: m))
     }
 
     private func runReference(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {

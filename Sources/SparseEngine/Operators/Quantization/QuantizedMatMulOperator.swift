@@ -14,7 +14,7 @@ struct QuantizedMatMulOperator: Operator {
     let reference: IntegerLinearOperator
     let relu: Bool
     let sparse: Bool
-    private let cache = QS8LayerCache<RecenteredWeights?, (layer: QS8Layer, recentering: WeightRecentering?)>()
+    private let cache = QS8LayerCache<RecenteredWeights?, RecenteredLayer>()
 
     init(_ kind: OpKind, _ c: OpContext) throws {
         self.kind = kind
@@ -33,30 +33,16 @@ struct QuantizedMatMulOperator: Operator {
         let depth = b.shape[0], n = b.shape[1]
         let prepared = try cache.layer(for: inputs, weight: b, context, pack: {
             try pack(inputs, depth: depth, features: n, outputType: y.dataType)
-        }, make: { packed in
-            try packed.flatMap { packed in
-                try QuantizedOperands(kind, inputs, outputType: y.dataType).layer(rows: n, packed: packed.weights, relu: relu)
-                    .map { (layer: $0, recentering: packed.recentering) }
-            }
-        })
+        }, make: { try QuantizedOperands(kind, inputs, outputType: y.dataType).layer(rows: n, packed: $0, relu: relu) })
         guard let prepared else { return try runReference(inputs, outputs, context) }
         multiply(a, rows: a.count / depth, depth: depth, prepared.layer, y, context)
         prepared.recentering?.correct(y, activations: a, tokens: a.count / depth, depth: depth, prepared.layer, context)
     }
 
-    /// B's weights packed for the kernels, less their zero points, or less 128 with the correction that makes up for
-    /// it (`WeightRecentering`: uint8 weights of a `MatMulInteger`, whose int32 outputs are corrected afterwards); nil
-    /// when they fit neither way.
+    /// B's weights packed for the kernels (`QuantizedOperands.packRecentering`).
     private func pack(_ inputs: [Tensor?], depth: Int, features n: Int, outputType: DataType) throws -> RecenteredWeights? {
         let operands = try QuantizedOperands(kind, inputs, outputType: outputType)
-        let weight = { (row: Int, k: Int) in operands.weight(k * n + row) }
-        if let packed = QS8Layer.packWeights(rows: n, depth: depth, weightZero: operands.weightZero, sparse: sparse, weight: weight) {
-            return RecenteredWeights(weights: packed, recentering: nil)
-        }
-        guard kind == .matMulInteger, operands.w.dataType == .uint8,
-              let packed = QS8Layer.packWeights(rows: n, depth: depth, weightZero: [WeightRecentering.packedZero], sparse: sparse, weight: weight)
-        else { return nil }
-        return RecenteredWeights(weights: packed, recentering: WeightRecentering(weightZero: operands.weightZero, features: n))
+        return operands.packRecentering(rows: n, depth: depth, sparse: sparse) { row, k, _ in operands.weight(k * n + row) }
     }
 
     private func runReference(_ inputs: [Tensor?], _ outputs: [Tensor], _ context: KernelContext) throws {

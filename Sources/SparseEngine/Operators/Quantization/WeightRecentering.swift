@@ -65,3 +65,28 @@ struct RecenteredWeights {
     let weights: QS8Weights
     let recentering: WeightRecentering?
 }
+
+/// A layer ready for the kernels and, when its weights were packed less 128, the correction of its outputs.
+typealias RecenteredLayer = (layer: QS8Layer, recentering: WeightRecentering?)
+
+extension QuantizedOperands {
+    /// The weights packed less their zero points or, for an int32-output node (`MatMulInteger`, `ConvInteger`) whose
+    /// uint8 weights do not fit, less 128 with the correction; nil when neither fits. `weight(row, k, zero)` is a
+    /// weight before its zero point is subtracted, `zero` the zero points it is packed less (for padding).
+    func packRecentering(rows: Int, depth: Int, sparse: Bool, weight: (Int, Int, [Int]) -> Int) -> RecenteredWeights? {
+        if let packed = QS8Layer.packWeights(rows: rows, depth: depth, weightZero: weightZero, sparse: sparse, weight: { weight($0, $1, weightZero) }) {
+            return RecenteredWeights(weights: packed, recentering: nil)
+        }
+        let zero = [WeightRecentering.packedZero]
+        guard output == nil, w.dataType == .uint8,
+              let packed = QS8Layer.packWeights(rows: rows, depth: depth, weightZero: zero, sparse: sparse, weight: { weight($0, $1, zero) })
+        else { return nil }
+        return RecenteredWeights(weights: packed, recentering: WeightRecentering(weightZero: weightZero, features: rows))
+    }
+
+    /// The layer of `rows` output channels over `packed` weights, with their correction (nil = the kernels cannot run it).
+    func layer(rows: Int, packed: RecenteredWeights?, relu: Bool) -> RecenteredLayer? {
+        guard let packed, let layer = layer(rows: rows, packed: packed.weights, relu: relu) else { return nil }
+        return (layer: layer, recentering: packed.recentering)
+    }
+}
